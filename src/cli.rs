@@ -1,0 +1,230 @@
+//! The command line: parses arguments, runs the pipeline, prints diagnostics and a summary,
+//! and chooses the exit code (0 ok, 1 content errors, 2 usage or I/O errors).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{CONFIG_FILE, Overrides};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::{output, pipeline, scaffold};
+
+#[derive(Debug, Parser)]
+#[command(name = "signpost", version, about = "Builds static websites of multi-source treatment guidance.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into its output folder (public/ by default).
+    Build(BuildArgs),
+    /// Run everything a build runs, without writing; exit 1 on any error.
+    Check(CheckArgs),
+    /// Create a new site in DIR, ready to build.
+    Init {
+        /// The folder to create (it must be missing or empty).
+        dir: PathBuf,
+    },
+    /// Create a new page with every front-matter field written out.
+    New {
+        /// The page to create, relative to content/ (e.g. treatments/methadone.md).
+        path: PathBuf,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// The site folder (holding site.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the site (default: output_dir in site.toml, or public/).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Override base_url, e.g. "/guidance/" or "https://example.org/".
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Fail on warnings too.
+    #[arg(long)]
+    strict: bool,
+}
+
+const EXIT_CONTENT: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(files) => {
+                for file in files {
+                    println!("created {}", file.display());
+                }
+                println!("Build it with: signpost build --root {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
+        Command::New { path, root } => match scaffold::new_page(&root, &path) {
+            Ok(file) => {
+                println!("created {} (a draft: set draft = false when it is ready)", file.display());
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// A missing site.toml is a usage error (wrong folder), not a content error.
+fn require_site(root: &Path) -> Result<(), ExitCode> {
+    if root.join(CONFIG_FILE).is_file() {
+        return Ok(());
+    }
+    Err(usage_error(&format!(
+        "{} has no {CONFIG_FILE}: pass --root with a site folder, or create a site with `signpost init DIR`",
+        root.display()
+    )))
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let started = Instant::now();
+    if let Err(code) = require_site(&args.site.root) {
+        return code;
+    }
+    let overrides = Overrides {
+        base_url: args.base_url,
+        output_dir: args.output,
+        drafts: args.site.drafts,
+    };
+    let progress = progress_printer();
+    let built = match pipeline::build(&args.site.root, &overrides, &progress) {
+        Ok(built) => built,
+        Err(diagnostics) => return report_failure(diagnostics),
+    };
+    clear_progress();
+    print_diagnostics(&built.warnings);
+    let stats = match output::write(&built.site, &built.config) {
+        Ok(stats) => stats,
+        Err(diagnostic) => {
+            eprintln!("{diagnostic}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    println!(
+        "Built {} pages and {} sections ({} files) in {:.2} s into {}{}",
+        built.content.pages.len(),
+        built.content.sections.len(),
+        stats.files,
+        started.elapsed().as_secs_f64(),
+        built.config.output_dir.display(),
+        warning_suffix(&built.warnings),
+    );
+    ExitCode::SUCCESS
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    if let Err(code) = require_site(&args.site.root) {
+        return code;
+    }
+    let overrides = Overrides {
+        drafts: args.site.drafts,
+        ..Overrides::default()
+    };
+    let progress = progress_printer();
+    let built = match pipeline::build(&args.site.root, &overrides, &progress) {
+        Ok(built) => built,
+        Err(diagnostics) => return report_failure(diagnostics),
+    };
+    clear_progress();
+    print_diagnostics(&built.warnings);
+    if let Err(d) = output::check_output_dir(&built.config) {
+        eprintln!("{d}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    println!(
+        "Checked {} pages and {} sections in {:.2} s: no errors{}",
+        built.content.pages.len(),
+        built.content.sections.len(),
+        started.elapsed().as_secs_f64(),
+        warning_suffix(&built.warnings),
+    );
+    if args.strict && built.warnings.warning_count() > 0 {
+        eprintln!("error: --strict: {} warnings", built.warnings.warning_count());
+        return ExitCode::from(EXIT_CONTENT);
+    }
+    ExitCode::SUCCESS
+}
+
+fn warning_suffix(warnings: &Diagnostics) -> String {
+    match warnings.warning_count() {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    }
+}
+
+fn report_failure(diagnostics: Diagnostics) -> ExitCode {
+    clear_progress();
+    let errors = diagnostics.error_count();
+    let warnings = diagnostics.warning_count();
+    print_diagnostics(&diagnostics);
+    eprintln!(
+        "error: the build failed with {errors} error{}{}; nothing was written",
+        if errors == 1 { "" } else { "s" },
+        if warnings > 0 { format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+    );
+    ExitCode::from(EXIT_CONTENT)
+}
+
+fn print_diagnostics(diagnostics: &Diagnostics) {
+    let sorted: Vec<Diagnostic> = diagnostics.clone().sorted();
+    for d in sorted {
+        eprintln!("{d}\n");
+    }
+}
+
+/// Stage names on one updating line, only when a person is watching the terminal.
+fn progress_printer() -> impl Fn(&str) {
+    let tty = std::io::stderr().is_terminal();
+    move |stage: &str| {
+        if tty {
+            eprint!("\r\x1b[2K{stage}…");
+        }
+    }
+}
+
+fn clear_progress() {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[2K");
+    }
+}

@@ -1,0 +1,491 @@
+//! Configuration: `site.toml` read strictly, then resolved into an immutable [`Config`].
+//!
+//! The first stage; it uses only `diagnostics`. Field doc comments here are the user manual
+//! for site.toml (docs/reference.md mirrors them).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, hint_for_serde_message};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// site.toml as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    /// The site's name.
+    title: String,
+    /// One sentence about the site.
+    #[serde(default)]
+    description: String,
+    /// A full URL or a path where the site is published.
+    base_url: Option<Spanned<String>>,
+    /// The pages' language tag.
+    #[serde(default = "default_language")]
+    language: String,
+    /// The folder under themes/ to use.
+    #[serde(default = "default_theme")]
+    theme: String,
+    /// Where the site is written, relative to the site folder.
+    #[serde(default = "default_output_dir")]
+    output_dir: String,
+    #[serde(default)]
+    markdown: MarkdownOptions,
+    helpline: Option<Spanned<Helpline>>,
+    #[serde(default)]
+    vocabularies: Vocabularies,
+    #[serde(default)]
+    sources: Vec<Spanned<Source>>,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+fn default_theme() -> String {
+    "default".to_string()
+}
+fn default_output_dir() -> String {
+    "public".to_string()
+}
+
+/// How markdown is turned into HTML.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownOptions {
+    /// The syntect theme whose colours go into syntax.css.
+    pub highlight_theme: String,
+    /// Curly quotes, dashes and ellipses.
+    pub smart_punctuation: bool,
+    /// What happens to HTML written inside markdown.
+    pub raw_html: RawHtmlPolicy,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            highlight_theme: "InspiredGitHub".to_string(),
+            smart_punctuation: true,
+            raw_html: RawHtmlPolicy::Sanitize,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtmlPolicy {
+    /// Keep safe tags; remove scripts, event handlers, styles and dangerous URLs.
+    Sanitize,
+    /// Show the HTML as text.
+    Escape,
+    /// Pass it through unchanged: only for content the site's owner fully controls.
+    Trust,
+}
+
+/// A helpline the theme shows on every page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Helpline {
+    pub name: String,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub url: Option<String>,
+    pub text: Option<String>,
+    /// The id of the source these details come from.
+    pub source: Option<String>,
+}
+
+/// The four facets every guidance page is described by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Facet {
+    TreatmentType,
+    Settings,
+    Substances,
+    Access,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 4] = [
+        Facet::TreatmentType,
+        Facet::Settings,
+        Facet::Substances,
+        Facet::Access,
+    ];
+
+    /// The front-matter field (and vocabulary) name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Facet::TreatmentType => "treatment_type",
+            Facet::Settings => "settings",
+            Facet::Substances => "substances",
+            Facet::Access => "access",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabularies {
+    #[serde(default)]
+    pub treatment_type: Vocabulary,
+    #[serde(default)]
+    pub settings: Vocabulary,
+    #[serde(default)]
+    pub substances: Vocabulary,
+    #[serde(default)]
+    pub access: Vocabulary,
+}
+
+impl Vocabularies {
+    pub fn get(&self, facet: Facet) -> &Vocabulary {
+        match facet {
+            Facet::TreatmentType => &self.treatment_type,
+            Facet::Settings => &self.settings,
+            Facet::Substances => &self.substances,
+            Facet::Access => &self.access,
+        }
+    }
+}
+
+/// The allowed values of one facet, in the order readers see them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    /// The facet's heading, e.g. "Setting".
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub values: Vec<VocabularyValue>,
+}
+
+impl Vocabulary {
+    pub fn value(&self, id: &str) -> Option<&VocabularyValue> {
+        self.values.iter().find(|v| v.id == id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(|v| v.id.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VocabularyValue {
+    /// What pages write.
+    pub id: String,
+    /// What readers see.
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A document the guidance is written from.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// What pages cite, as `[@id]`.
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub publisher: String,
+    pub publisher_type: PublisherType,
+    #[serde(default)]
+    pub audience: String,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PublisherType {
+    Charity,
+    InformationService,
+    PrivateProvider,
+    NhsGuidance,
+    Government,
+    Other,
+}
+
+impl PublisherType {
+    pub fn label(self) -> &'static str {
+        match self {
+            PublisherType::Charity => "Charity",
+            PublisherType::InformationService => "Information service",
+            PublisherType::PrivateProvider => "Private provider",
+            PublisherType::NhsGuidance => "NHS guidance",
+            PublisherType::Government => "Government",
+            PublisherType::Other => "Other",
+        }
+    }
+}
+
+/// Where the site is published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaseUrl {
+    /// The path every internal link starts with: "/" or "/guidance/".
+    pub path: String,
+    /// The scheme and host ("https://example.org"), when base_url is a full URL.
+    pub origin: Option<String>,
+}
+
+impl BaseUrl {
+    /// Parses "https://host/sub/", "/sub/" or "sub". The path always starts and ends with '/'.
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let text = text.trim();
+        let (origin, path) = if let Some(rest) = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+        {
+            let scheme_len = text.len() - rest.len();
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            if host_end == 0 {
+                return Err("the URL has no host name".to_string());
+            }
+            (
+                Some(text[..scheme_len + host_end].to_string()),
+                &rest[host_end..],
+            )
+        } else if text.contains("://") {
+            return Err("only http:// and https:// URLs can be used".to_string());
+        } else {
+            (None, text)
+        };
+        if path.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+            return Err("the path may not contain spaces, quotes, '?', '#' or '\\'".to_string());
+        }
+        let trimmed = path.trim_matches('/');
+        if trimmed.split('/').any(|segment| segment == "..") {
+            return Err("the path may not contain '..'".to_string());
+        }
+        let path = if trimmed.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{trimmed}/")
+        };
+        Ok(BaseUrl { path, origin })
+    }
+
+    /// The URL of a site-relative path ("treatments/methadone/") as links in pages use it.
+    pub fn link(&self, site_path: &str) -> String {
+        format!("{}{}", self.path, site_path)
+    }
+
+    /// The absolute URL where one is known (sitemap, feed), else the path.
+    pub fn permalink(&self, site_path: &str) -> String {
+        match &self.origin {
+            Some(origin) => format!("{origin}{}", self.link(site_path)),
+            None => self.link(site_path),
+        }
+    }
+}
+
+/// The resolved configuration every later stage reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub base_url: BaseUrl,
+    pub language: String,
+    pub theme: String,
+    pub output_dir: PathBuf,
+    pub markdown: MarkdownOptions,
+    pub helpline: Option<Helpline>,
+    pub vocabularies: Vocabularies,
+    pub sources: Vec<Source>,
+    /// Whether draft pages are built.
+    pub drafts: bool,
+}
+
+impl Config {
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+}
+
+/// What the command line may override.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub output_dir: Option<PathBuf>,
+    pub drafts: bool,
+}
+
+/// Reads and checks `root/site.toml`.
+pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
+    let path = root.join(CONFIG_FILE);
+    let file = PathBuf::from(CONFIG_FILE);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error(&file, format!("cannot read {}: {e}", path.display()))
+                .with_hint("run signpost in a site folder, pass --root DIR, or create one with `signpost init DIR`"),
+        );
+        d
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let mut d = Diagnostics::new();
+            d.push(
+                Diagnostic::error(&file, "the file is not valid UTF-8 text")
+                    .at(&text, valid)
+                    .with_hint("save the file as UTF-8"),
+            );
+            return Err(d);
+        }
+    };
+    parse(root, &text, overrides)
+}
+
+/// Checks the text of a site.toml; `root` is the folder it belongs to.
+pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
+    let file = PathBuf::from(CONFIG_FILE);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut diagnostics = Diagnostics::new();
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let mut d = Diagnostic::error(&file, e.message().trim_end().to_string())
+                .with_optional_hint(hint_for_serde_message(e.message()));
+            if let Some(span) = e.span() {
+                d = d.at(text, span.start);
+            }
+            diagnostics.push(d);
+            return Err(diagnostics);
+        }
+    };
+
+    let base_url_text = overrides
+        .base_url
+        .clone()
+        .or_else(|| raw.base_url.as_ref().map(|s| s.get_ref().clone()))
+        .unwrap_or_else(|| "/".to_string());
+    let base_url = match BaseUrl::parse(&base_url_text) {
+        Ok(url) => url,
+        Err(why) => {
+            let mut d = Diagnostic::error(&file, format!("invalid base_url `{base_url_text}`: {why}"))
+                .with_hint("use a full URL such as \"https://example.org/guidance/\" or a path such as \"/guidance/\"");
+            if overrides.base_url.is_none()
+                && let Some(span) = &raw.base_url
+            {
+                d = d.at(text, span.span().start);
+            }
+            diagnostics.push(d);
+            BaseUrl::parse("/").unwrap_or(BaseUrl {
+                path: "/".into(),
+                origin: None,
+            })
+        }
+    };
+
+    check_vocabularies(text, &raw.vocabularies, &file, &mut diagnostics);
+    let mut seen = BTreeSet::new();
+    for source in &raw.sources {
+        if !seen.insert(source.get_ref().id.clone()) {
+            diagnostics.push(
+                Diagnostic::error(&file, format!("source id `{}` is used twice", source.get_ref().id))
+                    .at(text, source.span().start),
+            );
+        }
+    }
+    if let Some(helpline) = &raw.helpline
+        && let Some(id) = &helpline.get_ref().source
+        && !seen.contains(id)
+    {
+        diagnostics.push(
+            Diagnostic::error(&file, format!("[helpline] source `{id}` is not a known source id"))
+                .at(text, helpline.span().start)
+                .with_optional_hint(
+                    crate::diagnostics::closest(id, seen.iter().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
+        );
+    }
+
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let output_dir = overrides
+        .output_dir
+        .clone()
+        .map(|dir| if dir.is_absolute() { dir } else { std::env::current_dir().map(|cwd| cwd.join(&dir)).unwrap_or(dir) })
+        .unwrap_or_else(|| root.join(&raw.output_dir));
+    Ok(Config {
+        root: root.to_path_buf(),
+        title: raw.title,
+        description: raw.description,
+        base_url,
+        language: raw.language,
+        theme: raw.theme,
+        output_dir,
+        markdown: raw.markdown,
+        helpline: raw.helpline.map(Spanned::into_inner),
+        vocabularies: raw.vocabularies,
+        sources: raw.sources.into_iter().map(Spanned::into_inner).collect(),
+        drafts: overrides.drafts,
+    })
+}
+
+fn check_vocabularies(text: &str, vocabularies: &Vocabularies, file: &Path, out: &mut Diagnostics) {
+    for facet in Facet::ALL {
+        let mut seen = BTreeSet::new();
+        for value in &vocabularies.get(facet).values {
+            if !seen.insert(value.id.as_str()) {
+                let offset = text.find(&format!("\"{}\"", value.id)).unwrap_or(0);
+                out.push(
+                    Diagnostic::error(
+                        file,
+                        format!("vocabulary `{}` lists the value `{}` twice", facet.key(), value.id),
+                    )
+                    .at(text, offset),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        let check = |input: &str, path: &str, origin: Option<&str>| {
+            let url = BaseUrl::parse(input).expect(input);
+            assert_eq!(url.path, path, "{input}");
+            assert_eq!(url.origin.as_deref(), origin, "{input}");
+        };
+        check("/", "/", None);
+        check("", "/", None);
+        check("/guidance", "/guidance/", None);
+        check("guidance/", "/guidance/", None);
+        check("https://example.org", "/", Some("https://example.org"));
+        check("https://example.org/a/b/", "/a/b/", Some("https://example.org"));
+        assert!(BaseUrl::parse("ftp://x").is_err());
+        assert!(BaseUrl::parse("/a/../b").is_err());
+        assert!(BaseUrl::parse("https:///x").is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_suggestion() {
+        let err = parse(Path::new("."), "title = \"x\"\ntitel = \"y\"\n", &Overrides::default())
+            .expect_err("unknown key");
+        let d = err.sorted().remove(0);
+        assert_eq!(d.location.as_ref().map(|l| l.line), Some(2));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+    }
+}

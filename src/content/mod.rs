@@ -1,0 +1,477 @@
+//! Content: the files under `content/` read into sections and pages with checked front matter.
+//!
+//! Uses `config`. Folders are sections (their `_index.md` gives the section's own front
+//! matter), other `.md` files are pages, and anything else is an asset copied beside them.
+//! This stage decides every page's URL, so it also reports pages that would collide.
+
+pub mod front_matter;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::slug::slugify;
+pub use front_matter::{Date, Difference, Meta, SortBy, View, WrittenLink};
+use front_matter::Kind;
+
+/// A markdown file's text, kept so that later stages can point at lines in it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path shown in diagnostics, relative to the site folder ("content/a/b.md").
+    pub display: PathBuf,
+    /// The whole file, without a byte-order mark.
+    pub text: String,
+    /// Byte offset of the markdown body in `text`.
+    pub body_start: usize,
+}
+
+impl SourceFile {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The `_index.md` path relative to content/, with '/' separators ("a/_index.md").
+    pub key: String,
+    /// The site-relative URL path: "" for the home page, "treatments/" for a section.
+    pub path: String,
+    pub file: SourceFile,
+    pub meta: Meta,
+    pub parent: Option<usize>,
+    /// Indices into [`Content::pages`], in the section's order.
+    pub pages: Vec<usize>,
+    /// Indices into [`Content::sections`], by weight then title.
+    pub subsections: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The file's path relative to content/, with '/' separators ("a/b.md").
+    pub key: String,
+    /// The site-relative URL path ("treatments/methadone/").
+    pub path: String,
+    pub file: SourceFile,
+    pub meta: Meta,
+    /// Index into [`Content::sections`].
+    pub section: usize,
+}
+
+/// A non-markdown file under content/, copied to the same place in the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub from: PathBuf,
+    /// Site-relative output path, '/'-separated.
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+}
+
+impl Content {
+    /// The page or section with this key ("a/b.md" or "a/_index.md").
+    pub fn find(&self, key: &str) -> Option<Target> {
+        if let Some(i) = self.pages.iter().position(|p| p.key == key) {
+            return Some(Target::Page(i));
+        }
+        self.sections
+            .iter()
+            .position(|s| s.key == key)
+            .map(Target::Section)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.pages
+            .iter()
+            .map(|p| p.key.as_str())
+            .chain(self.sections.iter().map(|s| s.key.as_str()))
+    }
+
+    pub fn root_section(&self) -> Option<&Section> {
+        self.sections.iter().find(|s| s.parent.is_none())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page(usize),
+    Section(usize),
+}
+
+const INDEX_FILE: &str = "_index.md";
+
+/// Reads content/ into sections and pages, collecting every problem.
+pub fn load(config: &Config) -> (Content, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let content_dir = config.content_dir();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content", "the site has no content/ folder")
+                .with_hint("create content/_index.md for the home page"),
+        );
+        return (Content::default(), diagnostics);
+    }
+    let files = walk(config, &content_dir, &mut diagnostics);
+    let content = assemble(config, files, &mut diagnostics);
+    (content, diagnostics)
+}
+
+/// One markdown file found under content/.
+struct Found {
+    key: String,
+    file: SourceFile,
+}
+
+struct Walked {
+    markdown: Vec<Found>,
+    assets: Vec<Asset>,
+}
+
+fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Diagnostics) -> Walked {
+    let root = &config.root;
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+    let mut walked = Walked {
+        markdown: Vec::new(),
+        assets: Vec::new(),
+    };
+    let walker = WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
+                let message = if e.loop_ancestor().is_some() {
+                    "a symbolic link here loops back to a folder that contains it".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                diagnostics.push(Diagnostic::error(path, message));
+                continue;
+            }
+        };
+        let display = display_path(root, entry.path());
+        if entry.path_is_symlink() {
+            let inside = entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&canonical_root));
+            if !inside {
+                diagnostics.push(
+                    Diagnostic::error(&display, "this symbolic link points outside the site folder")
+                        .with_hint("copy the file into the site instead; links outside the site are never followed"),
+                );
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = match entry.path().strip_prefix(content_dir) {
+            Ok(relative) => relative,
+            Err(_) => continue,
+        };
+        let Some(key) = key_of(relative) else {
+            diagnostics.push(Diagnostic::error(&display, "the file name is not valid UTF-8"));
+            continue;
+        };
+        if !key.ends_with(".md") {
+            walked.assets.push(Asset {
+                from: entry.path().to_path_buf(),
+                to: asset_output_path(&key),
+            });
+            continue;
+        }
+        match read_text(entry.path(), &display) {
+            Ok(text) => walked.markdown.push(Found {
+                key,
+                file: SourceFile {
+                    display,
+                    text,
+                    body_start: 0,
+                },
+            }),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    walked
+}
+
+/// Hidden files, editor backups and swap files are never content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+fn key_of(relative: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
+    parts.map(|p| p.join("/"))
+}
+
+/// Assets keep their file name; their folders follow the sections' slugs.
+fn asset_output_path(key: &str) -> String {
+    let (dir, name) = key.rsplit_once('/').unwrap_or(("", key));
+    format!("{}{name}", dir_path(dir))
+}
+
+/// The URL path of a content folder ("Getting Help/x" -> "getting-help/x/").
+fn dir_path(dir: &str) -> String {
+    dir.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", slugify(s)))
+        .collect()
+}
+
+fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(display, format!("cannot read the file: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        }),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // The lossy text has the same bytes up to the first invalid one.
+            Err(Diagnostic::error(display, "the file is not valid UTF-8 text")
+                .at(&lossy, valid)
+                .with_hint("save the file with UTF-8 encoding"))
+        }
+    }
+}
+
+fn assemble(config: &Config, walked: Walked, diagnostics: &mut Diagnostics) -> Content {
+    // Every folder holding markdown, and each of its ancestors, is a section.
+    let mut section_dirs: BTreeMap<String, Option<Found>> = BTreeMap::new();
+    section_dirs.insert(String::new(), None);
+    let mut page_files = Vec::new();
+    for found in walked.markdown {
+        let (dir, name) = found.key.rsplit_once('/').unwrap_or(("", found.key.as_str()));
+        let dir = dir.to_string();
+        let mut ancestor = dir.as_str();
+        loop {
+            section_dirs.entry(ancestor.to_string()).or_insert(None);
+            match ancestor.rsplit_once('/') {
+                Some((parent, _)) => ancestor = parent,
+                None if ancestor.is_empty() => break,
+                None => ancestor = "",
+            }
+        }
+        if name == INDEX_FILE {
+            section_dirs.insert(dir, Some(found));
+        } else {
+            page_files.push(found);
+        }
+    }
+
+    let mut content = Content {
+        assets: walked.assets,
+        ..Content::default()
+    };
+    let mut dir_index: BTreeMap<String, usize> = BTreeMap::new();
+    for (dir, index_file) in section_dirs {
+        let key = if dir.is_empty() {
+            INDEX_FILE.to_string()
+        } else {
+            format!("{dir}/{INDEX_FILE}")
+        };
+        let file = index_file.map(|f| f.file).unwrap_or_else(|| SourceFile {
+            display: PathBuf::from("content").join(&key),
+            text: String::new(),
+            body_start: 0,
+        });
+        let Some((file, mut meta)) = read_meta(config, file, Kind::Section, diagnostics) else {
+            continue;
+        };
+        if meta.title.is_empty() {
+            meta.title = match dir.rsplit('/').next() {
+                Some(name) if !name.is_empty() => title_from_name(name),
+                _ => config.title.clone(),
+            };
+        }
+        let parent_dir = dir.rsplit_once('/').map_or("", |(p, _)| p);
+        let parent = if dir.is_empty() {
+            None
+        } else {
+            match dir_index.get(parent_dir) {
+                Some(&p) => Some(p),
+                // The parent was a draft or unreadable: so is this folder.
+                None => continue,
+            }
+        };
+        if meta.draft && !config.drafts {
+            continue;
+        }
+        dir_index.insert(dir.clone(), content.sections.len());
+        content.sections.push(Section {
+            key,
+            path: dir_path(&dir),
+            file,
+            meta,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+    }
+
+    for found in page_files {
+        let dir = found.key.rsplit_once('/').map_or("", |(d, _)| d);
+        let Some(&section) = dir_index.get(dir) else {
+            continue;
+        };
+        let kind = if content.sections[section].meta.guidance {
+            Kind::GuidancePage
+        } else {
+            Kind::Page
+        };
+        let key = found.key;
+        let Some((file, meta)) = read_meta(config, found.file, kind, diagnostics) else {
+            continue;
+        };
+        if meta.draft && !config.drafts {
+            continue;
+        }
+        let stem = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".md");
+        let slug = meta.slug.clone().unwrap_or_else(|| slugify(stem));
+        if slug.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(&file.display, "the file name has no letters or digits to make a URL from")
+                    .with_hint("rename the file or set `slug` in its front matter"),
+            );
+            continue;
+        }
+        let path = format!("{}{slug}/", content.sections[section].path);
+        content.pages.push(Page {
+            key,
+            path,
+            file,
+            meta,
+            section,
+        });
+    }
+
+    check_unique_paths(&content, diagnostics);
+    order(&mut content);
+    content
+}
+
+fn read_meta(
+    config: &Config,
+    mut file: SourceFile,
+    kind: Kind,
+    diagnostics: &mut Diagnostics,
+) -> Option<(SourceFile, Meta)> {
+    let split = match front_matter::split(&file.text) {
+        Ok(split) => split,
+        Err((offset, message, hint)) => {
+            diagnostics.push(
+                Diagnostic::error(&file.display, message)
+                    .at(&file.text, offset)
+                    .with_hint(hint),
+            );
+            return None;
+        }
+    };
+    match front_matter::parse(&file.text, &split, &file.display, kind, config) {
+        Ok(meta) => {
+            file.body_start = split.body_start;
+            Some((file, meta))
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    }
+}
+
+fn title_from_name(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Two files may not share a URL, nor URLs that differ only in case: case-insensitive hosts
+/// would serve one of them for both.
+fn check_unique_paths(content: &Content, diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeMap<String, (&str, &Path)> = BTreeMap::new();
+    let entries = content
+        .sections
+        .iter()
+        .map(|s| (s.path.as_str(), s.file.display.as_path()))
+        .chain(content.pages.iter().map(|p| (p.path.as_str(), p.file.display.as_path())));
+    for (path, file) in entries {
+        let folded = path.to_lowercase();
+        if let Some((other_path, other_file)) = seen.get(&folded) {
+            let message = if *other_path == path {
+                format!(
+                    "this page and {} would both be written to /{path}",
+                    other_file.display()
+                )
+            } else {
+                format!(
+                    "this page's URL /{path} differs only in case from /{other_path} ({}); case-insensitive hosts would serve one for both",
+                    other_file.display()
+                )
+            };
+            diagnostics.push(
+                Diagnostic::error(file, message)
+                    .with_hint("rename one of the files or set a different `slug` in its front matter"),
+            );
+        } else {
+            seen.insert(folded, (path, file));
+        }
+    }
+}
+
+/// Fills in each section's pages and subsections in reading order.
+fn order(content: &mut Content) {
+    for (i, page) in content.pages.iter().enumerate() {
+        content.sections[page.section].pages.push(i);
+    }
+    for i in 0..content.sections.len() {
+        if let Some(parent) = content.sections[i].parent {
+            content.sections[parent].subsections.push(i);
+        }
+    }
+    let pages = &content.pages;
+    let sections = content.sections.clone();
+    for section in &mut content.sections {
+        let sort_by = section.meta.sort_by;
+        section.pages.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            let by_title = a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase());
+            match sort_by {
+                SortBy::Weight => a.meta.weight.cmp(&b.meta.weight).then(by_title),
+                SortBy::Title => by_title,
+            }
+            .then_with(|| a.key.cmp(&b.key))
+        });
+        section.subsections.sort_by(|&a, &b| {
+            let (a, b) = (&sections[a], &sections[b]);
+            a.meta
+                .weight
+                .cmp(&b.meta.weight)
+                .then_with(|| a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase()))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+    }
+}

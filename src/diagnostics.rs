@@ -1,0 +1,279 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! Every stage reports problems as [`Diagnostic`]s instead of failing on the first one, so a
+//! single build shows every broken page. Printed as `path:line:col: error: message`, the form
+//! editors and CI logs turn into links.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a file: 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    /// The text of the line, shown under the message.
+    pub line_text: String,
+}
+
+impl Location {
+    /// The location of byte `offset` in `text`. An offset past the end points after the last
+    /// character; an offset inside a multi-byte character points at that character.
+    pub fn of_offset(text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i);
+        let line = text[..line_start].matches('\n').count() + 1;
+        let column = text[line_start..offset].chars().count() + 1;
+        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+        Location {
+            line,
+            column,
+            line_text,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, relative to the site folder where possible.
+    pub file: PathBuf,
+    pub location: Option<Location>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            location: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    /// Points the diagnostic at byte `offset` of the file's full `text`.
+    pub fn at(mut self, text: &str, offset: usize) -> Diagnostic {
+        self.location = Some(Location::of_offset(text, offset));
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_optional_hint(mut self, hint: Option<String>) -> Diagnostic {
+        self.hint = hint.or(self.hint);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (PathBuf, usize, usize, Severity, &str) {
+        let (line, column) = self
+            .location
+            .as_ref()
+            .map_or((0, 0), |l| (l.line, l.column));
+        (
+            self.file.clone(),
+            line,
+            column,
+            self.severity,
+            &self.message,
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let file = self.file.display();
+        match &self.location {
+            Some(loc) => {
+                writeln!(
+                    f,
+                    "{file}:{}:{}: {severity}: {}",
+                    loc.line, loc.column, self.message
+                )?;
+                let gutter = loc.line.to_string().len();
+                writeln!(f, "{:gutter$} |", "")?;
+                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
+                let pad: String = loc
+                    .line_text
+                    .chars()
+                    .take(loc.column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "{:gutter$} | {pad}^", "")?;
+            }
+            None => write!(f, "{file}: {severity}: {}", self.message)?,
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Problems collected across a whole run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The diagnostics in a stable order: by file, then position.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.0.dedup();
+        self.0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// The option closest to `value`, if one is close enough to be a likely typo.
+pub fn closest<'a>(value: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let value_lower = value.to_lowercase();
+    options
+        .into_iter()
+        .map(|option| {
+            let score = strsim::jaro_winkler(&value_lower, &option.to_lowercase());
+            (score, option)
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, option)| option)
+}
+
+/// A "did you mean" hint for serde's unknown-field and unknown-variant messages, which list
+/// the expected names in backticks.
+pub fn hint_for_serde_message(message: &str) -> Option<String> {
+    let kind = if message.starts_with("unknown field") {
+        "field"
+    } else if message.starts_with("unknown variant") {
+        "value"
+    } else {
+        return None;
+    };
+    let mut quoted = message.split('`').skip(1).step_by(2);
+    let given = quoted.next()?;
+    let expected: Vec<&str> = quoted.collect();
+    if expected.is_empty() {
+        return Some(format!("no {kind}s are allowed here"));
+    }
+    match closest(given, expected.iter().copied()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!(
+            "allowed {kind}s: {}",
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// `path` relative to `root` for display, or as it is when it is elsewhere.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_characters() {
+        let text = "one\ntwo é three\n";
+        let loc = Location::of_offset(text, text.find("three").unwrap_or(0));
+        assert_eq!((loc.line, loc.column), (2, 7));
+        assert_eq!(loc.line_text, "two é three");
+    }
+
+    #[test]
+    fn location_inside_a_multibyte_character_does_not_panic() {
+        let loc = Location::of_offset("é", 1);
+        assert_eq!((loc.line, loc.column), (1, 1));
+        let end = Location::of_offset("a\n", 99);
+        assert_eq!((end.line, end.column), (2, 1));
+    }
+
+    #[test]
+    fn serde_unknown_field_gets_a_suggestion() {
+        let hint = hint_for_serde_message(
+            "unknown field `titel`, expected one of `title`, `summary`, `weight`",
+        );
+        assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn closest_ignores_distant_options() {
+        assert_eq!(closest("residental", ["residential", "community"]), Some("residential"));
+        assert_eq!(closest("zzz", ["residential", "community"]), None);
+    }
+}

@@ -1,0 +1,19 @@
+//! Signpost turns a folder of markdown guidance pages into a static website.
+//!
+//! The modules are listed in pipeline order. Each stage may use the stages above it, never the
+//! ones below: configuration is loaded, then content, then markdown is rendered, links are
+//! resolved, templates are rendered, and only then does anything touch the output folder.
+
+pub mod diagnostics;
+pub mod slug;
+
+pub mod config;
+pub mod content;
+pub mod markdown;
+pub mod links;
+pub mod render;
+pub mod output;
+
+pub mod pipeline;
+pub mod scaffold;
+pub mod cli;

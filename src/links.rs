@@ -1,0 +1,221 @@
+//! Links: internal links and `related` lists checked against the whole site, and the
+//! placeholders left by `markdown` replaced with real URLs.
+//!
+//! Uses `config`, `content` and `markdown`. A link to a missing page or heading is an error
+//! naming the file and line where it was written.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::content::{Content, Target};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::markdown::{InternalLink, LINK_PLACEHOLDER, Rendered, escape_attribute};
+
+/// Rendered pages and sections with their links resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Linked {
+    /// One per [`Content::pages`], in the same order.
+    pub pages: Vec<Rendered>,
+    /// One per [`Content::sections`], in the same order.
+    pub sections: Vec<Rendered>,
+    /// Each page's `related` list, resolved, in the order written.
+    pub related: Vec<Vec<Target>>,
+}
+
+/// Resolves every internal link; `pages` and `sections` are parallel to `content`'s.
+pub fn resolve(
+    config: &Config,
+    content: &Content,
+    mut pages: Vec<Rendered>,
+    mut sections: Vec<Rendered>,
+) -> (Linked, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let heading_ids = |target: Target, pages: &[Rendered], sections: &[Rendered]| -> BTreeSet<String> {
+        let rendered = match target {
+            Target::Page(i) => &pages[i],
+            Target::Section(i) => &sections[i],
+        };
+        rendered.heading_ids().map(str::to_string).collect()
+    };
+
+    // Resolve first (reading every page's headings), then rewrite each page's HTML.
+    let mut urls_per_page: Vec<Vec<Option<String>>> = Vec::with_capacity(pages.len());
+    for (i, page) in content.pages.iter().enumerate() {
+        let resolver = Resolver { config, content, text: &page.file.text, file: &page.file.display };
+        let urls = pages[i]
+            .links
+            .iter()
+            .map(|link| resolver.link(link, |t| heading_ids(t, &pages, &sections), &mut diagnostics))
+            .collect();
+        urls_per_page.push(urls);
+    }
+    let mut urls_per_section: Vec<Vec<Option<String>>> = Vec::with_capacity(sections.len());
+    for (i, section) in content.sections.iter().enumerate() {
+        let resolver = Resolver { config, content, text: &section.file.text, file: &section.file.display };
+        let urls = sections[i]
+            .links
+            .iter()
+            .map(|link| resolver.link(link, |t| heading_ids(t, &pages, &sections), &mut diagnostics))
+            .collect();
+        urls_per_section.push(urls);
+    }
+    for (rendered, urls) in pages.iter_mut().zip(&urls_per_page) {
+        rendered.html = replace_placeholders(&rendered.html, urls);
+    }
+    for (rendered, urls) in sections.iter_mut().zip(&urls_per_section) {
+        rendered.html = replace_placeholders(&rendered.html, urls);
+    }
+
+    let related = content
+        .pages
+        .iter()
+        .map(|page| {
+            let resolver = Resolver { config, content, text: &page.file.text, file: &page.file.display };
+            page.meta
+                .related
+                .iter()
+                .filter_map(|link| resolver.target(&link.target, link.offset, &mut diagnostics))
+                .collect()
+        })
+        .collect();
+
+    (Linked { pages, sections, related }, diagnostics)
+}
+
+struct Resolver<'a> {
+    config: &'a Config,
+    content: &'a Content,
+    text: &'a str,
+    file: &'a Path,
+}
+
+impl Resolver<'_> {
+    /// The URL for one markdown link, or None (with an error) when it leads nowhere.
+    fn link(
+        &self,
+        link: &InternalLink,
+        heading_ids: impl Fn(Target) -> BTreeSet<String>,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<String> {
+        let target = self.target(&link.target, link.offset, diagnostics)?;
+        let path = match target {
+            Target::Page(i) => &self.content.pages[i].path,
+            Target::Section(i) => &self.content.sections[i].path,
+        };
+        let mut url = self.config.base_url.link(path);
+        if let Some(fragment) = &link.fragment {
+            let ids = heading_ids(target);
+            if !ids.contains(fragment) {
+                let hint = closest(fragment, ids.iter().map(String::as_str))
+                    .map(|best| format!("did you mean `#{best}`?"))
+                    .unwrap_or_else(|| {
+                        if ids.is_empty() {
+                            "that page has no headings".to_string()
+                        } else {
+                            format!("its headings: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", "))
+                        }
+                    });
+                diagnostics.push(
+                    Diagnostic::error(self.file, format!("link to a missing heading `#{fragment}` in `@/{}`", link.target))
+                        .at(self.text, link.offset)
+                        .with_hint(hint),
+                );
+                return None;
+            }
+            url.push('#');
+            url.push_str(fragment);
+        }
+        Some(url)
+    }
+
+    /// The page or section a written path names ("@/a/b.md", "a/b.md", "a/" or "a/_index.md").
+    fn target(&self, written: &str, offset: usize, diagnostics: &mut Diagnostics) -> Option<Target> {
+        let key = normalise(written);
+        if let Some(target) = self.content.find(&key) {
+            return Some(target);
+        }
+        let on_disk = self.config.content_dir().join(&key).is_file();
+        let hint = if on_disk {
+            Some("that file exists but is not built: it is a draft, inside a draft section, or has errors".to_string())
+        } else {
+            closest(&key, self.content.keys()).map(|best| format!("did you mean `@/{best}`?"))
+        };
+        diagnostics.push(
+            Diagnostic::error(self.file, format!("link to a missing page `@/{key}`"))
+                .at(self.text, offset)
+                .with_optional_hint(hint.or_else(|| {
+                    Some("internal links name a file under content/, such as `@/treatments/methadone.md`".to_string())
+                })),
+        );
+        None
+    }
+}
+
+fn normalise(written: &str) -> String {
+    let path = written.trim().trim_start_matches("@/").trim_start_matches("./");
+    let path = path.trim_start_matches('/');
+    if path.is_empty() {
+        "_index.md".to_string()
+    } else if path.ends_with('/') {
+        format!("{path}_index.md")
+    } else {
+        path.to_string()
+    }
+}
+
+/// Replaces each `"@link:N"` attribute value with the Nth URL ("#" where it did not resolve,
+/// which only happens in a build that fails anyway).
+fn replace_placeholders(html: &str, urls: &[Option<String>]) -> String {
+    let needle = format!("\"{LINK_PLACEHOLDER}");
+    if !html.contains(&needle) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(&needle) {
+        out.push_str(&rest[..start + 1]);
+        let after = &rest[start + needle.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let index = after[..digits].parse::<usize>().ok();
+        match index.and_then(|i| urls.get(i)) {
+            Some(Some(url)) if after[digits..].starts_with('"') => {
+                out.push_str(&escape_attribute(url));
+                rest = &after[digits..];
+            }
+            Some(None) if after[digits..].starts_with('"') => {
+                out.push('#');
+                rest = &after[digits..];
+            }
+            // Not one of ours (raw HTML that imitates a placeholder): leave it as written.
+            _ => {
+                out.push_str(&rest[start + 1..start + needle.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_replaced() {
+        let urls = vec![Some("/a/".to_string()), None];
+        assert_eq!(
+            replace_placeholders("<a href=\"@link:0\">x</a><a href=\"@link:1\">y</a><a href=\"@link:7\">z</a>", &urls),
+            "<a href=\"/a/\">x</a><a href=\"#\">y</a><a href=\"@link:7\">z</a>"
+        );
+    }
+
+    #[test]
+    fn written_paths_are_normalised() {
+        assert_eq!(normalise("@/a/b.md"), "a/b.md");
+        assert_eq!(normalise("a/"), "a/_index.md");
+        assert_eq!(normalise("@/"), "_index.md");
+        assert_eq!(normalise("./a.md"), "a.md");
+    }
+}

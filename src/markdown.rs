@@ -1,0 +1,537 @@
+//! Markdown: one page's body turned into HTML, a table of contents, its internal links and
+//! its citations.
+//!
+//! Uses `config` and `diagnostics`; a pure function of its inputs. Internal links (`@/a.md`)
+//! cannot be resolved page by page, because a link may name a heading of a page not yet
+//! rendered; they are written as placeholders (`@link:N`) that the `links` stage replaces.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
+use serde::Serialize;
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+
+use crate::config::{Config, MarkdownOptions, RawHtmlPolicy};
+use crate::diagnostics::{Diagnostic, closest};
+use crate::slug::slugify;
+
+/// The prefix of the placeholder hrefs that `links` replaces.
+pub const LINK_PLACEHOLDER: &str = "@link:";
+const CITATION_PREFIX: &str = "@cite:";
+const HIGHLIGHT_CLASSES: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Code highlighting with CSS classes. The syntax definitions are loaded on first use, so
+/// a site without code blocks never pays for them.
+pub struct Highlighter {
+    theme: String,
+    syntaxes: OnceLock<SyntaxSet>,
+}
+
+impl Highlighter {
+    pub fn new(theme: &str) -> Highlighter {
+        Highlighter {
+            theme: theme.to_string(),
+            syntaxes: OnceLock::new(),
+        }
+    }
+
+    /// The stylesheet for the highlight classes, or the list of known theme names.
+    pub fn css(&self) -> Result<String, String> {
+        let themes = ThemeSet::load_defaults();
+        let theme = themes.themes.get(&self.theme).ok_or_else(|| {
+            let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
+            let suggestion = closest(&self.theme, names.iter().copied())
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            format!("{suggestion}available themes: {}", names.join(", "))
+        })?;
+        css_for_theme_with_class_style(theme, HIGHLIGHT_CLASSES).map_err(|e| e.to_string())
+    }
+
+    fn highlight(&self, language: &str, code: &str) -> String {
+        let escaped_language = escape_attribute(language);
+        let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
+        let Some(syntax) = (!language.is_empty())
+            .then(|| syntaxes.find_syntax_by_token(language))
+            .flatten()
+        else {
+            return format!(
+                "<pre class=\"code\" data-lang=\"{escaped_language}\"><code>{}</code></pre>\n",
+                escape_text(code)
+            );
+        };
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, HIGHLIGHT_CLASSES);
+        for line in syntect::util::LinesWithEndings::from(code) {
+            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+                return format!(
+                    "<pre class=\"code\" data-lang=\"{escaped_language}\"><code>{}</code></pre>\n",
+                    escape_text(code)
+                );
+            }
+        }
+        format!(
+            "<pre class=\"code\" data-lang=\"{escaped_language}\"><code>{}</code></pre>\n",
+            generator.finalize()
+        )
+    }
+}
+
+/// A heading, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// An `@/path.md#fragment` link, and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The content key ("treatments/methadone.md").
+    pub target: String,
+    pub fragment: Option<String>,
+    /// Byte offset in the file.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// HTML with `@link:N` placeholders for internal links.
+    pub html: String,
+    pub toc: Vec<Heading>,
+    pub links: Vec<InternalLink>,
+    /// Cited source ids, numbered by their place here (first is [1]).
+    pub citations: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    pub fn heading_ids(&self) -> impl Iterator<Item = &str> {
+        self.toc.iter().map(|h| h.id.as_str())
+    }
+}
+
+/// Renders the markdown `text[body_start..]` of `file`.
+pub fn render(
+    text: &str,
+    body_start: usize,
+    file: &Path,
+    config: &Config,
+    highlighter: &Highlighter,
+) -> Rendered {
+    let body = &text[body_start..];
+    let options = parser_options(&config.markdown);
+    let callback = |link: BrokenLink<'_>| {
+        let reference = link.reference.trim();
+        reference
+            .starts_with('@')
+            .then(|| (CowStr::from(format!("{CITATION_PREFIX}{reference}")), CowStr::from("")))
+    };
+    let parser = Parser::new_with_broken_link_callback(body, options, Some(callback));
+    let mut renderer = Renderer {
+        text,
+        body_start,
+        file,
+        config,
+        highlighter,
+        out: Rendered::default(),
+        used_ids: BTreeSet::new(),
+        has_raw_html: false,
+    };
+    let events = renderer.transform(parser.into_offset_iter());
+    let mut html_out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut html_out, events.into_iter());
+    let html_out = table_alignment_to_classes(&html_out);
+    renderer.out.html = if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
+        sanitize(&html_out)
+    } else {
+        html_out
+    };
+    renderer.out
+}
+
+fn parser_options(options: &MarkdownOptions) -> Options {
+    let mut flags = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if options.smart_punctuation {
+        flags |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    flags
+}
+
+struct Renderer<'a> {
+    text: &'a str,
+    body_start: usize,
+    file: &'a Path,
+    config: &'a Config,
+    highlighter: &'a Highlighter,
+    out: Rendered,
+    used_ids: BTreeSet<String>,
+    has_raw_html: bool,
+}
+
+/// A heading being collected: level, written id, classes and inner events.
+type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
+
+/// What an open link turned into, so its end tag can be matched.
+enum OpenLink {
+    Kept,
+    Dropped,
+    Citation,
+}
+
+impl<'a> Renderer<'a> {
+    fn transform<'e>(
+        &mut self,
+        events: impl Iterator<Item = (Event<'e>, Range<usize>)>,
+    ) -> Vec<Event<'e>> {
+        let mut out = Vec::new();
+        let mut open_links: Vec<OpenLink> = Vec::new();
+        let mut heading: Option<OpenHeading<'e>> = None;
+        let mut code: Option<(String, String)> = None;
+
+        for (event, range) in events {
+            if let Some((_, text)) = &mut code {
+                match event {
+                    Event::Text(t) => text.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        if let Some((language, text)) = code.take() {
+                            out.push(Event::Html(self.highlighter.highlight(&language, &text).into()));
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            let event = match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let language = match kind {
+                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((language, String::new()));
+                    continue;
+                }
+                Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                    heading = Some((
+                        level,
+                        id.map(|i| i.to_string()),
+                        classes.iter().map(|c| c.to_string()).collect(),
+                        Vec::new(),
+                    ));
+                    continue;
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, id, classes, inner)) = heading.take() {
+                        out.push(Event::Html(self.heading(level, id, &classes, inner).into()));
+                    }
+                    continue;
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    if let Some(label) = dest_url.strip_prefix(CITATION_PREFIX) {
+                        let html = self.citation(label, range.start);
+                        open_links.push(OpenLink::Citation);
+                        Event::Html(html.into())
+                    } else if let Some(dest) = self.link_destination(&dest_url, range.start) {
+                        open_links.push(OpenLink::Kept);
+                        Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+                    } else {
+                        open_links.push(OpenLink::Dropped);
+                        continue;
+                    }
+                }
+                Event::End(TagEnd::Link) => match open_links.pop() {
+                    Some(OpenLink::Kept) | None => Event::End(TagEnd::Link),
+                    Some(OpenLink::Dropped) | Some(OpenLink::Citation) => continue,
+                },
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    match self.link_destination(&dest_url, range.start) {
+                        Some(dest) => Event::Start(Tag::Image { link_type, dest_url: dest, title, id }),
+                        None => Event::Start(Tag::Image { link_type, dest_url: "".into(), title, id }),
+                    }
+                }
+                Event::Html(raw) | Event::InlineHtml(raw) => match self.config.markdown.raw_html {
+                    RawHtmlPolicy::Escape => Event::Text(raw),
+                    RawHtmlPolicy::Sanitize | RawHtmlPolicy::Trust => {
+                        self.has_raw_html = true;
+                        Event::Html(raw)
+                    }
+                },
+                other => other,
+            };
+            // Inside a citation the label text is replaced by the citation's numbers.
+            if matches!(open_links.last(), Some(OpenLink::Citation))
+                && !matches!(event, Event::Html(_))
+            {
+                continue;
+            }
+            match &mut heading {
+                Some((_, _, _, inner)) => inner.push(event),
+                None => out.push(event),
+            }
+        }
+        out
+    }
+
+    fn heading<'e>(&mut self, level: HeadingLevel, id: Option<String>, classes: &[String], inner: Vec<Event<'e>>) -> String {
+        let title: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let mut base = id.map(|i| slugify(&i)).unwrap_or_else(|| slugify(&title));
+        if base.is_empty() {
+            base = "section".to_string();
+        }
+        let mut unique = base.clone();
+        let mut n = 1;
+        while !self.used_ids.insert(unique.clone()) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        let level_number = level as u8;
+        self.out.toc.push(Heading {
+            level: level_number,
+            id: unique.clone(),
+            title: title.trim().to_string(),
+        });
+        let mut inner_html = String::new();
+        html::push_html(&mut inner_html, inner.into_iter());
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " class=\"{}\"",
+                escape_attribute(&classes.iter().map(|c| slugify(c)).collect::<Vec<_>>().join(" "))
+            )
+        };
+        format!(
+            "<h{level_number} id=\"{unique}\"{class}>{inner_html} <a class=\"heading-anchor\" href=\"#{unique}\" aria-label=\"Link to this section: {}\">#</a></h{level_number}>\n",
+            escape_attribute(title.trim())
+        )
+    }
+
+    /// `[@a; @b]`: numbered references to sources, checked against site.toml.
+    fn citation(&mut self, label: &str, offset: usize) -> String {
+        let ids: Vec<&str> = label
+            .split([';', ','])
+            .map(|part| part.trim().trim_start_matches('@').trim())
+            .filter(|id| !id.is_empty())
+            .collect();
+        let mut links = Vec::new();
+        for id in ids {
+            if self.config.source(id).is_none() {
+                let known = self.config.sources.iter().map(|s| s.id.as_str());
+                let hint = closest(id, known)
+                    .map(|best| format!("did you mean `{best}`?"))
+                    .unwrap_or_else(|| "sources are listed in site.toml under [[sources]]".to_string());
+                self.out.diagnostics.push(
+                    Diagnostic::error(self.file, format!("citation of an unknown source `{id}`"))
+                        .at(self.text, self.body_start + offset)
+                        .with_hint(hint),
+                );
+                continue;
+            }
+            let number = match self.out.citations.iter().position(|c| c == id) {
+                Some(i) => i + 1,
+                None => {
+                    self.out.citations.push(id.to_string());
+                    self.out.citations.len()
+                }
+            };
+            links.push(format!("<a href=\"#ref-{number}\">{number}</a>"));
+        }
+        if links.is_empty() {
+            return String::new();
+        }
+        format!("<sup class=\"citation\">[{}]</sup>", links.join(", "))
+    }
+
+    /// The href to write for a link or image, or None to drop a dangerous one.
+    fn link_destination<'e>(&mut self, dest: &CowStr<'e>, offset: usize) -> Option<CowStr<'e>> {
+        if let Some(path) = dest.strip_prefix("@/") {
+            let (target, fragment) = match path.split_once('#') {
+                Some((t, f)) => (t, Some(f.to_string())),
+                None => (path, None),
+            };
+            let index = self.out.links.len();
+            self.out.links.push(InternalLink {
+                target: target.to_string(),
+                fragment,
+                offset: self.body_start + offset,
+            });
+            return Some(format!("{LINK_PLACEHOLDER}{index}").into());
+        }
+        if self.config.markdown.raw_html == RawHtmlPolicy::Trust || is_safe_url(dest) {
+            return Some(dest.clone());
+        }
+        self.out.diagnostics.push(
+            Diagnostic::warning(self.file, format!("removed a link to an unsafe URL `{}`", truncate(dest, 60)))
+                .at(self.text, self.body_start + offset)
+                .with_hint("links may use http:, https:, mailto: and tel: URLs, or paths on this site"),
+        );
+        None
+    }
+}
+
+/// Relative URLs and a small set of schemes; never `javascript:`, `data:` or `vbscript:`.
+fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match cleaned.find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &cleaned[..colon];
+            // A colon after a path, query or fragment character is not a scheme.
+            if scheme.contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(scheme, "http" | "https" | "mailto" | "tel" | "sms")
+        }
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// pulldown-cmark aligns table cells with a style attribute, which a strict
+/// Content-Security-Policy blocks; classes do the same job.
+fn table_alignment_to_classes(html: &str) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html.to_string();
+    }
+    let mut out = html.to_string();
+    for align in ["left", "center", "right"] {
+        for cell in ["th", "td"] {
+            out = out.replace(
+                &format!("<{cell} style=\"text-align: {align}\">"),
+                &format!("<{cell} class=\"align-{align}\">"),
+            );
+        }
+    }
+    out
+}
+
+/// Removes scripts, event handlers, styles, frames and unsafe URLs from raw HTML, keeping
+/// what markdown itself produces.
+fn sanitize(html: &str) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["input", "section", "figure", "figcaption", "details", "summary"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("pre", ["data-lang"])
+        .add_generic_attributes(["id", "class", "aria-label"])
+        .link_rel(None);
+    builder.clean(html).to_string()
+}
+
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn escape_attribute(text: &str) -> String {
+    escape_text(text).replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Overrides, parse};
+
+    fn config(extra: &str) -> Config {
+        let text = format!(
+            "title = \"t\"\n{extra}\n[[sources]]\nid = \"frank\"\ntitle = \"F\"\npublisher_type = \"charity\"\n"
+        );
+        parse(Path::new("."), &text, &Overrides::default()).expect("config")
+    }
+
+    fn render_md(markdown: &str) -> Rendered {
+        render(markdown, 0, Path::new("a.md"), &config(""), &Highlighter::new("InspiredGitHub"))
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let r = render_md("## What it is\n\n## What it is\n\n### Custom {#mine}\n");
+        let ids: Vec<&str> = r.heading_ids().collect();
+        assert_eq!(ids, ["what-it-is", "what-it-is-1", "mine"]);
+        assert!(r.html.contains("<h2 id=\"what-it-is\">What it is <a class=\"heading-anchor\" href=\"#what-it-is\""));
+    }
+
+    #[test]
+    fn citations_are_numbered_in_order_of_first_use() {
+        let r = render_md("One [@frank]. Two [@frank; @nope].\n");
+        assert_eq!(r.citations, ["frank"]);
+        assert_eq!(r.html.matches("href=\"#ref-1\"").count(), 2);
+        assert_eq!(r.diagnostics.len(), 1);
+        assert!(r.diagnostics[0].message.contains("`nope`"));
+    }
+
+    #[test]
+    fn internal_links_become_placeholders() {
+        let r = render_md("See [m](@/t/m.md#dose).\n");
+        assert_eq!(r.links[0].target, "t/m.md");
+        assert_eq!(r.links[0].fragment.as_deref(), Some("dose"));
+        assert!(r.html.contains("href=\"@link:0\""));
+    }
+
+    #[test]
+    fn dangerous_markdown_links_are_dropped() {
+        let r = render_md("[x](javascript:alert(1)) [y](JaVa\tScript:alert(1)) [z](data:text/html,hi)\n");
+        assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
+        assert!(!r.html.contains("data:"), "{}", r.html);
+        assert!(r.html.contains('x') && r.html.contains('z'));
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_by_default() {
+        let r = render_md("<script>alert(1)</script>\n\n<p onclick=\"x()\">hi <a href=\"javascript:x\">a</a></p>\n\n<iframe src=\"x\"></iframe>\n");
+        let lower = r.html.to_lowercase();
+        for bad in ["<script", "onclick", "javascript:", "<iframe"] {
+            assert!(!lower.contains(bad), "{bad} in {}", r.html);
+        }
+        assert!(r.html.contains("hi"));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let r = render_md("```rust\nfn main() {}\n```\n");
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        assert!(!r.html.contains("style="));
+    }
+
+    #[test]
+    fn table_alignment_uses_classes() {
+        let r = render_md("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
+        assert!(r.html.contains("<th class=\"align-left\">"));
+        assert!(!r.html.contains("style="));
+    }
+}

@@ -1,0 +1,133 @@
+//! The theme: its templates (with the site's own `templates/` overriding them by file name)
+//! and its static files. The default theme is built into the binary, so a site made with
+//! `signpost init` works without a copy of it; a `themes/<name>/` folder on disk wins.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, display_path};
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A template's text and the path shown when it has an error.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub display: PathBuf,
+    pub text: String,
+}
+
+/// Bytes to write, or a file on disk to copy.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    Embedded(&'static [u8]),
+    CopyOf(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// By template name ("page.html", "partials/nav.html").
+    pub templates: BTreeMap<String, TemplateSource>,
+    /// By site-relative output path; the site's static/ overrides the theme's.
+    pub static_files: BTreeMap<String, Contents>,
+}
+
+pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
+    let root = &config.root;
+    let theme_dir = root.join("themes").join(&config.theme);
+    let mut theme = Theme {
+        templates: BTreeMap::new(),
+        static_files: BTreeMap::new(),
+    };
+    if theme_dir.is_dir() {
+        read_templates(root, &theme_dir.join("templates"), &mut theme.templates)?;
+        list_static(&theme_dir.join("static"), &mut theme.static_files)?;
+    } else if config.theme == "default" {
+        embedded(&mut theme)?;
+    } else {
+        return Err(Diagnostic::error(
+            "site.toml",
+            format!("theme `{}` not found: there is no folder {}", config.theme, display_path(root, &theme_dir).display()),
+        )
+        .with_hint("set theme = \"default\" to use the built-in theme"));
+    }
+    read_templates(root, &root.join("templates"), &mut theme.templates)?;
+    list_static(&root.join("static"), &mut theme.static_files)?;
+    Ok(theme)
+}
+
+fn embedded(theme: &mut Theme) -> Result<(), Diagnostic> {
+    let mut stack = vec![&DEFAULT_THEME];
+    while let Some(dir) = stack.pop() {
+        stack.extend(dir.dirs());
+        for file in dir.files() {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(name) = path.strip_prefix("templates/") {
+                let text = file.contents_utf8().ok_or_else(|| {
+                    Diagnostic::error(format!("(built-in theme) {path}"), "template is not UTF-8")
+                })?;
+                theme.templates.insert(
+                    name.to_string(),
+                    TemplateSource {
+                        display: PathBuf::from(format!("(built-in theme) templates/{name}")),
+                        text: text.to_string(),
+                    },
+                );
+            } else if let Some(name) = path.strip_prefix("static/") {
+                theme
+                    .static_files
+                    .insert(name.to_string(), Contents::Embedded(file.contents()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_templates(root: &Path, dir: &Path, out: &mut BTreeMap<String, TemplateSource>) -> Result<(), Diagnostic> {
+    for (name, path) in files_under(dir)? {
+        let display = display_path(root, &path);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Diagnostic::error(&display, format!("cannot read the template: {e}")))?;
+        out.insert(name, TemplateSource { display, text });
+    }
+    Ok(())
+}
+
+fn list_static(dir: &Path, out: &mut BTreeMap<String, Contents>) -> Result<(), Diagnostic> {
+    for (name, path) in files_under(dir)? {
+        out.insert(name, Contents::CopyOf(path));
+    }
+    Ok(())
+}
+
+/// Files under `dir` by '/'-separated relative name, skipping hidden ones. A missing folder
+/// has no files.
+fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| Diagnostic::error(dir, format!("cannot read: {e}")))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let name: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.push((name.join("/"), entry.path().to_path_buf()));
+    }
+    Ok(files)
+}

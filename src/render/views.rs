@@ -1,0 +1,430 @@
+//! What templates see: serialisable views of pages, sections and the site.
+//!
+//! These are the template API (documented in docs/templates.md): rename a field here and
+//! every theme breaks, so add rather than rename.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::{Config, Facet, Source};
+use crate::content::{Content, Date, Page, Section, Target};
+use crate::links::Linked;
+use crate::markdown::Heading;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// The path every URL starts with ("/" or "/guidance/").
+    pub base_path: &'a str,
+    /// The home page's absolute URL where base_url is a full URL, else its path.
+    pub base_url: String,
+    pub language: &'a str,
+    pub helpline: Option<HelplineView<'a>>,
+    pub feed_url: String,
+    pub syntax_css_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HelplineView<'a> {
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    /// The phone number as a `tel:` link target (digits and '+').
+    pub phone_link: Option<String>,
+    pub hours: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub text: Option<&'a str>,
+    pub source: Option<SourceView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub publisher: &'a str,
+    pub publisher_type: &'static str,
+    pub audience: &'a str,
+    pub url: Option<&'a str>,
+    pub description: &'a str,
+    /// The page about this source, if the site has one.
+    pub page_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetValueView<'a> {
+    pub facet: &'static str,
+    /// The facet's name, e.g. "Setting".
+    pub facet_name: &'a str,
+    pub id: &'a str,
+    pub label: &'a str,
+    pub description: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// "2026-11-01"
+    pub iso: String,
+    /// "1 November 2026"
+    pub long: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference<'a> {
+    pub number: usize,
+    pub source: SourceView<'a>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DifferenceView<'a> {
+    pub topic: &'a str,
+    pub views: Vec<ViewView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewView<'a> {
+    pub source: SourceView<'a>,
+    pub view: &'a str,
+}
+
+/// A page as it appears in lists, related links and navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub summary: &'a str,
+    pub treatment_type: Option<FacetValueView<'a>>,
+    pub settings: Vec<FacetValueView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub description: &'a str,
+    pub page_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    pub key: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub content: &'a str,
+    pub toc: &'a [Heading],
+    pub guidance: bool,
+    pub treatment_type: Option<FacetValueView<'a>>,
+    pub settings: Vec<FacetValueView<'a>>,
+    pub substances: Vec<FacetValueView<'a>>,
+    pub access: Vec<FacetValueView<'a>>,
+    pub pros: &'a [String],
+    pub cons: &'a [String],
+    pub suits: &'a [String],
+    pub not_suited: &'a [String],
+    pub duration: Option<&'a str>,
+    /// The sources named in front matter.
+    pub sources: Vec<SourceView<'a>>,
+    /// The sources cited in the text, numbered as the citations are.
+    pub references: Vec<Reference<'a>>,
+    pub related: Vec<PageLink<'a>>,
+    pub last_reviewed: Option<DateView>,
+    pub next_review: Option<DateView>,
+    pub differences: Vec<DifferenceView<'a>>,
+    pub about_source: Option<SourceView<'a>>,
+    /// For a page about a source: the pages that cite or name it.
+    pub cited_by: Vec<PageLink<'a>>,
+    pub section: SectionLink<'a>,
+    /// From the home page down to this page's section.
+    pub ancestors: Vec<SectionLink<'a>>,
+    pub previous: Option<PageLink<'a>>,
+    pub next: Option<PageLink<'a>>,
+    pub extra: &'a toml::Table,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView<'a> {
+    pub key: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub content: &'a str,
+    pub toc: &'a [Heading],
+    pub guidance: bool,
+    pub pages: Vec<PageLink<'a>>,
+    pub subsections: Vec<SectionLink<'a>>,
+    pub ancestors: Vec<SectionLink<'a>>,
+    pub sources: Vec<SourceView<'a>>,
+    pub references: Vec<Reference<'a>>,
+    pub last_reviewed: Option<DateView>,
+    pub next_review: Option<DateView>,
+    pub extra: &'a toml::Table,
+}
+
+/// Builds views; holds what every view needs.
+pub struct Views<'a> {
+    config: &'a Config,
+    content: &'a Content,
+    linked: &'a Linked,
+    /// The URL of each source's own page, by source id.
+    source_pages: BTreeMap<&'a str, String>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(config: &'a Config, content: &'a Content, linked: &'a Linked) -> Views<'a> {
+        let source_pages = content
+            .pages
+            .iter()
+            .filter_map(|p| {
+                let id = p.meta.about_source.as_deref()?;
+                Some((id, config.base_url.link(&p.path)))
+            })
+            .collect();
+        Views { config, content, linked, source_pages }
+    }
+
+    pub fn site(&self) -> SiteView<'a> {
+        let config = self.config;
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_path: &config.base_url.path,
+            base_url: config.base_url.permalink(""),
+            language: &config.language,
+            helpline: config.helpline.as_ref().map(|h| HelplineView {
+                name: &h.name,
+                phone: h.phone.as_deref(),
+                phone_link: h.phone.as_deref().map(|p| {
+                    p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
+                }),
+                hours: h.hours.as_deref(),
+                url: h.url.as_deref(),
+                text: h.text.as_deref(),
+                source: h.source.as_deref().and_then(|id| self.source(id)),
+            }),
+            feed_url: config.base_url.link("atom.xml"),
+            syntax_css_url: config.base_url.link("syntax.css"),
+        }
+    }
+
+    pub fn source(&self, id: &str) -> Option<SourceView<'a>> {
+        self.config.source(id).map(|s| self.source_view(s))
+    }
+
+    pub fn source_view(&self, source: &'a Source) -> SourceView<'a> {
+        let page_url = self.source_pages.get(source.id.as_str()).cloned();
+        SourceView {
+            id: &source.id,
+            title: &source.title,
+            publisher: &source.publisher,
+            publisher_type: source.publisher_type.label(),
+            audience: &source.audience,
+            url: source.url.as_deref(),
+            description: &source.description,
+            page_url,
+        }
+    }
+
+    fn facet_value(&self, facet: Facet, id: &'a str) -> Option<FacetValueView<'a>> {
+        let vocabulary = self.config.vocabularies.get(facet);
+        vocabulary.value(id).map(|v| FacetValueView {
+            facet: facet.key(),
+            facet_name: &vocabulary.name,
+            id: &v.id,
+            label: &v.label,
+            description: &v.description,
+        })
+    }
+
+    fn facet_values(&self, facet: Facet, page: &'a Page) -> Vec<FacetValueView<'a>> {
+        page.meta
+            .facet_values(facet)
+            .into_iter()
+            .filter_map(|id| self.facet_value(facet, id))
+            .collect()
+    }
+
+    pub fn page_link(&self, index: usize) -> PageLink<'a> {
+        let page = &self.content.pages[index];
+        PageLink {
+            title: &page.meta.title,
+            url: self.config.base_url.link(&page.path),
+            summary: &page.meta.summary,
+            treatment_type: page
+                .meta
+                .treatment_type
+                .as_deref()
+                .and_then(|id| self.facet_value(Facet::TreatmentType, id)),
+            settings: self.facet_values(Facet::Settings, page),
+        }
+    }
+
+    pub fn section_link(&self, index: usize) -> SectionLink<'a> {
+        let section = &self.content.sections[index];
+        SectionLink {
+            title: &section.meta.title,
+            url: self.config.base_url.link(&section.path),
+            description: &section.meta.summary,
+            page_count: section.pages.len(),
+        }
+    }
+
+    fn target_link(&self, target: Target) -> PageLink<'a> {
+        match target {
+            Target::Page(i) => self.page_link(i),
+            Target::Section(i) => {
+                let s = &self.content.sections[i];
+                PageLink {
+                    title: &s.meta.title,
+                    url: self.config.base_url.link(&s.path),
+                    summary: &s.meta.summary,
+                    treatment_type: None,
+                    settings: Vec::new(),
+                }
+            }
+        }
+    }
+
+    fn ancestors(&self, mut section: Option<usize>) -> Vec<SectionLink<'a>> {
+        let mut out = Vec::new();
+        while let Some(i) = section {
+            out.push(self.section_link(i));
+            section = self.content.sections[i].parent;
+        }
+        out.reverse();
+        out
+    }
+
+    fn sources(&self, ids: &'a [String]) -> Vec<SourceView<'a>> {
+        ids.iter().filter_map(|id| self.source(id)).collect()
+    }
+
+    fn references(&self, cited: &'a [String]) -> Vec<Reference<'a>> {
+        cited
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| self.source(id).map(|source| Reference { number: i + 1, source }))
+            .collect()
+    }
+
+    pub fn page(&self, index: usize) -> PageView<'a> {
+        let page: &'a Page = &self.content.pages[index];
+        let rendered = &self.linked.pages[index];
+        let meta = &page.meta;
+        let section = &self.content.sections[page.section];
+        let position = section.pages.iter().position(|&p| p == index);
+        let neighbour = |offset: isize| {
+            position
+                .and_then(|p| p.checked_add_signed(offset))
+                .and_then(|p| section.pages.get(p))
+                .map(|&p| self.page_link(p))
+        };
+        let cited_by = match &meta.about_source {
+            Some(id) => (0..self.content.pages.len())
+                .filter(|&i| i != index && self.page_uses_source(i, id))
+                .map(|i| self.page_link(i))
+                .collect(),
+            None => Vec::new(),
+        };
+        PageView {
+            key: &page.key,
+            title: &meta.title,
+            summary: &meta.summary,
+            url: self.config.base_url.link(&page.path),
+            permalink: self.config.base_url.permalink(&page.path),
+            content: &rendered.html,
+            toc: &rendered.toc,
+            guidance: section.meta.guidance,
+            treatment_type: meta
+                .treatment_type
+                .as_deref()
+                .and_then(|id| self.facet_value(Facet::TreatmentType, id)),
+            settings: self.facet_values(Facet::Settings, page),
+            substances: self.facet_values(Facet::Substances, page),
+            access: self.facet_values(Facet::Access, page),
+            pros: &meta.pros,
+            cons: &meta.cons,
+            suits: &meta.suits,
+            not_suited: &meta.not_suited,
+            duration: meta.duration.as_deref(),
+            sources: self.sources(&meta.sources),
+            references: self.references(&rendered.citations),
+            related: self.linked.related[index]
+                .iter()
+                .map(|&t| self.target_link(t))
+                .collect(),
+            last_reviewed: meta.last_reviewed.map(date_view),
+            next_review: meta.next_review.map(date_view),
+            differences: meta
+                .differences
+                .iter()
+                .map(|d| DifferenceView {
+                    topic: &d.topic,
+                    views: d
+                        .views
+                        .iter()
+                        .filter_map(|v| {
+                            self.source(&v.source).map(|source| ViewView { source, view: &v.view })
+                        })
+                        .collect(),
+                })
+                .collect(),
+            about_source: meta.about_source.as_deref().and_then(|id| self.source(id)),
+            cited_by,
+            section: self.section_link(page.section),
+            ancestors: self.ancestors(Some(page.section)),
+            previous: neighbour(-1),
+            next: neighbour(1),
+            extra: &meta.extra,
+        }
+    }
+
+    fn page_uses_source(&self, index: usize, id: &str) -> bool {
+        self.content.pages[index].meta.sources.iter().any(|s| s == id)
+            || self.linked.pages[index].citations.iter().any(|s| s == id)
+    }
+
+    pub fn section(&self, index: usize) -> SectionView<'a> {
+        let section: &'a Section = &self.content.sections[index];
+        let rendered = &self.linked.sections[index];
+        SectionView {
+            key: &section.key,
+            title: &section.meta.title,
+            description: &section.meta.summary,
+            url: self.config.base_url.link(&section.path),
+            permalink: self.config.base_url.permalink(&section.path),
+            content: &rendered.html,
+            toc: &rendered.toc,
+            guidance: section.meta.guidance,
+            pages: section.pages.iter().map(|&p| self.page_link(p)).collect(),
+            subsections: section
+                .subsections
+                .iter()
+                .map(|&s| self.section_link(s))
+                .collect(),
+            ancestors: self.ancestors(section.parent),
+            sources: self.sources(&section.meta.sources),
+            references: self.references(&rendered.citations),
+            last_reviewed: section.meta.last_reviewed.map(date_view),
+            next_review: section.meta.next_review.map(date_view),
+            extra: &section.meta.extra,
+        }
+    }
+
+    /// The home page's subsections: the site's main navigation.
+    pub fn navigation(&self) -> Vec<SectionLink<'a>> {
+        self.content
+            .root_section()
+            .map(|root| root.subsections.iter().map(|&s| self.section_link(s)).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn date_view(date: Date) -> DateView {
+    DateView {
+        iso: date.iso(),
+        long: date.long(),
+    }
+}
