@@ -13,7 +13,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::{output, pipeline, scaffold};
 
 #[derive(Debug, Parser)]
-#[command(name = "signpost", version, about = "Builds static websites of multi-source treatment guidance.")]
+#[command(
+    name = "signpost",
+    version,
+    about = "Builds static websites of multi-source treatment guidance."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -91,7 +95,10 @@ pub fn main() -> ExitCode {
         },
         Command::New { path, root } => match scaffold::new_page(&root, &path) {
             Ok(file) => {
-                println!("created {} (a draft: set draft = false when it is ready)", file.display());
+                println!(
+                    "created {} (a draft: set draft = false when it is ready)",
+                    file.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(message) => usage_error(&message),
@@ -179,7 +186,10 @@ fn check(args: CheckArgs) -> ExitCode {
         warning_suffix(&built.warnings),
     );
     if args.strict && built.warnings.warning_count() > 0 {
-        eprintln!("error: --strict: {} warnings", built.warnings.warning_count());
+        eprintln!(
+            "error: --strict: {} warnings",
+            built.warnings.warning_count()
+        );
         return ExitCode::from(EXIT_CONTENT);
     }
     ExitCode::SUCCESS
@@ -201,7 +211,14 @@ fn report_failure(diagnostics: Diagnostics) -> ExitCode {
     eprintln!(
         "error: the build failed with {errors} error{}{}; nothing was written",
         if errors == 1 { "" } else { "s" },
-        if warnings > 0 { format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+        if warnings > 0 {
+            format!(
+                " and {warnings} warning{}",
+                if warnings == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        }
     );
     ExitCode::from(EXIT_CONTENT)
 }

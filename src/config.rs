@@ -397,8 +397,11 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     for source in &raw.sources {
         if !seen.insert(source.get_ref().id.clone()) {
             diagnostics.push(
-                Diagnostic::error(&file, format!("source id `{}` is used twice", source.get_ref().id))
-                    .at(text, source.span().start),
+                Diagnostic::error(
+                    &file,
+                    format!("source id `{}` is used twice", source.get_ref().id),
+                )
+                .at(text, source.span().start),
             );
         }
     }
@@ -407,12 +410,15 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         && !seen.contains(id)
     {
         diagnostics.push(
-            Diagnostic::error(&file, format!("[helpline] source `{id}` is not a known source id"))
-                .at(text, helpline.span().start)
-                .with_optional_hint(
-                    crate::diagnostics::closest(id, seen.iter().map(String::as_str))
-                        .map(|s| format!("did you mean `{s}`?")),
-                ),
+            Diagnostic::error(
+                &file,
+                format!("[helpline] source `{id}` is not a known source id"),
+            )
+            .at(text, helpline.span().start)
+            .with_optional_hint(
+                crate::diagnostics::closest(id, seen.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?")),
+            ),
         );
     }
 
@@ -422,7 +428,15 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     let output_dir = overrides
         .output_dir
         .clone()
-        .map(|dir| if dir.is_absolute() { dir } else { std::env::current_dir().map(|cwd| cwd.join(&dir)).unwrap_or(dir) })
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                std::env::current_dir()
+                    .map(|cwd| cwd.join(&dir))
+                    .unwrap_or(dir)
+            }
+        })
         .unwrap_or_else(|| root.join(&raw.output_dir));
     Ok(Config {
         root: root.to_path_buf(),
@@ -449,7 +463,11 @@ fn check_vocabularies(text: &str, vocabularies: &Vocabularies, file: &Path, out:
                 out.push(
                     Diagnostic::error(
                         file,
-                        format!("vocabulary `{}` lists the value `{}` twice", facet.key(), value.id),
+                        format!(
+                            "vocabulary `{}` lists the value `{}` twice",
+                            facet.key(),
+                            value.id
+                        ),
                     )
                     .at(text, offset),
                 );
@@ -474,7 +492,11 @@ mod tests {
         check("/guidance", "/guidance/", None);
         check("guidance/", "/guidance/", None);
         check("https://example.org", "/", Some("https://example.org"));
-        check("https://example.org/a/b/", "/a/b/", Some("https://example.org"));
+        check(
+            "https://example.org/a/b/",
+            "/a/b/",
+            Some("https://example.org"),
+        );
         assert!(BaseUrl::parse("ftp://x").is_err());
         assert!(BaseUrl::parse("/a/../b").is_err());
         assert!(BaseUrl::parse("https:///x").is_err());
@@ -482,8 +504,12 @@ mod tests {
 
     #[test]
     fn unknown_key_is_an_error_with_a_suggestion() {
-        let err = parse(Path::new("."), "title = \"x\"\ntitel = \"y\"\n", &Overrides::default())
-            .expect_err("unknown key");
+        let err = parse(
+            Path::new("."),
+            "title = \"x\"\ntitel = \"y\"\n",
+            &Overrides::default(),
+        )
+        .expect_err("unknown key");
         let d = err.sorted().remove(0);
         assert_eq!(d.location.as_ref().map(|l| l.line), Some(2));
         assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));

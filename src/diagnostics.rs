@@ -31,12 +31,12 @@ impl Location {
             offset -= 1;
         }
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let line = text[..line_start].matches('\n').count() + 1;
         let column = text[line_start..offset].chars().count() + 1;
-        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let line_text = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
         Location {
             line,
             column,
@@ -123,12 +123,12 @@ impl fmt::Display for Diagnostic {
                     loc.line, loc.column, self.message
                 )?;
                 let gutter = loc.line.to_string().len();
+                let (shown, caret) = excerpt(&loc.line_text, loc.column);
                 writeln!(f, "{:gutter$} |", "")?;
-                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
-                let pad: String = loc
-                    .line_text
+                writeln!(f, "{} | {shown}", loc.line)?;
+                let pad: String = shown
                     .chars()
-                    .take(loc.column.saturating_sub(1))
+                    .take(caret)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 write!(f, "{:gutter$} | {pad}^", "")?;
@@ -140,6 +140,30 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// At most about 100 characters of a long line, around the 1-based `column`, and the
+/// caret's 0-based position in what is shown.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.chars().collect();
+    let caret = column.saturating_sub(1).min(chars.len());
+    if chars.len() <= WIDTH {
+        return (line.to_string(), caret);
+    }
+    let start = caret.saturating_sub(WIDTH / 2).min(chars.len() - WIDTH);
+    let end = start + WIDTH;
+    let mut shown = String::new();
+    let mut shift = start;
+    if start > 0 {
+        shown.push('…');
+        shift -= 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret - shift)
 }
 
 /// Problems collected across a whole run.
@@ -264,6 +288,15 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let (shown, caret) = excerpt(&line, 301);
+        assert!(shown.chars().count() <= 102);
+        assert_eq!(shown.chars().nth(caret), Some('X'));
+        assert_eq!(excerpt("short", 3), ("short".to_string(), 2));
+    }
+
+    #[test]
     fn serde_unknown_field_gets_a_suggestion() {
         let hint = hint_for_serde_message(
             "unknown field `titel`, expected one of `title`, `summary`, `weight`",
@@ -273,7 +306,10 @@ mod tests {
 
     #[test]
     fn closest_ignores_distant_options() {
-        assert_eq!(closest("residental", ["residential", "community"]), Some("residential"));
+        assert_eq!(
+            closest("residental", ["residential", "community"]),
+            Some("residential")
+        );
         assert_eq!(closest("zzz", ["residential", "community"]), None);
     }
 }

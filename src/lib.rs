@@ -9,11 +9,11 @@ pub mod slug;
 
 pub mod config;
 pub mod content;
-pub mod markdown;
 pub mod links;
-pub mod render;
+pub mod markdown;
 pub mod output;
+pub mod render;
 
+pub mod cli;
 pub mod pipeline;
 pub mod scaffold;
-pub mod cli;

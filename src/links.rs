@@ -31,32 +31,55 @@ pub fn resolve(
     mut sections: Vec<Rendered>,
 ) -> (Linked, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let heading_ids = |target: Target, pages: &[Rendered], sections: &[Rendered]| -> BTreeSet<String> {
-        let rendered = match target {
-            Target::Page(i) => &pages[i],
-            Target::Section(i) => &sections[i],
+    let heading_ids =
+        |target: Target, pages: &[Rendered], sections: &[Rendered]| -> BTreeSet<String> {
+            let rendered = match target {
+                Target::Page(i) => &pages[i],
+                Target::Section(i) => &sections[i],
+            };
+            rendered.heading_ids().map(str::to_string).collect()
         };
-        rendered.heading_ids().map(str::to_string).collect()
-    };
 
     // Resolve first (reading every page's headings), then rewrite each page's HTML.
     let mut urls_per_page: Vec<Vec<Option<String>>> = Vec::with_capacity(pages.len());
     for (i, page) in content.pages.iter().enumerate() {
-        let resolver = Resolver { config, content, text: &page.file.text, file: &page.file.display };
+        let resolver = Resolver {
+            config,
+            content,
+            text: &page.file.text,
+            file: &page.file.display,
+        };
         let urls = pages[i]
             .links
             .iter()
-            .map(|link| resolver.link(link, |t| heading_ids(t, &pages, &sections), &mut diagnostics))
+            .map(|link| {
+                resolver.link(
+                    link,
+                    |t| heading_ids(t, &pages, &sections),
+                    &mut diagnostics,
+                )
+            })
             .collect();
         urls_per_page.push(urls);
     }
     let mut urls_per_section: Vec<Vec<Option<String>>> = Vec::with_capacity(sections.len());
     for (i, section) in content.sections.iter().enumerate() {
-        let resolver = Resolver { config, content, text: &section.file.text, file: &section.file.display };
+        let resolver = Resolver {
+            config,
+            content,
+            text: &section.file.text,
+            file: &section.file.display,
+        };
         let urls = sections[i]
             .links
             .iter()
-            .map(|link| resolver.link(link, |t| heading_ids(t, &pages, &sections), &mut diagnostics))
+            .map(|link| {
+                resolver.link(
+                    link,
+                    |t| heading_ids(t, &pages, &sections),
+                    &mut diagnostics,
+                )
+            })
             .collect();
         urls_per_section.push(urls);
     }
@@ -71,7 +94,12 @@ pub fn resolve(
         .pages
         .iter()
         .map(|page| {
-            let resolver = Resolver { config, content, text: &page.file.text, file: &page.file.display };
+            let resolver = Resolver {
+                config,
+                content,
+                text: &page.file.text,
+                file: &page.file.display,
+            };
             page.meta
                 .related
                 .iter()
@@ -80,7 +108,14 @@ pub fn resolve(
         })
         .collect();
 
-    (Linked { pages, sections, related }, diagnostics)
+    (
+        Linked {
+            pages,
+            sections,
+            related,
+        },
+        diagnostics,
+    )
 }
 
 struct Resolver<'a> {
@@ -113,13 +148,25 @@ impl Resolver<'_> {
                         if ids.is_empty() {
                             "that page has no headings".to_string()
                         } else {
-                            format!("its headings: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", "))
+                            format!(
+                                "its headings: {}",
+                                ids.iter()
+                                    .map(|i| format!("#{i}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
                         }
                     });
                 diagnostics.push(
-                    Diagnostic::error(self.file, format!("link to a missing heading `#{fragment}` in `@/{}`", link.target))
-                        .at(self.text, link.offset)
-                        .with_hint(hint),
+                    Diagnostic::error(
+                        self.file,
+                        format!(
+                            "link to a missing heading `#{fragment}` in `@/{}`",
+                            link.target
+                        ),
+                    )
+                    .at(self.text, link.offset)
+                    .with_hint(hint),
                 );
                 return None;
             }
@@ -130,7 +177,12 @@ impl Resolver<'_> {
     }
 
     /// The page or section a written path names ("@/a/b.md", "a/b.md", "a/" or "a/_index.md").
-    fn target(&self, written: &str, offset: usize, diagnostics: &mut Diagnostics) -> Option<Target> {
+    fn target(
+        &self,
+        written: &str,
+        offset: usize,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Target> {
         let key = normalise(written);
         if let Some(target) = self.content.find(&key) {
             return Some(target);
@@ -153,7 +205,10 @@ impl Resolver<'_> {
 }
 
 fn normalise(written: &str) -> String {
-    let path = written.trim().trim_start_matches("@/").trim_start_matches("./");
+    let path = written
+        .trim()
+        .trim_start_matches("@/")
+        .trim_start_matches("./");
     let path = path.trim_start_matches('/');
     if path.is_empty() {
         "_index.md".to_string()
@@ -206,7 +261,10 @@ mod tests {
     fn placeholders_are_replaced() {
         let urls = vec![Some("/a/".to_string()), None];
         assert_eq!(
-            replace_placeholders("<a href=\"@link:0\">x</a><a href=\"@link:1\">y</a><a href=\"@link:7\">z</a>", &urls),
+            replace_placeholders(
+                "<a href=\"@link:0\">x</a><a href=\"@link:1\">y</a><a href=\"@link:7\">z</a>",
+                &urls
+            ),
             "<a href=\"/a/\">x</a><a href=\"#\">y</a><a href=\"@link:7\">z</a>"
         );
     }

@@ -67,9 +67,13 @@ impl Highlighter {
                 escape_text(code)
             );
         };
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, HIGHLIGHT_CLASSES);
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, HIGHLIGHT_CLASSES);
         for line in syntect::util::LinesWithEndings::from(code) {
-            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+            if generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
                 return format!(
                     "<pre class=\"code\" data-lang=\"{escaped_language}\"><code>{}</code></pre>\n",
                     escape_text(code)
@@ -130,9 +134,12 @@ pub fn render(
     let options = parser_options(&config.markdown);
     let callback = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
-        reference
-            .starts_with('@')
-            .then(|| (CowStr::from(format!("{CITATION_PREFIX}{reference}")), CowStr::from("")))
+        reference.starts_with('@').then(|| {
+            (
+                CowStr::from(format!("{CITATION_PREFIX}{reference}")),
+                CowStr::from(""),
+            )
+        })
     };
     let parser = Parser::new_with_broken_link_callback(body, options, Some(callback));
     let mut renderer = Renderer {
@@ -149,11 +156,12 @@ pub fn render(
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     let html_out = table_alignment_to_classes(&html_out);
-    renderer.out.html = if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
-        sanitize(&html_out)
-    } else {
-        html_out
-    };
+    renderer.out.html =
+        if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
+            sanitize(&html_out)
+        } else {
+            html_out
+        };
     renderer.out
 }
 
@@ -206,7 +214,9 @@ impl<'a> Renderer<'a> {
                     Event::Text(t) => text.push_str(&t),
                     Event::End(TagEnd::CodeBlock) => {
                         if let Some((language, text)) = code.take() {
-                            out.push(Event::Html(self.highlighter.highlight(&language, &text).into()));
+                            out.push(Event::Html(
+                                self.highlighter.highlight(&language, &text).into(),
+                            ));
                         }
                     }
                     _ => {}
@@ -216,13 +226,17 @@ impl<'a> Renderer<'a> {
             let event = match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let language = match kind {
-                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                        CodeBlockKind::Fenced(info) => {
+                            info.split_whitespace().next().unwrap_or("").to_string()
+                        }
                         CodeBlockKind::Indented => String::new(),
                     };
                     code = Some((language, String::new()));
                     continue;
                 }
-                Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                Event::Start(Tag::Heading {
+                    level, id, classes, ..
+                }) => {
                     heading = Some((
                         level,
                         id.map(|i| i.to_string()),
@@ -237,14 +251,24 @@ impl<'a> Renderer<'a> {
                     }
                     continue;
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     if let Some(label) = dest_url.strip_prefix(CITATION_PREFIX) {
                         let html = self.citation(label, range.start);
                         open_links.push(OpenLink::Citation);
                         Event::Html(html.into())
                     } else if let Some(dest) = self.link_destination(&dest_url, range.start) {
                         open_links.push(OpenLink::Kept);
-                        Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: dest,
+                            title,
+                            id,
+                        })
                     } else {
                         open_links.push(OpenLink::Dropped);
                         continue;
@@ -254,12 +278,25 @@ impl<'a> Renderer<'a> {
                     Some(OpenLink::Kept) | None => Event::End(TagEnd::Link),
                     Some(OpenLink::Dropped) | Some(OpenLink::Citation) => continue,
                 },
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                    match self.link_destination(&dest_url, range.start) {
-                        Some(dest) => Event::Start(Tag::Image { link_type, dest_url: dest, title, id }),
-                        None => Event::Start(Tag::Image { link_type, dest_url: "".into(), title, id }),
-                    }
-                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => match self.link_destination(&dest_url, range.start) {
+                    Some(dest) => Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id,
+                    }),
+                    None => Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: "".into(),
+                        title,
+                        id,
+                    }),
+                },
                 Event::Html(raw) | Event::InlineHtml(raw) => match self.config.markdown.raw_html {
                     RawHtmlPolicy::Escape => Event::Text(raw),
                     RawHtmlPolicy::Sanitize | RawHtmlPolicy::Trust => {
@@ -283,7 +320,13 @@ impl<'a> Renderer<'a> {
         out
     }
 
-    fn heading<'e>(&mut self, level: HeadingLevel, id: Option<String>, classes: &[String], inner: Vec<Event<'e>>) -> String {
+    fn heading<'e>(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<String>,
+        classes: &[String],
+        inner: Vec<Event<'e>>,
+    ) -> String {
         let title: String = inner
             .iter()
             .filter_map(|e| match e {
@@ -314,7 +357,13 @@ impl<'a> Renderer<'a> {
         } else {
             format!(
                 " class=\"{}\"",
-                escape_attribute(&classes.iter().map(|c| slugify(c)).collect::<Vec<_>>().join(" "))
+                escape_attribute(
+                    &classes
+                        .iter()
+                        .map(|c| slugify(c))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
             )
         };
         format!(
@@ -336,7 +385,9 @@ impl<'a> Renderer<'a> {
                 let known = self.config.sources.iter().map(|s| s.id.as_str());
                 let hint = closest(id, known)
                     .map(|best| format!("did you mean `{best}`?"))
-                    .unwrap_or_else(|| "sources are listed in site.toml under [[sources]]".to_string());
+                    .unwrap_or_else(|| {
+                        "sources are listed in site.toml under [[sources]]".to_string()
+                    });
                 self.out.diagnostics.push(
                     Diagnostic::error(self.file, format!("citation of an unknown source `{id}`"))
                         .at(self.text, self.body_start + offset)
@@ -378,9 +429,12 @@ impl<'a> Renderer<'a> {
             return Some(dest.clone());
         }
         self.out.diagnostics.push(
-            Diagnostic::warning(self.file, format!("removed a link to an unsafe URL `{}`", truncate(dest, 60)))
-                .at(self.text, self.body_start + offset)
-                .with_hint("links may use http:, https:, mailto: and tel: URLs, or paths on this site"),
+            Diagnostic::warning(
+                self.file,
+                format!("removed a link to an unsafe URL `{}`", truncate(dest, 60)),
+            )
+            .at(self.text, self.body_start + offset)
+            .with_hint("links may use http:, https:, mailto: and tel: URLs, or paths on this site"),
         );
         None
     }
@@ -436,7 +490,14 @@ fn table_alignment_to_classes(html: &str) -> String {
 fn sanitize(html: &str) -> String {
     let mut builder = ammonia::Builder::default();
     builder
-        .add_tags(["input", "section", "figure", "figcaption", "details", "summary"])
+        .add_tags([
+            "input",
+            "section",
+            "figure",
+            "figcaption",
+            "details",
+            "summary",
+        ])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("pre", ["data-lang"])
@@ -459,7 +520,9 @@ pub fn escape_text(text: &str) -> String {
 }
 
 pub fn escape_attribute(text: &str) -> String {
-    escape_text(text).replace('"', "&quot;").replace('\'', "&#39;")
+    escape_text(text)
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]
@@ -475,7 +538,13 @@ mod tests {
     }
 
     fn render_md(markdown: &str) -> Rendered {
-        render(markdown, 0, Path::new("a.md"), &config(""), &Highlighter::new("InspiredGitHub"))
+        render(
+            markdown,
+            0,
+            Path::new("a.md"),
+            &config(""),
+            &Highlighter::new("InspiredGitHub"),
+        )
     }
 
     #[test]
@@ -483,7 +552,9 @@ mod tests {
         let r = render_md("## What it is\n\n## What it is\n\n### Custom {#mine}\n");
         let ids: Vec<&str> = r.heading_ids().collect();
         assert_eq!(ids, ["what-it-is", "what-it-is-1", "mine"]);
-        assert!(r.html.contains("<h2 id=\"what-it-is\">What it is <a class=\"heading-anchor\" href=\"#what-it-is\""));
+        assert!(r.html.contains(
+            "<h2 id=\"what-it-is\">What it is <a class=\"heading-anchor\" href=\"#what-it-is\""
+        ));
     }
 
     #[test]
@@ -505,7 +576,9 @@ mod tests {
 
     #[test]
     fn dangerous_markdown_links_are_dropped() {
-        let r = render_md("[x](javascript:alert(1)) [y](JaVa\tScript:alert(1)) [z](data:text/html,hi)\n");
+        let r = render_md(
+            "[x](javascript:alert(1)) [y](JaVa\tScript:alert(1)) [z](data:text/html,hi)\n",
+        );
         assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
         assert!(!r.html.contains("data:"), "{}", r.html);
         assert!(r.html.contains('x') && r.html.contains('z'));
@@ -513,7 +586,9 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitized_by_default() {
-        let r = render_md("<script>alert(1)</script>\n\n<p onclick=\"x()\">hi <a href=\"javascript:x\">a</a></p>\n\n<iframe src=\"x\"></iframe>\n");
+        let r = render_md(
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">hi <a href=\"javascript:x\">a</a></p>\n\n<iframe src=\"x\"></iframe>\n",
+        );
         let lower = r.html.to_lowercase();
         for bad in ["<script", "onclick", "javascript:", "<iframe"] {
             assert!(!lower.contains(bad), "{bad} in {}", r.html);

@@ -14,7 +14,8 @@ use crate::render::{Contents, RenderedSite};
 
 /// The file that marks a folder as Signpost's output.
 pub const MARKER: &str = ".signpost-output";
-const MARKER_TEXT: &str = "This folder is written by `signpost build` and replaced on every build.\n";
+const MARKER_TEXT: &str =
+    "This folder is written by `signpost build` and replaced on every build.\n";
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {
@@ -31,14 +32,21 @@ pub fn check_output_dir(config: &Config) -> Result<PathBuf, Diagnostic> {
             .with_hint("choose an output folder of its own, such as `public`, with --output or output_dir in site.toml"))
     };
     if out == root {
-        return refuse("the output folder is the site folder itself; building would replace the whole site".into());
+        return refuse(
+            "the output folder is the site folder itself; building would replace the whole site"
+                .into(),
+        );
     }
     if root.starts_with(&out) {
-        return refuse("the output folder contains the site folder; building would replace it".into());
+        return refuse(
+            "the output folder contains the site folder; building would replace it".into(),
+        );
     }
     for protected in ["content", "templates", "static", "themes"] {
         if out.starts_with(root.join(protected)) {
-            return refuse(format!("the output folder is inside the site's {protected}/ folder"));
+            return refuse(format!(
+                "the output folder is inside the site's {protected}/ folder"
+            ));
         }
     }
     if out.exists() {
@@ -60,7 +68,10 @@ pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnos
     let io_error = |path: &Path, what: &str, e: std::io::Error| {
         Diagnostic::error(path.to_path_buf(), format!("cannot {what}: {e}"))
     };
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -91,7 +102,8 @@ pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnos
     }
 
     if out.exists() {
-        fs::rename(&out, &previous).map_err(|e| io_error(&out, "move the previous output aside", e))?;
+        fs::rename(&out, &previous)
+            .map_err(|e| io_error(&out, "move the previous output aside", e))?;
     }
     if let Err(e) = fs::rename(&staging, &out) {
         // Put the previous output back so the site is never left without one.
@@ -99,7 +111,8 @@ pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnos
         return Err(io_error(&out, "move the new output into place", e));
     }
     if previous.exists() {
-        fs::remove_dir_all(&previous).map_err(|e| io_error(&previous, "remove the previous output", e))?;
+        fs::remove_dir_all(&previous)
+            .map_err(|e| io_error(&previous, "remove the previous output", e))?;
     }
     Ok(stats)
 }
@@ -110,11 +123,18 @@ fn remove_own_folder(dir: &Path) -> Result<(), Diagnostic> {
         return Ok(());
     }
     if dir.join(MARKER).is_file() || is_empty_dir(dir) {
-        return fs::remove_dir_all(dir)
-            .map_err(|e| Diagnostic::error(dir.to_path_buf(), format!("cannot remove a folder left by an earlier build: {e}")));
+        return fs::remove_dir_all(dir).map_err(|e| {
+            Diagnostic::error(
+                dir.to_path_buf(),
+                format!("cannot remove a folder left by an earlier build: {e}"),
+            )
+        });
     }
-    Err(Diagnostic::error(dir.to_path_buf(), "a folder with this name exists and was not made by signpost")
-        .with_hint("move or rename it; signpost uses it while building"))
+    Err(Diagnostic::error(
+        dir.to_path_buf(),
+        "a folder with this name exists and was not made by signpost",
+    )
+    .with_hint("move or rename it; signpost uses it while building"))
 }
 
 fn is_empty_dir(dir: &Path) -> bool {
@@ -141,7 +161,9 @@ pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
     };
     let mut existing = joined.clone();
     let mut rest = Vec::new();
@@ -173,7 +195,10 @@ mod tests {
 
     #[test]
     fn output_paths_cannot_escape() {
-        assert_eq!(safe_relative("a/b/index.html"), Some(PathBuf::from("a/b/index.html")));
+        assert_eq!(
+            safe_relative("a/b/index.html"),
+            Some(PathBuf::from("a/b/index.html"))
+        );
         assert_eq!(safe_relative("../x"), None);
         assert_eq!(safe_relative("a/../../x"), None);
         assert_eq!(safe_relative("/"), None);

@@ -23,7 +23,11 @@ pub struct Built {
 
 /// Runs every stage. Problems are collected across stages so that one run reports them all;
 /// any error means no site.
-pub fn build(root: &Path, overrides: &Overrides, progress: &dyn Fn(&str)) -> Result<Built, Diagnostics> {
+pub fn build(
+    root: &Path,
+    overrides: &Overrides,
+    progress: &dyn Fn(&str),
+) -> Result<Built, Diagnostics> {
     progress("reading site.toml");
     let config = config::load(root, overrides)?;
     let mut diagnostics = Diagnostics::new();
@@ -33,7 +37,10 @@ pub fn build(root: &Path, overrides: &Overrides, progress: &dyn Fn(&str)) -> Res
         diagnostics.push(
             Diagnostic::error(
                 config::CONFIG_FILE,
-                format!("unknown [markdown] highlight_theme `{}`", config.markdown.highlight_theme),
+                format!(
+                    "unknown [markdown] highlight_theme `{}`",
+                    config.markdown.highlight_theme
+                ),
             )
             .with_hint(why),
         );
@@ -50,10 +57,24 @@ pub fn build(root: &Path, overrides: &Overrides, progress: &dyn Fn(&str)) -> Res
 
     progress("rendering markdown");
     let render_file = |file: &content::SourceFile| {
-        markdown::render(&file.text, file.body_start, &file.display, &config, &highlighter)
+        markdown::render(
+            &file.text,
+            file.body_start,
+            &file.display,
+            &config,
+            &highlighter,
+        )
     };
-    let mut pages: Vec<Rendered> = content.pages.par_iter().map(|p| render_file(&p.file)).collect();
-    let mut sections: Vec<Rendered> = content.sections.par_iter().map(|s| render_file(&s.file)).collect();
+    let mut pages: Vec<Rendered> = content
+        .pages
+        .par_iter()
+        .map(|p| render_file(&p.file))
+        .collect();
+    let mut sections: Vec<Rendered> = content
+        .sections
+        .par_iter()
+        .map(|s| render_file(&s.file))
+        .collect();
     for rendered in pages.iter_mut().chain(sections.iter_mut()) {
         diagnostics.extend(std::mem::take(&mut rendered.diagnostics));
     }

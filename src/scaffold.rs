@@ -36,7 +36,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     for (path, text) in files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         written.push(target);
@@ -52,12 +53,21 @@ pub fn new_page(root: &Path, path: &Path) -> Result<PathBuf, String> {
     if relative.extension().and_then(|e| e.to_str()) != Some("md") {
         return Err(format!("{} must end in .md", path.display()));
     }
-    if relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-        return Err(format!("{} must be a path inside content/, without '..'", path.display()));
+    if relative
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(format!(
+            "{} must be a path inside content/, without '..'",
+            path.display()
+        ));
     }
     let target = root.join("content").join(relative);
     if target.exists() {
-        return Err(format!("{} already exists; it was left as it is", target.display()));
+        return Err(format!(
+            "{} already exists; it was left as it is",
+            target.display()
+        ));
     }
     let config = config::load(root, &Overrides::default()).ok();
     let stem = relative
@@ -67,7 +77,8 @@ pub fn new_page(root: &Path, path: &Path) -> Result<PathBuf, String> {
     let title = capitalise(&stem);
     let text = page_text(&title, config.as_ref());
     if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     Ok(target)
@@ -86,7 +97,10 @@ fn allowed(config: Option<&Config>, facet: Facet) -> String {
         Some(config) => {
             let ids: Vec<&str> = config.vocabularies.get(facet).ids().collect();
             if ids.is_empty() {
-                format!("(none yet: add values under [vocabularies.{}] in site.toml)", facet.key())
+                format!(
+                    "(none yet: add values under [vocabularies.{}] in site.toml)",
+                    facet.key()
+                )
             } else {
                 ids.join(", ")
             }
@@ -97,10 +111,20 @@ fn allowed(config: Option<&Config>, facet: Facet) -> String {
 
 fn page_text(title: &str, config: Option<&Config>) -> String {
     let today = today();
-    let next_year = Date::new(u32::from(today.year) + 1, u32::from(today.month), u32::from(today.day.min(28)))
-        .unwrap_or(today);
+    let next_year = Date::new(
+        u32::from(today.year) + 1,
+        u32::from(today.month),
+        u32::from(today.day.min(28)),
+    )
+    .unwrap_or(today);
     let sources = config
-        .map(|c| c.sources.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "))
+        .map(|c| {
+            c.sources
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
         .unwrap_or_else(|| "see [[sources]] in site.toml".to_string());
     let title = title.replace(['\\', '"'], "");
     format!(
@@ -184,5 +208,9 @@ fn today() -> Date {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as u32;
-    Date::new(year, month, day).unwrap_or(Date { year: 2026, month: 1, day: 1 })
+    Date::new(year, month, day).unwrap_or(Date {
+        year: 2026,
+        month: 1,
+        day: 1,
+    })
 }

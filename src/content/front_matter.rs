@@ -89,7 +89,11 @@ impl TryFrom<DateInput> for Date {
                 if dt.time.is_some() {
                     return Err("expected a date without a time, such as 2026-11-01".to_string());
                 }
-                (u32::from(date.year), u32::from(date.month), u32::from(date.day))
+                (
+                    u32::from(date.year),
+                    u32::from(date.month),
+                    u32::from(date.day),
+                )
             }
             DateInput::Text(text) => parse_date_text(&text)?,
         };
@@ -109,13 +113,18 @@ fn parse_date_text(text: &str) -> Result<(u32, u32, u32), String> {
 
 impl Date {
     pub fn new(year: u32, month: u32, day: u32) -> Result<Date, String> {
-        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
             2 if leap => 29,
             2 => 28,
-            _ => return Err(format!("month {month} does not exist: months run from 01 to 12")),
+            _ => {
+                return Err(format!(
+                    "month {month} does not exist: months run from 01 to 12"
+                ));
+            }
         };
         if day == 0 || day > days {
             return Err(format!(
@@ -140,8 +149,18 @@ impl Date {
     /// "1 November 2026", as people read it.
     pub fn long(self) -> String {
         const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         format!(
             "{} {} {}",
@@ -343,7 +362,10 @@ impl Checker<'_> {
             for (name, span) in [
                 ("guidance", raw.guidance.as_ref().map(|s| s.span())),
                 ("sort_by", raw.sort_by.as_ref().map(|s| s.span())),
-                ("page_template", raw.page_template.as_ref().map(|s| s.span())),
+                (
+                    "page_template",
+                    raw.page_template.as_ref().map(|s| s.span()),
+                ),
             ] {
                 if let Some(span) = span {
                     self.error_at(
@@ -363,15 +385,26 @@ impl Checker<'_> {
                 } else {
                     "the page has no front matter, so it has no title"
                 };
-                self.error_at(top, message.to_string(), Some(
-                    "start the file with:\n    +++\n    title = \"The page's title\"\n    +++".to_string(),
-                ));
+                self.error_at(
+                    top,
+                    message.to_string(),
+                    Some(
+                        "start the file with:\n    +++\n    title = \"The page's title\"\n    +++"
+                            .to_string(),
+                    ),
+                );
                 String::new()
             }
         };
         let summary = raw.summary.or(raw.description).unwrap_or_default();
         if kind == Kind::GuidancePage {
-            self.require_guidance_fields(&raw_presence(&summary, &raw.treatment_type, &raw.sources, &raw.last_reviewed, &raw.next_review));
+            self.require_guidance_fields(&raw_presence(
+                &summary,
+                &raw.treatment_type,
+                &raw.sources,
+                &raw.last_reviewed,
+                &raw.next_review,
+            ));
         }
 
         let treatment_type = raw
@@ -386,7 +419,9 @@ impl Checker<'_> {
             .into_iter()
             .map(|id| self.source_id("sources", id))
             .collect();
-        let about_source = raw.about_source.map(|id| self.source_id("about_source", id));
+        let about_source = raw
+            .about_source
+            .map(|id| self.source_id("about_source", id));
         let differences = raw
             .differences
             .into_iter()
@@ -496,18 +531,18 @@ impl Checker<'_> {
             };
             self.error_at(
                 value.span().start,
-                format!(
-                    "`{}` is not a value of `{}`",
-                    value.get_ref(),
-                    facet.key()
-                ),
+                format!("`{}` is not a value of `{}`", value.get_ref(), facet.key()),
                 Some(hint),
             );
         }
         value.into_inner()
     }
 
-    fn vocabulary_values(&mut self, facet: Facet, values: Option<Vec<Spanned<String>>>) -> Vec<String> {
+    fn vocabulary_values(
+        &mut self,
+        facet: Facet,
+        values: Option<Vec<Spanned<String>>>,
+    ) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for value in values.unwrap_or_default() {
             let value = self.vocabulary_value(facet, value);
@@ -523,7 +558,10 @@ impl Checker<'_> {
             let known: Vec<&str> = self.config.sources.iter().map(|s| s.id.as_str()).collect();
             let hint = match closest(id.get_ref(), known.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!("known sources (from site.toml [[sources]]): {}", known.join(", ")),
+                None => format!(
+                    "known sources (from site.toml [[sources]]): {}",
+                    known.join(", ")
+                ),
             };
             self.error_at(
                 id.span().start,
@@ -586,7 +624,11 @@ mod tests {
     fn split_reports_an_unclosed_block() {
         assert!(split("+++\ntitle = \"a\"\n").is_err());
         assert!(split("---\ntitle: a\n---\n").is_err());
-        assert!(!split("just text").expect("no front matter").has_front_matter);
+        assert!(
+            !split("just text")
+                .expect("no front matter")
+                .has_front_matter
+        );
     }
 
     #[test]
@@ -594,7 +636,10 @@ mod tests {
         assert!(Date::new(2024, 2, 29).is_ok());
         assert!(Date::new(2023, 2, 29).is_err());
         assert!(Date::new(2023, 13, 1).is_err());
-        assert_eq!(Date::new(2026, 11, 1).map(Date::long), Ok("1 November 2026".into()));
+        assert_eq!(
+            Date::new(2026, 11, 1).map(Date::long),
+            Ok("1 November 2026".into())
+        );
         assert!(parse_date_text("2026-1-01").is_err());
     }
 }

@@ -14,8 +14,8 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::slug::slugify;
-pub use front_matter::{Date, Difference, Meta, SortBy, View, WrittenLink};
 use front_matter::Kind;
+pub use front_matter::{Date, Difference, Meta, SortBy, View, WrittenLink};
 
 /// A markdown file's text, kept so that later stages can point at lines in it.
 #[derive(Debug, Clone)]
@@ -151,7 +151,10 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Diagnostics) -> W
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
+                let path = e
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| "content".into());
                 let message = if e.loop_ancestor().is_some() {
                     "a symbolic link here loops back to a folder that contains it".to_string()
                 } else {
@@ -183,7 +186,10 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Diagnostics) -> W
             Err(_) => continue,
         };
         let Some(key) = key_of(relative) else {
-            diagnostics.push(Diagnostic::error(&display, "the file name is not valid UTF-8"));
+            diagnostics.push(Diagnostic::error(
+                &display,
+                "the file name is not valid UTF-8",
+            ));
             continue;
         };
         if !key.ends_with(".md") {
@@ -219,7 +225,10 @@ fn is_ignored(name: &str) -> bool {
 }
 
 fn key_of(relative: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
     parts.map(|p| p.join("/"))
 }
 
@@ -249,9 +258,11 @@ fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
             let valid = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // The lossy text has the same bytes up to the first invalid one.
-            Err(Diagnostic::error(display, "the file is not valid UTF-8 text")
-                .at(&lossy, valid)
-                .with_hint("save the file with UTF-8 encoding"))
+            Err(
+                Diagnostic::error(display, "the file is not valid UTF-8 text")
+                    .at(&lossy, valid)
+                    .with_hint("save the file with UTF-8 encoding"),
+            )
         }
     }
 }
@@ -262,7 +273,10 @@ fn assemble(config: &Config, walked: Walked, diagnostics: &mut Diagnostics) -> C
     section_dirs.insert(String::new(), None);
     let mut page_files = Vec::new();
     for found in walked.markdown {
-        let (dir, name) = found.key.rsplit_once('/').unwrap_or(("", found.key.as_str()));
+        let (dir, name) = found
+            .key
+            .rsplit_once('/')
+            .unwrap_or(("", found.key.as_str()));
         let dir = dir.to_string();
         let mut ancestor = dir.as_str();
         loop {
@@ -347,12 +361,19 @@ fn assemble(config: &Config, walked: Walked, diagnostics: &mut Diagnostics) -> C
         if meta.draft && !config.drafts {
             continue;
         }
-        let stem = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".md");
+        let stem = key
+            .rsplit('/')
+            .next()
+            .unwrap_or(&key)
+            .trim_end_matches(".md");
         let slug = meta.slug.clone().unwrap_or_else(|| slugify(stem));
         if slug.is_empty() {
             diagnostics.push(
-                Diagnostic::error(&file.display, "the file name has no letters or digits to make a URL from")
-                    .with_hint("rename the file or set `slug` in its front matter"),
+                Diagnostic::error(
+                    &file.display,
+                    "the file name has no letters or digits to make a URL from",
+                )
+                .with_hint("rename the file or set `slug` in its front matter"),
             );
             continue;
         }
@@ -417,7 +438,12 @@ fn check_unique_paths(content: &Content, diagnostics: &mut Diagnostics) {
         .sections
         .iter()
         .map(|s| (s.path.as_str(), s.file.display.as_path()))
-        .chain(content.pages.iter().map(|p| (p.path.as_str(), p.file.display.as_path())));
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (p.path.as_str(), p.file.display.as_path())),
+        );
     for (path, file) in entries {
         let folded = path.to_lowercase();
         if let Some((other_path, other_file)) = seen.get(&folded) {
@@ -432,10 +458,9 @@ fn check_unique_paths(content: &Content, diagnostics: &mut Diagnostics) {
                     other_file.display()
                 )
             };
-            diagnostics.push(
-                Diagnostic::error(file, message)
-                    .with_hint("rename one of the files or set a different `slug` in its front matter"),
-            );
+            diagnostics.push(Diagnostic::error(file, message).with_hint(
+                "rename one of the files or set a different `slug` in its front matter",
+            ));
         } else {
             seen.insert(folded, (path, file));
         }
@@ -458,7 +483,11 @@ fn order(content: &mut Content) {
         let sort_by = section.meta.sort_by;
         section.pages.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            let by_title = a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase());
+            let by_title = a
+                .meta
+                .title
+                .to_lowercase()
+                .cmp(&b.meta.title.to_lowercase());
             match sort_by {
                 SortBy::Weight => a.meta.weight.cmp(&b.meta.weight).then(by_title),
                 SortBy::Title => by_title,
@@ -470,7 +499,12 @@ fn order(content: &mut Content) {
             a.meta
                 .weight
                 .cmp(&b.meta.weight)
-                .then_with(|| a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase()))
+                .then_with(|| {
+                    a.meta
+                        .title
+                        .to_lowercase()
+                        .cmp(&b.meta.title.to_lowercase())
+                })
                 .then_with(|| a.key.cmp(&b.key))
         });
     }

@@ -11,14 +11,23 @@ pub fn sitemap(config: &Config, content: &Content) -> String {
         .sections
         .iter()
         .map(|s| (s.path.as_str(), s.meta.last_reviewed))
-        .chain(content.pages.iter().map(|p| (p.path.as_str(), p.meta.last_reviewed)))
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (p.path.as_str(), p.meta.last_reviewed)),
+        )
         .collect();
     entries.sort();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (path, reviewed) in entries {
-        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape_xml(&config.base_url.permalink(path)));
+        let _ = write!(
+            xml,
+            "  <url>\n    <loc>{}</loc>\n",
+            escape_xml(&config.base_url.permalink(path))
+        );
         if let Some(date) = reviewed {
             let _ = writeln!(xml, "    <lastmod>{}</lastmod>", date.iso());
         }
@@ -44,7 +53,11 @@ pub fn atom(config: &Config, content: &Content) -> String {
         .iter()
         .filter_map(|p| p.meta.last_reviewed.map(|d| (d, p)))
         .collect();
-    pages.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| a.meta.title.cmp(&b.meta.title)).then_with(|| a.key.cmp(&b.key)));
+    pages.sort_by(|(da, a), (db, b)| {
+        db.cmp(da)
+            .then_with(|| a.meta.title.cmp(&b.meta.title))
+            .then_with(|| a.key.cmp(&b.key))
+    });
     pages.truncate(MAX_ENTRIES);
     let updated = pages
         .first()

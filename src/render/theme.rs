@@ -51,7 +51,11 @@ pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
     } else {
         return Err(Diagnostic::error(
             "site.toml",
-            format!("theme `{}` not found: there is no folder {}", config.theme, display_path(root, &theme_dir).display()),
+            format!(
+                "theme `{}` not found: there is no folder {}",
+                config.theme,
+                display_path(root, &theme_dir).display()
+            ),
         )
         .with_hint("set theme = \"default\" to use the built-in theme"));
     }
@@ -87,7 +91,11 @@ fn embedded(theme: &mut Theme) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-fn read_templates(root: &Path, dir: &Path, out: &mut BTreeMap<String, TemplateSource>) -> Result<(), Diagnostic> {
+fn read_templates(
+    root: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<String, TemplateSource>,
+) -> Result<(), Diagnostic> {
     for (name, path) in files_under(dir)? {
         let display = display_path(root, &path);
         let text = std::fs::read_to_string(&path)

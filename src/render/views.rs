@@ -182,7 +182,12 @@ impl<'a> Views<'a> {
                 Some((id, config.base_url.link(&p.path)))
             })
             .collect();
-        Views { config, content, linked, source_pages }
+        Views {
+            config,
+            content,
+            linked,
+            source_pages,
+        }
     }
 
     pub fn site(&self) -> SiteView<'a> {
@@ -197,7 +202,9 @@ impl<'a> Views<'a> {
                 name: &h.name,
                 phone: h.phone.as_deref(),
                 phone_link: h.phone.as_deref().map(|p| {
-                    p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
+                    p.chars()
+                        .filter(|c| c.is_ascii_digit() || *c == '+')
+                        .collect()
                 }),
                 hours: h.hours.as_deref(),
                 url: h.url.as_deref(),
@@ -305,7 +312,12 @@ impl<'a> Views<'a> {
         cited
             .iter()
             .enumerate()
-            .filter_map(|(i, id)| self.source(id).map(|source| Reference { number: i + 1, source }))
+            .filter_map(|(i, id)| {
+                self.source(id).map(|source| Reference {
+                    number: i + 1,
+                    source,
+                })
+            })
             .collect()
     }
 
@@ -366,7 +378,10 @@ impl<'a> Views<'a> {
                         .views
                         .iter()
                         .filter_map(|v| {
-                            self.source(&v.source).map(|source| ViewView { source, view: &v.view })
+                            self.source(&v.source).map(|source| ViewView {
+                                source,
+                                view: &v.view,
+                            })
                         })
                         .collect(),
                 })
@@ -382,7 +397,11 @@ impl<'a> Views<'a> {
     }
 
     fn page_uses_source(&self, index: usize, id: &str) -> bool {
-        self.content.pages[index].meta.sources.iter().any(|s| s == id)
+        self.content.pages[index]
+            .meta
+            .sources
+            .iter()
+            .any(|s| s == id)
             || self.linked.pages[index].citations.iter().any(|s| s == id)
     }
 
@@ -417,7 +436,12 @@ impl<'a> Views<'a> {
     pub fn navigation(&self) -> Vec<SectionLink<'a>> {
         self.content
             .root_section()
-            .map(|root| root.subsections.iter().map(|&s| self.section_link(s)).collect())
+            .map(|root| {
+                root.subsections
+                    .iter()
+                    .map(|&s| self.section_link(s))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
