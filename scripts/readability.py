@@ -24,7 +24,7 @@ import sys
 FRONT_MATTER = re.compile(r"\A\s*\+\+\+.*?^\+\+\+[ \t]*$", re.S | re.M)
 FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
 HTML_TAG = re.compile(r"<[^>]+>")
-CITATION = re.compile(r"\[@[^\]]*\]")
+CITATION = re.compile(r"\s*\[@[^\]]*\]")
 IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
