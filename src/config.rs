@@ -40,6 +40,139 @@ struct RawConfig {
     vocabularies: Vocabularies,
     #[serde(default)]
     sources: Vec<Spanned<Source>>,
+    #[serde(default)]
+    related: RelatedOptions,
+    #[serde(default)]
+    glossary: GlossaryOptions,
+    /// Comparison tables; when left out, one at /compare/ with the default columns.
+    matrix: Option<Vec<Spanned<MatrixConfig>>>,
+}
+
+/// How guidance pages suggest other pages.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedOptions {
+    /// How many related pages a guidance page lists: its own `related` first, then the pages
+    /// sharing most facet values.
+    pub count: usize,
+}
+
+impl Default for RelatedOptions {
+    fn default() -> Self {
+        RelatedOptions { count: 5 }
+    }
+}
+
+/// Automatic links from the first mention of a glossary term to its entry.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GlossaryOptions {
+    /// The glossary page, e.g. "@/glossary.md": each `##` heading is a term.
+    pub page: Option<String>,
+    /// Link the first mention of each term on every other page.
+    pub link_terms: bool,
+    /// Terms never linked automatically (as written in the headings, any case).
+    pub skip: Vec<String>,
+}
+
+/// One comparison table: rows are guidance pages, columns are chosen fields.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixConfig {
+    /// Where it is published, relative to the site: "compare" gives /compare/.
+    pub path: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Content folders whose guidance pages are rows; empty means every guidance page.
+    #[serde(default)]
+    pub sections: Vec<String>,
+    #[serde(default = "default_matrix_columns")]
+    pub columns: Vec<MatrixColumn>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixColumn {
+    pub field: MatrixField,
+    pub label: String,
+}
+
+/// The page fields a comparison table can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatrixField {
+    Summary,
+    TreatmentType,
+    Settings,
+    Substances,
+    Access,
+    Duration,
+    Suits,
+    NotSuited,
+    Pros,
+    Cons,
+    Sources,
+    LastReviewed,
+}
+
+impl MatrixField {
+    pub fn key(self) -> &'static str {
+        match self {
+            MatrixField::Summary => "summary",
+            MatrixField::TreatmentType => "treatment_type",
+            MatrixField::Settings => "settings",
+            MatrixField::Substances => "substances",
+            MatrixField::Access => "access",
+            MatrixField::Duration => "duration",
+            MatrixField::Suits => "suits",
+            MatrixField::NotSuited => "not_suited",
+            MatrixField::Pros => "pros",
+            MatrixField::Cons => "cons",
+            MatrixField::Sources => "sources",
+            MatrixField::LastReviewed => "last_reviewed",
+        }
+    }
+
+    /// The facet this field shows, if it is one.
+    pub fn facet(self) -> Option<Facet> {
+        match self {
+            MatrixField::TreatmentType => Some(Facet::TreatmentType),
+            MatrixField::Settings => Some(Facet::Settings),
+            MatrixField::Substances => Some(Facet::Substances),
+            MatrixField::Access => Some(Facet::Access),
+            _ => None,
+        }
+    }
+}
+
+fn default_matrix_columns() -> Vec<MatrixColumn> {
+    [
+        (MatrixField::TreatmentType, "Type of help"),
+        (MatrixField::Settings, "Setting"),
+        (MatrixField::Substances, "Substances"),
+        (MatrixField::Access, "How to get it"),
+        (MatrixField::Duration, "How long"),
+        (MatrixField::Suits, "Who it may suit"),
+        (MatrixField::Pros, "What may help"),
+        (MatrixField::Cons, "What may be hard"),
+    ]
+    .into_iter()
+    .map(|(field, label)| MatrixColumn {
+        field,
+        label: label.to_string(),
+    })
+    .collect()
+}
+
+fn default_matrices() -> Vec<MatrixConfig> {
+    vec![MatrixConfig {
+        path: "compare".to_string(),
+        title: "Compare treatments".to_string(),
+        description: "Every option side by side.".to_string(),
+        sections: Vec::new(),
+        columns: default_matrix_columns(),
+    }]
 }
 
 fn default_language() -> String {
@@ -162,6 +295,9 @@ pub struct Vocabulary {
     pub description: String,
     #[serde(default)]
     pub values: Vec<VocabularyValue>,
+    /// The URL folder of the facet's pages; defaults to the facet's key with hyphens
+    /// ("treatment-type").
+    pub slug: Option<String>,
 }
 
 impl Vocabulary {
@@ -171,6 +307,25 @@ impl Vocabulary {
 
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.values.iter().map(|v| v.id.as_str())
+    }
+}
+
+impl Vocabularies {
+    /// The site-relative folder of a facet's pages ("settings/").
+    pub fn path(&self, facet: Facet) -> String {
+        let slug = self
+            .get(facet)
+            .slug
+            .as_deref()
+            .map(crate::slug::slugify)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| facet.key().replace('_', "-"));
+        format!("{slug}/")
+    }
+
+    /// The site-relative path of one value's page ("settings/community/").
+    pub fn value_path(&self, facet: Facet, id: &str) -> String {
+        format!("{}{}/", self.path(facet), crate::slug::slugify(id))
     }
 }
 
@@ -300,6 +455,9 @@ pub struct Config {
     pub helpline: Option<Helpline>,
     pub vocabularies: Vocabularies,
     pub sources: Vec<Source>,
+    pub related: RelatedOptions,
+    pub glossary: GlossaryOptions,
+    pub matrices: Vec<MatrixConfig>,
     /// Whether draft pages are built.
     pub drafts: bool,
 }
@@ -422,6 +580,29 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         );
     }
 
+    let matrices = match raw.matrix {
+        None => default_matrices(),
+        Some(matrices) => {
+            let mut seen = BTreeSet::new();
+            for m in &matrices {
+                let path = crate::slug::slugify(&m.get_ref().path);
+                if path.is_empty() || !seen.insert(path) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &file,
+                            format!(
+                                "[[matrix]] path `{}` is empty or used twice",
+                                m.get_ref().path
+                            ),
+                        )
+                        .at(text, m.span().start),
+                    );
+                }
+            }
+            matrices.into_iter().map(Spanned::into_inner).collect()
+        }
+    };
+
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -450,6 +631,9 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         helpline: raw.helpline.map(Spanned::into_inner),
         vocabularies: raw.vocabularies,
         sources: raw.sources.into_iter().map(Spanned::into_inner).collect(),
+        related: raw.related,
+        glossary: raw.glossary,
+        matrices,
         drafts: overrides.drafts,
     })
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod links;
 pub mod markdown;
+pub mod matrix;
 pub mod output;
 pub mod render;
 

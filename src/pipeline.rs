@@ -1,5 +1,5 @@
 //! The build, stage by stage: load the configuration, read the content, render markdown,
-//! resolve links, render templates. Nothing here writes to disk; `output::write` does that
+//! resolve links, build the comparison tables, render templates. Nothing here writes to disk; `output::write` does that
 //! with the result, so `check` runs exactly what `build` runs.
 
 use std::path::Path;
@@ -11,6 +11,7 @@ use crate::content::{self, Content};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links;
 use crate::markdown::{self, Highlighter, Rendered};
+use crate::matrix;
 use crate::render::{self, RenderedSite, theme};
 
 /// A site ready to be written, and the warnings met on the way.
@@ -83,8 +84,12 @@ pub fn build(
     let (linked, link_diagnostics) = links::resolve(&config, &content, pages, sections);
     diagnostics.extend(link_diagnostics);
 
+    progress("building comparison tables");
+    let matrices = matrix::build(&config, &content);
+
     progress("rendering templates");
-    let (site, render_diagnostics) = render::render(&config, &content, &linked, &theme, syntax_css);
+    let (site, render_diagnostics) =
+        render::render(&config, &content, &linked, &matrices, &theme, syntax_css);
     diagnostics.extend(render_diagnostics);
 
     if diagnostics.has_errors() {

@@ -6,7 +6,8 @@ use std::fmt::Write;
 use crate::config::Config;
 use crate::content::{Content, Date};
 
-pub fn sitemap(config: &Config, content: &Content) -> String {
+/// Every page, section and generated page (`generated` holds their site-relative paths).
+pub fn sitemap(config: &Config, content: &Content, generated: &[String]) -> String {
     let mut entries: Vec<(&str, Option<Date>)> = content
         .sections
         .iter()
@@ -17,6 +18,7 @@ pub fn sitemap(config: &Config, content: &Content) -> String {
                 .iter()
                 .map(|p| (p.path.as_str(), p.meta.last_reviewed)),
         )
+        .chain(generated.iter().map(|g| (g.as_str(), None)))
         .collect();
     entries.sort();
     let mut xml = String::from(

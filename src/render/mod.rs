@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, closest};
 use crate::links::Linked;
+use crate::matrix::Matrix;
 pub use theme::{Contents, Theme};
 use views::Views;
 
@@ -32,14 +33,16 @@ pub fn render(
     config: &Config,
     content: &Content,
     linked: &Linked,
+    matrices: &[Matrix],
     theme: &Theme,
     syntax_css: String,
 ) -> (RenderedSite, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let mut site = RenderedSite::default();
     let views = Views::new(config, content, linked);
+    let jobs = jobs(config, content, linked, matrices);
 
-    let tera = match templates(config, content, theme, &views) {
+    let tera = match templates(config, content, theme, &views, &jobs, matrices) {
         Ok(tera) => tera,
         Err(d) => {
             diagnostics.push(d);
@@ -47,84 +50,60 @@ pub fn render(
         }
     };
 
-    let pages: Vec<(usize, Result<String, Diagnostic>)> = (0..content.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let page = &content.pages[i];
-            let name = page_template(content, i);
-            let mut context = Context::new();
-            context.insert("page", &views.page(i));
-            context.insert("current_path", &page.path);
-            (
-                i,
-                render_one(&tera, theme, &name, &context, &page.file.display),
-            )
-        })
-        .collect();
-    let sections: Vec<(usize, Result<String, Diagnostic>)> = (0..content.sections.len())
-        .into_par_iter()
-        .map(|i| {
-            let section = &content.sections[i];
-            let name = section_template(content, i);
-            let mut context = Context::new();
-            context.insert("section", &views.section(i));
-            context.insert("current_path", &section.path);
-            (
-                i,
-                render_one(&tera, theme, &name, &context, &section.file.display),
-            )
+    let results: Vec<Result<String, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let context = job.context(&views, linked, matrices);
+            render_one(&tera, theme, &job.template, &context, &job.origin)
         })
         .collect();
 
-    // A broken template fails every page that uses it: report each problem once.
+    // A broken template fails every page that uses it: report each problem once. A
+    // generated page may not take a content page's place.
     let mut seen = BTreeMap::new();
-    let mut keep =
-        |result: Result<String, Diagnostic>, path: String, site: &mut RenderedSite| match result {
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
             Ok(html) => {
-                site.files.insert(
-                    format!("{path}index.html"),
-                    Contents::Bytes(html.into_bytes()),
-                );
+                if site.files.contains_key(&job.output) {
+                    diagnostics.push(Diagnostic::error(
+                        job.origin.clone(),
+                        format!("the generated page /{} would replace a content page at the same URL", job.output),
+                    ).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
+                    continue;
+                }
+                site.files
+                    .insert(job.output.clone(), Contents::Bytes(html.into_bytes()));
             }
             Err(d) => {
-                let key = (d.file.clone(), d.location.clone(), d.message.clone());
-                seen.entry(key).or_insert(d);
+                seen.entry((d.file.clone(), d.location.clone(), d.message.clone()))
+                    .or_insert(d);
             }
-        };
-    for (i, result) in pages {
-        keep(result, content.pages[i].path.clone(), &mut site);
-    }
-    for (i, result) in sections {
-        keep(result, content.sections[i].path.clone(), &mut site);
-    }
-    let mut context = Context::new();
-    context.insert("current_path", "404.html");
-    match render_one(
-        &tera,
-        theme,
-        "404.html",
-        &context,
-        &PathBuf::from("404.html"),
-    ) {
-        Ok(html) => {
-            site.files
-                .insert("404.html".to_string(), Contents::Bytes(html.into_bytes()));
-        }
-        Err(d) => {
-            seen.entry((d.file.clone(), d.location.clone(), d.message.clone()))
-                .or_insert(d);
         }
     }
     diagnostics.extend(seen.into_values());
 
+    let generated: Vec<String> = jobs
+        .iter()
+        .filter(|j| {
+            matches!(
+                j.kind,
+                JobKind::Facet(_) | JobKind::FacetValue(..) | JobKind::AtoZ | JobKind::Matrix(_)
+            )
+        })
+        .map(|j| j.output.trim_end_matches("index.html").to_string())
+        .collect();
     let mut add = |path: &str, text: String| {
         site.files
             .insert(path.to_string(), Contents::Bytes(text.into_bytes()));
     };
-    add("sitemap.xml", feeds::sitemap(config, content));
+    add("sitemap.xml", feeds::sitemap(config, content, &generated));
     add("robots.txt", feeds::robots(config));
     add("atom.xml", feeds::atom(config, content));
     add("syntax.css", syntax_css);
+    for matrix in matrices {
+        add(&format!("{}matrix.json", matrix.path), matrix.to_json());
+        add(&format!("{}matrix.csv", matrix.path), matrix.to_csv());
+    }
     for (path, contents) in &theme.static_files {
         site.files
             .entry(path.clone())
@@ -136,6 +115,118 @@ pub fn render(
             .or_insert_with(|| Contents::CopyOf(asset.from.clone()));
     }
     (site, diagnostics)
+}
+
+/// One HTML file to render.
+struct Job {
+    kind: JobKind,
+    /// Output path ("a/b/index.html").
+    output: String,
+    template: String,
+    /// The file named in error hints.
+    origin: PathBuf,
+}
+
+enum JobKind {
+    Page(usize),
+    Section(usize),
+    /// Index into `Linked::facets`.
+    Facet(usize),
+    /// Facet index and value index.
+    FacetValue(usize, usize),
+    AtoZ,
+    Matrix(usize),
+    NotFound,
+}
+
+/// The A–Z index's folder.
+pub const A_TO_Z_PATH: &str = "a-z/";
+
+fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix]) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (i, page) in content.pages.iter().enumerate() {
+        jobs.push(Job {
+            kind: JobKind::Page(i),
+            output: format!("{}index.html", page.path),
+            template: page_template(content, i),
+            origin: page.file.display.clone(),
+        });
+    }
+    for (i, section) in content.sections.iter().enumerate() {
+        jobs.push(Job {
+            kind: JobKind::Section(i),
+            output: format!("{}index.html", section.path),
+            template: section_template(content, i),
+            origin: section.file.display.clone(),
+        });
+    }
+    let site_toml = PathBuf::from(crate::config::CONFIG_FILE);
+    for (f, facet) in linked.facets.iter().enumerate() {
+        if facet.values.is_empty() {
+            continue;
+        }
+        jobs.push(Job {
+            kind: JobKind::Facet(f),
+            output: format!("{}index.html", config.vocabularies.path(facet.facet)),
+            template: "facet.html".to_string(),
+            origin: site_toml.clone(),
+        });
+        for (v, (id, _)) in facet.values.iter().enumerate() {
+            jobs.push(Job {
+                kind: JobKind::FacetValue(f, v),
+                output: format!(
+                    "{}index.html",
+                    config.vocabularies.value_path(facet.facet, id)
+                ),
+                template: "facet-value.html".to_string(),
+                origin: site_toml.clone(),
+            });
+        }
+    }
+    jobs.push(Job {
+        kind: JobKind::AtoZ,
+        output: format!("{A_TO_Z_PATH}index.html"),
+        template: "a-z.html".to_string(),
+        origin: site_toml.clone(),
+    });
+    for (m, matrix) in matrices.iter().enumerate() {
+        jobs.push(Job {
+            kind: JobKind::Matrix(m),
+            output: format!("{}index.html", matrix.path),
+            template: "compare.html".to_string(),
+            origin: site_toml.clone(),
+        });
+    }
+    jobs.push(Job {
+        kind: JobKind::NotFound,
+        output: "404.html".to_string(),
+        template: "404.html".to_string(),
+        origin: PathBuf::from("404.html"),
+    });
+    jobs
+}
+
+impl Job {
+    fn context(&self, views: &Views<'_>, linked: &Linked, matrices: &[Matrix]) -> Context {
+        let mut context = Context::new();
+        context.insert("current_path", self.output.trim_end_matches("index.html"));
+        match self.kind {
+            JobKind::Page(i) => context.insert("page", &views.page(i)),
+            JobKind::Section(i) => context.insert("section", &views.section(i)),
+            JobKind::Facet(f) => context.insert("facet", &views.facet(&linked.facets[f])),
+            JobKind::FacetValue(f, v) => {
+                context.insert("facet", &views.facet(&linked.facets[f]));
+                if let Some((value, pages)) = views.facet_value_page(&linked.facets[f], v) {
+                    context.insert("value", &value);
+                    context.insert("pages", &pages);
+                }
+            }
+            JobKind::AtoZ => context.insert("letters", &views.a_to_z()),
+            JobKind::Matrix(m) => context.insert("matrix", &matrices[m]),
+            JobKind::NotFound => {}
+        }
+        context
+    }
 }
 
 fn page_template(content: &Content, index: usize) -> String {
@@ -174,6 +265,8 @@ fn templates(
     content: &Content,
     theme: &Theme,
     views: &Views<'_>,
+    jobs: &[Job],
+    matrices: &[Matrix],
 ) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
     tera.add_raw_templates(
@@ -184,36 +277,19 @@ fn templates(
     )
     .map_err(|e| template_error(&e, theme, None))?;
 
-    for (kind, name) in content
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (&p.file.display, page_template(content, i)))
-        .chain(
-            content
-                .sections
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (&s.file.display, section_template(content, i))),
-        )
-        .map(|(file, name)| (file.clone(), name))
-        .chain(std::iter::once((
-            PathBuf::from("404.html"),
-            "404.html".to_string(),
-        )))
-        .collect::<BTreeMap<_, _>>()
-    {
-        if !tera.contains_template(&name) {
+    for job in jobs {
+        if !tera.contains_template(&job.template) {
             let names: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
             return Err(Diagnostic::error(
-                kind,
+                job.origin.clone(),
                 format!(
-                    "template `{name}` not found in theme `{}` or templates/",
-                    config.theme
+                    "template `{}` not found in theme `{}` or templates/",
+                    job.template, config.theme
                 ),
             )
             .with_optional_hint(
-                closest(&name, names.iter().copied()).map(|n| format!("did you mean `{n}`?")),
+                closest(&job.template, names.iter().copied())
+                    .map(|n| format!("did you mean `{n}`?")),
             ));
         }
     }
@@ -278,7 +354,43 @@ fn templates(
             .collect::<Vec<_>>(),
     );
     global.insert("vocabularies", &config.vocabularies);
+    global.insert(
+        "generated",
+        &Generated {
+            a_to_z_url: config.base_url.link(A_TO_Z_PATH),
+            matrices: matrices
+                .iter()
+                .map(|m| GeneratedLink {
+                    title: &m.title,
+                    url: config.base_url.link(&m.path),
+                })
+                .collect(),
+            facets: views
+                .facets()
+                .into_iter()
+                .filter(|f| !f.values.is_empty())
+                .map(|f| GeneratedLink {
+                    title: f.name,
+                    url: f.url,
+                })
+                .collect(),
+        },
+    );
     Ok(tera)
+}
+
+/// Links to the pages Signpost generates, for navigation.
+#[derive(serde::Serialize)]
+struct Generated<'a> {
+    a_to_z_url: String,
+    matrices: Vec<GeneratedLink<'a>>,
+    facets: Vec<GeneratedLink<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct GeneratedLink<'a> {
+    title: &'a str,
+    url: String,
 }
 
 #[derive(serde::Serialize)]

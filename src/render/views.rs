@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::config::{Config, Facet, Source};
 use crate::content::{Content, Date, Page, Section, Target};
 use crate::links::Linked;
+use crate::links::facets::FacetPages;
 use crate::markdown::Heading;
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +60,34 @@ pub struct FacetValueView<'a> {
     pub id: &'a str,
     pub label: &'a str,
     pub description: &'a str,
+    /// The value's facet page.
+    pub url: String,
+}
+
+/// A facet and its used values, for the facet's index page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetView<'a> {
+    pub key: &'static str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub values: Vec<FacetValueCount<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetValueCount<'a> {
+    #[serde(flatten)]
+    pub value: FacetValueView<'a>,
+    pub count: usize,
+}
+
+/// The A–Z index: pages grouped by their title's first letter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Letter<'a> {
+    pub letter: String,
+    /// An id for the letter's heading ("a", or "other" for titles not starting with a letter).
+    pub id: String,
+    pub pages: Vec<PageLink<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +158,8 @@ pub struct PageView<'a> {
     /// The sources cited in the text, numbered as the citations are.
     pub references: Vec<Reference<'a>>,
     pub related: Vec<PageLink<'a>>,
+    /// Pages and sections whose text links here.
+    pub backlinks: Vec<PageLink<'a>>,
     pub last_reviewed: Option<DateView>,
     pub next_review: Option<DateView>,
     pub differences: Vec<DifferenceView<'a>>,
@@ -242,7 +273,104 @@ impl<'a> Views<'a> {
             id: &v.id,
             label: &v.label,
             description: &v.description,
+            url: self
+                .config
+                .base_url
+                .link(&self.config.vocabularies.value_path(facet, &v.id)),
         })
+    }
+
+    pub fn facet(&self, pages: &FacetPages) -> FacetView<'a> {
+        let vocabulary = self.config.vocabularies.get(pages.facet);
+        FacetView {
+            key: pages.facet.key(),
+            name: &vocabulary.name,
+            description: &vocabulary.description,
+            url: self
+                .config
+                .base_url
+                .link(&self.config.vocabularies.path(pages.facet)),
+            values: pages
+                .values
+                .iter()
+                .filter_map(|(id, list)| {
+                    let id = vocabulary.value(id)?.id.as_str();
+                    Some(FacetValueCount {
+                        value: self.facet_value(pages.facet, id)?,
+                        count: list.len(),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Every facet with its used values, in facet order.
+    pub fn facets(&self) -> Vec<FacetView<'a>> {
+        self.linked.facets.iter().map(|f| self.facet(f)).collect()
+    }
+
+    pub fn facet_value_page(
+        &self,
+        pages: &FacetPages,
+        index: usize,
+    ) -> Option<(FacetValueView<'a>, Vec<PageLink<'a>>)> {
+        let (id, list) = pages.values.get(index)?;
+        let id = self
+            .config
+            .vocabularies
+            .get(pages.facet)
+            .value(id)?
+            .id
+            .as_str();
+        let value = self.facet_value(pages.facet, id)?;
+        Some((value, list.iter().map(|&p| self.page_link(p)).collect()))
+    }
+
+    /// Every page and section (but the home page) by title, grouped by first letter.
+    pub fn a_to_z(&self) -> Vec<Letter<'a>> {
+        let mut entries: Vec<PageLink<'a>> = (0..self.content.pages.len())
+            .map(|i| self.page_link(i))
+            .collect();
+        entries.extend(
+            (0..self.content.sections.len())
+                .filter(|&i| self.content.sections[i].parent.is_some())
+                .map(|i| self.target_link(Target::Section(i))),
+        );
+        entries.sort_by(|a, b| {
+            a.title
+                .to_lowercase()
+                .cmp(&b.title.to_lowercase())
+                .then_with(|| a.url.cmp(&b.url))
+        });
+        let mut letters: Vec<Letter<'a>> = Vec::new();
+        for entry in entries {
+            let first = entry
+                .title
+                .chars()
+                .find(|c| !c.is_whitespace())
+                .unwrap_or('#');
+            let (letter, id) = if first.is_alphabetic() {
+                let upper: String = first.to_uppercase().collect();
+                let id = crate::slug::slugify(&upper);
+                (upper, id)
+            } else {
+                ("#".to_string(), "other".to_string())
+            };
+            match letters.iter_mut().find(|l| l.letter == letter) {
+                Some(group) => group.pages.push(entry),
+                None => letters.push(Letter {
+                    letter,
+                    id,
+                    pages: vec![entry],
+                }),
+            }
+        }
+        letters.sort_by(|a, b| {
+            (a.id == "other")
+                .cmp(&(b.id == "other"))
+                .then_with(|| a.letter.cmp(&b.letter))
+        });
+        letters
     }
 
     fn facet_values(&self, facet: Facet, page: &'a Page) -> Vec<FacetValueView<'a>> {
@@ -364,6 +492,10 @@ impl<'a> Views<'a> {
             sources: self.sources(&meta.sources),
             references: self.references(&rendered.citations),
             related: self.linked.related[index]
+                .iter()
+                .map(|&t| self.target_link(t))
+                .collect(),
+            backlinks: self.linked.backlinks[index]
                 .iter()
                 .map(|&t| self.target_link(t))
                 .collect(),

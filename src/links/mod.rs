@@ -1,14 +1,19 @@
-//! Links: internal links and `related` lists checked against the whole site, and the
-//! placeholders left by `markdown` replaced with real URLs.
+//! Links: everything that connects pages. Internal links and `related` lists are checked
+//! against the whole site and the placeholders left by `markdown` replaced with real URLs;
+//! then the link graph (backlinks, related pages), the facet index and glossary links.
 //!
 //! Uses `config`, `content` and `markdown`. A link to a missing page or heading is an error
 //! naming the file and line where it was written.
+
+pub mod facets;
+pub mod glossary;
+pub mod graph;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::content::{Content, Target};
+use crate::content::{Content, SourceFile, Target};
 use crate::diagnostics::{Diagnostic, Diagnostics, closest};
 use crate::markdown::{InternalLink, LINK_PLACEHOLDER, Rendered, escape_attribute};
 
@@ -19,8 +24,12 @@ pub struct Linked {
     pub pages: Vec<Rendered>,
     /// One per [`Content::sections`], in the same order.
     pub sections: Vec<Rendered>,
-    /// Each page's `related` list, resolved, in the order written.
+    /// Each page's related pages: its `related` list in the order written, then ranked ones.
     pub related: Vec<Vec<Target>>,
+    /// Each page's backlinks: the pages and sections whose text links to it.
+    pub backlinks: Vec<Vec<Target>>,
+    /// The used values of each facet and their pages.
+    pub facets: Vec<facets::FacetPages>,
 }
 
 /// Resolves every internal link; `pages` and `sections` are parallel to `content`'s.
@@ -41,56 +50,51 @@ pub fn resolve(
         };
 
     // Resolve first (reading every page's headings), then rewrite each page's HTML.
-    let mut urls_per_page: Vec<Vec<Option<String>>> = Vec::with_capacity(pages.len());
-    for (i, page) in content.pages.iter().enumerate() {
-        let resolver = Resolver {
-            config,
-            content,
-            text: &page.file.text,
-            file: &page.file.display,
+    let mut resolve_all =
+        |file: &SourceFile, rendered: &Rendered| -> Vec<Option<(Target, String)>> {
+            let resolver = Resolver {
+                config,
+                content,
+                text: &file.text,
+                file: &file.display,
+            };
+            rendered
+                .links
+                .iter()
+                .map(|link| {
+                    resolver.link(
+                        link,
+                        |t| heading_ids(t, &pages, &sections),
+                        &mut diagnostics,
+                    )
+                })
+                .collect()
         };
-        let urls = pages[i]
-            .links
-            .iter()
-            .map(|link| {
-                resolver.link(
-                    link,
-                    |t| heading_ids(t, &pages, &sections),
-                    &mut diagnostics,
-                )
-            })
-            .collect();
-        urls_per_page.push(urls);
+    let page_links: Vec<_> = content
+        .pages
+        .iter()
+        .zip(&pages)
+        .map(|(p, r)| resolve_all(&p.file, r))
+        .collect();
+    let section_links: Vec<_> = content
+        .sections
+        .iter()
+        .zip(&sections)
+        .map(|(s, r)| resolve_all(&s.file, r))
+        .collect();
+    for (rendered, links) in pages.iter_mut().zip(&page_links) {
+        rendered.html = replace_placeholders(&rendered.html, links);
     }
-    let mut urls_per_section: Vec<Vec<Option<String>>> = Vec::with_capacity(sections.len());
-    for (i, section) in content.sections.iter().enumerate() {
-        let resolver = Resolver {
-            config,
-            content,
-            text: &section.file.text,
-            file: &section.file.display,
-        };
-        let urls = sections[i]
-            .links
-            .iter()
-            .map(|link| {
-                resolver.link(
-                    link,
-                    |t| heading_ids(t, &pages, &sections),
-                    &mut diagnostics,
-                )
-            })
-            .collect();
-        urls_per_section.push(urls);
+    for (rendered, links) in sections.iter_mut().zip(&section_links) {
+        rendered.html = replace_placeholders(&rendered.html, links);
     }
-    for (rendered, urls) in pages.iter_mut().zip(&urls_per_page) {
-        rendered.html = replace_placeholders(&rendered.html, urls);
-    }
-    for (rendered, urls) in sections.iter_mut().zip(&urls_per_section) {
-        rendered.html = replace_placeholders(&rendered.html, urls);
-    }
+    let targets = |links: &Vec<Option<(Target, String)>>| {
+        links.iter().flatten().map(|(t, _)| *t).collect::<Vec<_>>()
+    };
+    let page_targets: Vec<Vec<Target>> = page_links.iter().map(targets).collect();
+    let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
-    let related = content
+    let explicit = content
         .pages
         .iter()
         .map(|page| {
@@ -107,15 +111,78 @@ pub fn resolve(
                 .collect()
         })
         .collect();
+    let related = graph::related(content, explicit, config.related.count);
+    let backlinks = graph::backlinks(content, &page_targets, &section_targets);
+    let (facets, facet_warnings) = facets::index(config, content);
+    diagnostics.extend(facet_warnings);
+    link_glossary_terms(config, content, &mut pages, &mut sections, &mut diagnostics);
 
     (
         Linked {
             pages,
             sections,
             related,
+            backlinks,
+            facets,
         },
         diagnostics,
     )
+}
+
+/// Links glossary terms on every page but the glossary itself.
+fn link_glossary_terms(
+    config: &Config,
+    content: &Content,
+    pages: &mut [Rendered],
+    sections: &mut [Rendered],
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(page) = &config.glossary.page else {
+        return;
+    };
+    let key = normalise(page);
+    let (glossary, path) = match content.find(&key) {
+        Some(Target::Page(i)) => (Target::Page(i), &content.pages[i].path),
+        Some(Target::Section(i)) => (Target::Section(i), &content.sections[i].path),
+        None => {
+            diagnostics.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("[glossary] page `{page}` does not exist"),
+                )
+                .with_optional_hint(
+                    closest(&key, content.keys()).map(|b| format!("did you mean `@/{b}`?")),
+                ),
+            );
+            return;
+        }
+    };
+    if !config.glossary.link_terms {
+        return;
+    }
+    let entries = match glossary {
+        Target::Page(i) => &pages[i],
+        Target::Section(i) => &sections[i],
+    };
+    let url = config.base_url.link(path);
+    let terms = glossary::terms(
+        entries
+            .toc
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| (h.title.clone(), format!("{url}#{}", h.id))),
+        &config.glossary.skip,
+    );
+    for (i, rendered) in pages.iter_mut().enumerate() {
+        if glossary != Target::Page(i) {
+            rendered.html = glossary::link_terms(&rendered.html, &terms);
+        }
+    }
+    for (i, rendered) in sections.iter_mut().enumerate() {
+        if glossary != Target::Section(i) {
+            rendered.html = glossary::link_terms(&rendered.html, &terms);
+        }
+    }
 }
 
 struct Resolver<'a> {
@@ -132,7 +199,7 @@ impl Resolver<'_> {
         link: &InternalLink,
         heading_ids: impl Fn(Target) -> BTreeSet<String>,
         diagnostics: &mut Diagnostics,
-    ) -> Option<String> {
+    ) -> Option<(Target, String)> {
         let target = self.target(&link.target, link.offset, diagnostics)?;
         let path = match target {
             Target::Page(i) => &self.content.pages[i].path,
@@ -173,7 +240,7 @@ impl Resolver<'_> {
             url.push('#');
             url.push_str(fragment);
         }
-        Some(url)
+        Some((target, url))
     }
 
     /// The page or section a written path names ("@/a/b.md", "a/b.md", "a/" or "a/_index.md").
@@ -221,7 +288,7 @@ fn normalise(written: &str) -> String {
 
 /// Replaces each `"@link:N"` attribute value with the Nth URL ("#" where it did not resolve,
 /// which only happens in a build that fails anyway).
-fn replace_placeholders(html: &str, urls: &[Option<String>]) -> String {
+fn replace_placeholders(html: &str, urls: &[Option<(Target, String)>]) -> String {
     let needle = format!("\"{LINK_PLACEHOLDER}");
     if !html.contains(&needle) {
         return html.to_string();
@@ -234,7 +301,7 @@ fn replace_placeholders(html: &str, urls: &[Option<String>]) -> String {
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let index = after[..digits].parse::<usize>().ok();
         match index.and_then(|i| urls.get(i)) {
-            Some(Some(url)) if after[digits..].starts_with('"') => {
+            Some(Some((_, url))) if after[digits..].starts_with('"') => {
                 out.push_str(&escape_attribute(url));
                 rest = &after[digits..];
             }
@@ -259,7 +326,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_replaced() {
-        let urls = vec![Some("/a/".to_string()), None];
+        let urls = vec![Some((Target::Page(0), "/a/".to_string())), None];
         assert_eq!(
             replace_placeholders(
                 "<a href=\"@link:0\">x</a><a href=\"@link:1\">y</a><a href=\"@link:7\">z</a>",

@@ -1,0 +1,61 @@
+//! Facets: which pages carry each vocabulary value, for the facet pages and their counts.
+
+use crate::config::{CONFIG_FILE, Config, Facet};
+use crate::content::Content;
+use crate::diagnostics::Diagnostic;
+
+/// One facet's values that some page uses, in vocabulary order, each with its pages sorted
+/// by title.
+#[derive(Debug, Clone)]
+pub struct FacetPages {
+    pub facet: Facet,
+    pub values: Vec<(String, Vec<usize>)>,
+}
+
+pub fn index(config: &Config, content: &Content) -> (Vec<FacetPages>, Vec<Diagnostic>) {
+    let mut warnings = Vec::new();
+    let mut by_title: Vec<usize> = (0..content.pages.len()).collect();
+    by_title.sort_by(|&a, &b| {
+        let (a, b) = (&content.pages[a], &content.pages[b]);
+        a.meta
+            .title
+            .to_lowercase()
+            .cmp(&b.meta.title.to_lowercase())
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let facets = Facet::ALL
+        .into_iter()
+        .map(|facet| {
+            let mut values = Vec::new();
+            for value in &config.vocabularies.get(facet).values {
+                let pages: Vec<usize> = by_title
+                    .iter()
+                    .copied()
+                    .filter(|&p| {
+                        content.pages[p]
+                            .meta
+                            .facet_values(facet)
+                            .contains(&value.id.as_str())
+                    })
+                    .collect();
+                if pages.is_empty() {
+                    warnings.push(
+                        Diagnostic::warning(
+                            CONFIG_FILE,
+                            format!(
+                                "the `{}` value `{}` is not used by any page, so it gets no page",
+                                facet.key(),
+                                value.id
+                            ),
+                        )
+                        .with_hint("use it on a page, or remove it from the vocabulary"),
+                    );
+                } else {
+                    values.push((value.id.clone(), pages));
+                }
+            }
+            FacetPages { facet, values }
+        })
+        .collect();
+    (facets, warnings)
+}

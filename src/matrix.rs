@@ -1,0 +1,398 @@
+//! Matrix: the comparison tables, one row per guidance page and one column per configured
+//! field, as data for the compare page and as `matrix.json` and `matrix.csv`.
+//!
+//! Uses `config`, `content` and `links`. Pure: returns data, rendering and writing are later.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::config::{Config, MatrixConfig, MatrixField};
+use crate::content::{Content, Page};
+use crate::slug::slugify;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    /// Site-relative path of the compare page ("compare/").
+    pub path: String,
+    pub title: String,
+    pub description: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// The facet filters: each facet shown in a column, with the values rows use.
+    pub filters: Vec<Filter>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub field: &'static str,
+    pub label: String,
+    /// "facet" (links to facet pages), "list" or "text".
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Stable within the matrix: the page's slug, or its section and slug when two pages
+    /// share a slug.
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    /// One per column, in column order.
+    pub cells: Vec<RowCell>,
+}
+
+/// A cell with its column, so templates need not index the columns.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowCell {
+    pub field: &'static str,
+    pub label: String,
+    pub kind: &'static str,
+    /// Facet values (kind "facet").
+    pub values: Vec<FacetCellValue>,
+    /// List items (kind "list").
+    pub items: Vec<String>,
+    /// Text (kind "text").
+    pub text: String,
+}
+
+/// What one cell holds, before it is laid out.
+#[derive(Debug, Clone)]
+enum Cell {
+    Facet(Vec<FacetCellValue>),
+    List(Vec<String>),
+    Text(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCellValue {
+    pub id: String,
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Filter {
+    pub field: &'static str,
+    pub label: String,
+    pub values: Vec<FilterValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterValue {
+    pub id: String,
+    pub label: String,
+    /// How many rows carry this value.
+    pub count: usize,
+}
+
+pub fn build(config: &Config, content: &Content) -> Vec<Matrix> {
+    config
+        .matrices
+        .iter()
+        .map(|m| build_one(config, content, m))
+        .collect()
+}
+
+fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matrix {
+    let sections: Vec<String> = matrix
+        .sections
+        .iter()
+        .map(|s| s.trim_matches('/').to_string())
+        .collect();
+    let mut pages: Vec<&Page> = content
+        .pages
+        .iter()
+        .filter(|p| {
+            let section = &content.sections[p.section];
+            section.meta.guidance
+                && (sections.is_empty()
+                    || sections.iter().any(|s| p.key.starts_with(&format!("{s}/"))))
+        })
+        .collect();
+    pages.sort_by(|a, b| {
+        a.meta
+            .title
+            .to_lowercase()
+            .cmp(&b.meta.title.to_lowercase())
+            .then_with(|| a.key.cmp(&b.key))
+    });
+
+    let ids = row_ids(&pages);
+    let rows = pages
+        .iter()
+        .zip(ids)
+        .map(|(page, id)| Row {
+            id,
+            title: page.meta.title.clone(),
+            url: config.base_url.link(&page.path),
+            summary: page.meta.summary.clone(),
+            cells: matrix
+                .columns
+                .iter()
+                .map(|c| row_cell(cell(config, page, c.field), c.field, &c.label))
+                .collect(),
+        })
+        .collect::<Vec<_>>();
+
+    let filters = matrix
+        .columns
+        .iter()
+        .filter_map(|column| {
+            let facet = column.field.facet()?;
+            let values = config
+                .vocabularies
+                .get(facet)
+                .values
+                .iter()
+                .map(|v| FilterValue {
+                    id: v.id.clone(),
+                    label: v.label.clone(),
+                    count: pages
+                        .iter()
+                        .filter(|p| p.meta.facet_values(facet).contains(&v.id.as_str()))
+                        .count(),
+                })
+                .filter(|v| v.count > 0)
+                .collect::<Vec<_>>();
+            (!values.is_empty()).then(|| Filter {
+                field: column.field.key(),
+                label: column.label.clone(),
+                values,
+            })
+        })
+        .collect();
+
+    Matrix {
+        path: format!("{}/", slugify(&matrix.path)),
+        title: matrix.title.clone(),
+        description: matrix.description.clone(),
+        columns: matrix
+            .columns
+            .iter()
+            .map(|c| Column {
+                field: c.field.key(),
+                label: c.label.clone(),
+                kind: column_kind(c.field),
+            })
+            .collect(),
+        rows,
+        filters,
+    }
+}
+
+/// Slugs, made unique by prefixing the section where two pages share one.
+fn row_ids(pages: &[&Page]) -> Vec<String> {
+    let slug = |p: &Page| {
+        p.path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut seen = BTreeSet::new();
+    let duplicates: BTreeSet<String> = pages
+        .iter()
+        .map(|p| slug(p))
+        .filter(|s| !seen.insert(s.clone()))
+        .collect();
+    pages
+        .iter()
+        .map(|p| {
+            let s = slug(p);
+            if duplicates.contains(&s) {
+                p.path.trim_end_matches('/').replace('/', "-")
+            } else {
+                s
+            }
+        })
+        .collect()
+}
+
+fn column_kind(field: MatrixField) -> &'static str {
+    match field {
+        f if f.facet().is_some() => "facet",
+        MatrixField::Suits
+        | MatrixField::NotSuited
+        | MatrixField::Pros
+        | MatrixField::Cons
+        | MatrixField::Sources => "list",
+        _ => "text",
+    }
+}
+
+fn row_cell(cell: Cell, field: MatrixField, label: &str) -> RowCell {
+    let mut row_cell = RowCell {
+        field: field.key(),
+        label: label.to_string(),
+        kind: column_kind(field),
+        values: Vec::new(),
+        items: Vec::new(),
+        text: String::new(),
+    };
+    match cell {
+        Cell::Facet(values) => row_cell.values = values,
+        Cell::List(items) => row_cell.items = items,
+        Cell::Text(text) => row_cell.text = text,
+    }
+    row_cell
+}
+
+fn cell(config: &Config, page: &Page, field: MatrixField) -> Cell {
+    let meta = &page.meta;
+    if let Some(facet) = field.facet() {
+        let vocabulary = config.vocabularies.get(facet);
+        return Cell::Facet(
+            meta.facet_values(facet)
+                .into_iter()
+                .filter_map(|id| vocabulary.value(id))
+                .map(|v| FacetCellValue {
+                    id: v.id.clone(),
+                    label: v.label.clone(),
+                    url: config
+                        .base_url
+                        .link(&config.vocabularies.value_path(facet, &v.id)),
+                })
+                .collect(),
+        );
+    }
+    match field {
+        MatrixField::Summary => Cell::Text(meta.summary.clone()),
+        MatrixField::Duration => Cell::Text(meta.duration.clone().unwrap_or_default()),
+        MatrixField::LastReviewed => {
+            Cell::Text(meta.last_reviewed.map(|d| d.iso()).unwrap_or_default())
+        }
+        MatrixField::Suits => Cell::List(meta.suits.clone()),
+        MatrixField::NotSuited => Cell::List(meta.not_suited.clone()),
+        MatrixField::Pros => Cell::List(meta.pros.clone()),
+        MatrixField::Cons => Cell::List(meta.cons.clone()),
+        MatrixField::Sources => Cell::List(
+            meta.sources
+                .iter()
+                .filter_map(|id| config.source(id))
+                .map(|s| s.title.clone())
+                .collect(),
+        ),
+        _ => Cell::Text(String::new()),
+    }
+}
+
+impl Matrix {
+    /// `matrix.json`: the documented, stable shape (docs/matrix.md).
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Export<'a> {
+            title: &'a str,
+            description: &'a str,
+            columns: &'a [Column],
+            rows: Vec<serde_json::Value>,
+        }
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut object = serde_json::Map::new();
+                object.insert("id".into(), row.id.clone().into());
+                object.insert("title".into(), row.title.clone().into());
+                object.insert("url".into(), row.url.clone().into());
+                object.insert("summary".into(), row.summary.clone().into());
+                for cell in &row.cells {
+                    let value = match cell.kind {
+                        "facet" => serde_json::Value::Array(
+                            cell.values
+                                .iter()
+                                .map(|v| serde_json::json!({"id": v.id, "label": v.label}))
+                                .collect(),
+                        ),
+                        "list" => serde_json::json!(cell.items),
+                        _ => serde_json::json!(cell.text),
+                    };
+                    object.insert(cell.field.into(), value);
+                }
+                serde_json::Value::Object(object)
+            })
+            .collect();
+        let export = Export {
+            title: &self.title,
+            description: &self.description,
+            columns: &self.columns,
+            rows,
+        };
+        let mut json = serde_json::to_string_pretty(&export).unwrap_or_default();
+        json.push('\n');
+        json
+    }
+
+    /// `matrix.csv`: id, title, url, then one column per configured column; lists and facet
+    /// values joined with "; ".
+    pub fn to_csv(&self) -> String {
+        let mut csv = String::new();
+        let header: Vec<String> = ["id", "title", "url"]
+            .into_iter()
+            .map(String::from)
+            .chain(self.columns.iter().map(|c| c.field.to_string()))
+            .collect();
+        push_csv_row(&mut csv, &header);
+        for row in &self.rows {
+            let mut fields = vec![row.id.clone(), row.title.clone(), row.url.clone()];
+            fields.extend(row.cells.iter().map(|cell| {
+                match cell.kind {
+                    "facet" => cell
+                        .values
+                        .iter()
+                        .map(|v| v.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    "list" => cell.items.join("; "),
+                    _ => cell.text.clone(),
+                }
+            }));
+            push_csv_row(&mut csv, &fields);
+        }
+        csv
+    }
+}
+
+/// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled. A field
+/// starting with = + - or @ gets a leading apostrophe so spreadsheets do not run it.
+fn push_csv_row(out: &mut String, fields: &[String]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let field = if field.starts_with(['=', '+', '-', '@']) {
+            format!("'{field}")
+        } else {
+            field.clone()
+        };
+        if field.contains([',', '"', '\n', '\r']) {
+            let _ = write!(out, "\"{}\"", field.replace('"', "\"\""));
+        } else {
+            out.push_str(&field);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let mut out = String::new();
+        push_csv_row(
+            &mut out,
+            &[
+                "a,b".into(),
+                "say \"hi\"".into(),
+                "=1+1".into(),
+                "plain".into(),
+            ],
+        );
+        assert_eq!(out, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,plain\r\n");
+    }
+}
