@@ -186,10 +186,7 @@ fn check(args: CheckArgs) -> ExitCode {
         warning_suffix(&built.warnings),
     );
     if args.strict && built.warnings.warning_count() > 0 {
-        eprintln!(
-            "error: --strict: {} warnings",
-            built.warnings.warning_count()
-        );
+        eprintln!("error: --strict: {} warnings", built.warnings.warning_count());
         return ExitCode::from(EXIT_CONTENT);
     }
     ExitCode::SUCCESS
@@ -212,10 +209,7 @@ fn report_failure(diagnostics: Diagnostics) -> ExitCode {
         "error: the build failed with {errors} error{}{}; nothing was written",
         if errors == 1 { "" } else { "s" },
         if warnings > 0 {
-            format!(
-                " and {warnings} warning{}",
-                if warnings == 1 { "" } else { "s" }
-            )
+            format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" })
         } else {
             String::new()
         }

@@ -242,12 +242,7 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 4] = [
-        Facet::TreatmentType,
-        Facet::Settings,
-        Facet::Substances,
-        Facet::Access,
-    ];
+    pub const ALL: [Facet; 4] = [Facet::TreatmentType, Facet::Settings, Facet::Substances, Facet::Access];
 
     /// The front-matter field (and vocabulary) name.
     pub fn key(self) -> &'static str {
@@ -394,19 +389,14 @@ impl BaseUrl {
     /// Parses "https://host/sub/", "/sub/" or "sub". The path always starts and ends with '/'.
     pub fn parse(text: &str) -> Result<BaseUrl, String> {
         let text = text.trim();
-        let (origin, path) = if let Some(rest) = text
-            .strip_prefix("https://")
-            .or_else(|| text.strip_prefix("http://"))
+        let (origin, path) = if let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))
         {
             let scheme_len = text.len() - rest.len();
             let host_end = rest.find('/').unwrap_or(rest.len());
             if host_end == 0 {
                 return Err("the URL has no host name".to_string());
             }
-            (
-                Some(text[..scheme_len + host_end].to_string()),
-                &rest[host_end..],
-            )
+            (Some(text[..scheme_len + host_end].to_string()), &rest[host_end..])
         } else if text.contains("://") {
             return Err("only http:// and https:// URLs can be used".to_string());
         } else {
@@ -445,6 +435,8 @@ impl BaseUrl {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub root: PathBuf,
+    /// The text of site.toml, so later stages can point at lines in it.
+    pub text: String,
     pub title: String,
     pub description: String,
     pub base_url: BaseUrl,
@@ -465,6 +457,14 @@ pub struct Config {
 impl Config {
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// A diagnostic pointing at the first line of site.toml containing `needle`.
+    pub fn diagnostic_at(&self, diagnostic: Diagnostic, needle: &str) -> Diagnostic {
+        match self.text.find(needle) {
+            Some(offset) => diagnostic.at(&self.text, offset),
+            None => diagnostic,
+        }
     }
 
     pub fn content_dir(&self) -> PathBuf {
@@ -555,11 +555,8 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     for source in &raw.sources {
         if !seen.insert(source.get_ref().id.clone()) {
             diagnostics.push(
-                Diagnostic::error(
-                    &file,
-                    format!("source id `{}` is used twice", source.get_ref().id),
-                )
-                .at(text, source.span().start),
+                Diagnostic::error(&file, format!("source id `{}` is used twice", source.get_ref().id))
+                    .at(text, source.span().start),
             );
         }
     }
@@ -568,15 +565,12 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         && !seen.contains(id)
     {
         diagnostics.push(
-            Diagnostic::error(
-                &file,
-                format!("[helpline] source `{id}` is not a known source id"),
-            )
-            .at(text, helpline.span().start)
-            .with_optional_hint(
-                crate::diagnostics::closest(id, seen.iter().map(String::as_str))
-                    .map(|s| format!("did you mean `{s}`?")),
-            ),
+            Diagnostic::error(&file, format!("[helpline] source `{id}` is not a known source id"))
+                .at(text, helpline.span().start)
+                .with_optional_hint(
+                    crate::diagnostics::closest(id, seen.iter().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
         );
     }
 
@@ -590,10 +584,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
                     diagnostics.push(
                         Diagnostic::error(
                             &file,
-                            format!(
-                                "[[matrix]] path `{}` is empty or used twice",
-                                m.get_ref().path
-                            ),
+                            format!("[[matrix]] path `{}` is empty or used twice", m.get_ref().path),
                         )
                         .at(text, m.span().start),
                     );
@@ -613,14 +604,13 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
             if dir.is_absolute() {
                 dir
             } else {
-                std::env::current_dir()
-                    .map(|cwd| cwd.join(&dir))
-                    .unwrap_or(dir)
+                std::env::current_dir().map(|cwd| cwd.join(&dir)).unwrap_or(dir)
             }
         })
         .unwrap_or_else(|| root.join(&raw.output_dir));
     Ok(Config {
         root: root.to_path_buf(),
+        text: text.to_string(),
         title: raw.title,
         description: raw.description,
         base_url,
@@ -647,11 +637,7 @@ fn check_vocabularies(text: &str, vocabularies: &Vocabularies, file: &Path, out:
                 out.push(
                     Diagnostic::error(
                         file,
-                        format!(
-                            "vocabulary `{}` lists the value `{}` twice",
-                            facet.key(),
-                            value.id
-                        ),
+                        format!("vocabulary `{}` lists the value `{}` twice", facet.key(), value.id),
                     )
                     .at(text, offset),
                 );
@@ -676,11 +662,7 @@ mod tests {
         check("/guidance", "/guidance/", None);
         check("guidance/", "/guidance/", None);
         check("https://example.org", "/", Some("https://example.org"));
-        check(
-            "https://example.org/a/b/",
-            "/a/b/",
-            Some("https://example.org"),
-        );
+        check("https://example.org/a/b/", "/a/b/", Some("https://example.org"));
         assert!(BaseUrl::parse("ftp://x").is_err());
         assert!(BaseUrl::parse("/a/../b").is_err());
         assert!(BaseUrl::parse("https:///x").is_err());
@@ -688,12 +670,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_an_error_with_a_suggestion() {
-        let err = parse(
-            Path::new("."),
-            "title = \"x\"\ntitel = \"y\"\n",
-            &Overrides::default(),
-        )
-        .expect_err("unknown key");
+        let err =
+            parse(Path::new("."), "title = \"x\"\ntitel = \"y\"\n", &Overrides::default()).expect_err("unknown key");
         let d = err.sorted().remove(0);
         assert_eq!(d.location.as_ref().map(|l| l.line), Some(2));
         assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));

@@ -34,9 +34,7 @@ impl Location {
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let line = text[..line_start].matches('\n').count() + 1;
         let column = text[line_start..offset].chars().count() + 1;
-        let line_text = text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string();
+        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
         Location {
             line,
             column,
@@ -94,17 +92,8 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (PathBuf, usize, usize, Severity, &str) {
-        let (line, column) = self
-            .location
-            .as_ref()
-            .map_or((0, 0), |l| (l.line, l.column));
-        (
-            self.file.clone(),
-            line,
-            column,
-            self.severity,
-            &self.message,
-        )
+        let (line, column) = self.location.as_ref().map_or((0, 0), |l| (l.line, l.column));
+        (self.file.clone(), line, column, self.severity, &self.message)
     }
 }
 
@@ -117,11 +106,7 @@ impl fmt::Display for Diagnostic {
         let file = self.file.display();
         match &self.location {
             Some(loc) => {
-                writeln!(
-                    f,
-                    "{file}:{}:{}: {severity}: {}",
-                    loc.line, loc.column, self.message
-                )?;
+                writeln!(f, "{file}:{}:{}: {severity}: {}", loc.line, loc.column, self.message)?;
                 let gutter = loc.line.to_string().len();
                 let (shown, caret) = excerpt(&loc.line_text, loc.column);
                 writeln!(f, "{:gutter$} |", "")?;
@@ -253,11 +238,7 @@ pub fn hint_for_serde_message(message: &str) -> Option<String> {
         Some(best) => Some(format!("did you mean `{best}`?")),
         None => Some(format!(
             "allowed {kind}s: {}",
-            expected
-                .iter()
-                .map(|e| format!("`{e}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
         )),
     }
 }
@@ -298,18 +279,13 @@ mod tests {
 
     #[test]
     fn serde_unknown_field_gets_a_suggestion() {
-        let hint = hint_for_serde_message(
-            "unknown field `titel`, expected one of `title`, `summary`, `weight`",
-        );
+        let hint = hint_for_serde_message("unknown field `titel`, expected one of `title`, `summary`, `weight`");
         assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
     }
 
     #[test]
     fn closest_ignores_distant_options() {
-        assert_eq!(
-            closest("residental", ["residential", "community"]),
-            Some("residential")
-        );
+        assert_eq!(closest("residental", ["residential", "community"]), Some("residential"));
         assert_eq!(closest("zzz", ["residential", "community"]), None);
     }
 }

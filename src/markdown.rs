@@ -10,9 +10,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{
-    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -67,13 +65,9 @@ impl Highlighter {
                 escape_text(code)
             );
         };
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, HIGHLIGHT_CLASSES);
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, HIGHLIGHT_CLASSES);
         for line in syntect::util::LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
+            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
                 return format!(
                     "<pre class=\"code\" data-lang=\"{escaped_language}\"><code>{}</code></pre>\n",
                     escape_text(code)
@@ -123,23 +117,14 @@ impl Rendered {
 }
 
 /// Renders the markdown `text[body_start..]` of `file`.
-pub fn render(
-    text: &str,
-    body_start: usize,
-    file: &Path,
-    config: &Config,
-    highlighter: &Highlighter,
-) -> Rendered {
+pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highlighter: &Highlighter) -> Rendered {
     let body = &text[body_start..];
     let options = parser_options(&config.markdown);
     let callback = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
-        reference.starts_with('@').then(|| {
-            (
-                CowStr::from(format!("{CITATION_PREFIX}{reference}")),
-                CowStr::from(""),
-            )
-        })
+        reference
+            .starts_with('@')
+            .then(|| (CowStr::from(format!("{CITATION_PREFIX}{reference}")), CowStr::from("")))
     };
     let parser = Parser::new_with_broken_link_callback(body, options, Some(callback));
     let mut renderer = Renderer {
@@ -156,12 +141,11 @@ pub fn render(
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     let html_out = table_alignment_to_classes(&html_out);
-    renderer.out.html =
-        if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
-            sanitize(&html_out)
-        } else {
-            html_out
-        };
+    renderer.out.html = if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
+        sanitize(&html_out)
+    } else {
+        html_out
+    };
     renderer.out
 }
 
@@ -199,10 +183,7 @@ enum OpenLink {
 }
 
 impl<'a> Renderer<'a> {
-    fn transform<'e>(
-        &mut self,
-        events: impl Iterator<Item = (Event<'e>, Range<usize>)>,
-    ) -> Vec<Event<'e>> {
+    fn transform<'e>(&mut self, events: impl Iterator<Item = (Event<'e>, Range<usize>)>) -> Vec<Event<'e>> {
         let mut out = Vec::new();
         let mut open_links: Vec<OpenLink> = Vec::new();
         let mut heading: Option<OpenHeading<'e>> = None;
@@ -214,9 +195,7 @@ impl<'a> Renderer<'a> {
                     Event::Text(t) => text.push_str(&t),
                     Event::End(TagEnd::CodeBlock) => {
                         if let Some((language, text)) = code.take() {
-                            out.push(Event::Html(
-                                self.highlighter.highlight(&language, &text).into(),
-                            ));
+                            out.push(Event::Html(self.highlighter.highlight(&language, &text).into()));
                         }
                     }
                     _ => {}
@@ -226,17 +205,13 @@ impl<'a> Renderer<'a> {
             let event = match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let language = match kind {
-                        CodeBlockKind::Fenced(info) => {
-                            info.split_whitespace().next().unwrap_or("").to_string()
-                        }
+                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                         CodeBlockKind::Indented => String::new(),
                     };
                     code = Some((language, String::new()));
                     continue;
                 }
-                Event::Start(Tag::Heading {
-                    level, id, classes, ..
-                }) => {
+                Event::Start(Tag::Heading { level, id, classes, .. }) => {
                     heading = Some((
                         level,
                         id.map(|i| i.to_string()),
@@ -307,9 +282,7 @@ impl<'a> Renderer<'a> {
                 other => other,
             };
             // Inside a citation the label text is replaced by the citation's numbers.
-            if matches!(open_links.last(), Some(OpenLink::Citation))
-                && !matches!(event, Event::Html(_))
-            {
+            if matches!(open_links.last(), Some(OpenLink::Citation)) && !matches!(event, Event::Html(_)) {
                 continue;
             }
             match &mut heading {
@@ -357,13 +330,7 @@ impl<'a> Renderer<'a> {
         } else {
             format!(
                 " class=\"{}\"",
-                escape_attribute(
-                    &classes
-                        .iter()
-                        .map(|c| slugify(c))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )
+                escape_attribute(&classes.iter().map(|c| slugify(c)).collect::<Vec<_>>().join(" "))
             )
         };
         format!(
@@ -385,9 +352,7 @@ impl<'a> Renderer<'a> {
                 let known = self.config.sources.iter().map(|s| s.id.as_str());
                 let hint = closest(id, known)
                     .map(|best| format!("did you mean `{best}`?"))
-                    .unwrap_or_else(|| {
-                        "sources are listed in site.toml under [[sources]]".to_string()
-                    });
+                    .unwrap_or_else(|| "sources are listed in site.toml under [[sources]]".to_string());
                 self.out.diagnostics.push(
                     Diagnostic::error(self.file, format!("citation of an unknown source `{id}`"))
                         .at(self.text, self.body_start + offset)
@@ -490,14 +455,7 @@ fn table_alignment_to_classes(html: &str) -> String {
 fn sanitize(html: &str) -> String {
     let mut builder = ammonia::Builder::default();
     builder
-        .add_tags([
-            "input",
-            "section",
-            "figure",
-            "figcaption",
-            "details",
-            "summary",
-        ])
+        .add_tags(["input", "section", "figure", "figcaption", "details", "summary"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("pre", ["data-lang"])
@@ -520,9 +478,7 @@ pub fn escape_text(text: &str) -> String {
 }
 
 pub fn escape_attribute(text: &str) -> String {
-    escape_text(text)
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    escape_text(text).replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 #[cfg(test)]
@@ -552,9 +508,10 @@ mod tests {
         let r = render_md("## What it is\n\n## What it is\n\n### Custom {#mine}\n");
         let ids: Vec<&str> = r.heading_ids().collect();
         assert_eq!(ids, ["what-it-is", "what-it-is-1", "mine"]);
-        assert!(r.html.contains(
-            "<h2 id=\"what-it-is\">What it is <a class=\"heading-anchor\" href=\"#what-it-is\""
-        ));
+        assert!(
+            r.html
+                .contains("<h2 id=\"what-it-is\">What it is <a class=\"heading-anchor\" href=\"#what-it-is\"")
+        );
     }
 
     #[test]
@@ -576,9 +533,7 @@ mod tests {
 
     #[test]
     fn dangerous_markdown_links_are_dropped() {
-        let r = render_md(
-            "[x](javascript:alert(1)) [y](JaVa\tScript:alert(1)) [z](data:text/html,hi)\n",
-        );
+        let r = render_md("[x](javascript:alert(1)) [y](JaVa\tScript:alert(1)) [z](data:text/html,hi)\n");
         assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
         assert!(!r.html.contains("data:"), "{}", r.html);
         assert!(r.html.contains('x') && r.html.contains('z'));

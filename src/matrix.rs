@@ -89,11 +89,7 @@ pub struct FilterValue {
 }
 
 pub fn build(config: &Config, content: &Content) -> Vec<Matrix> {
-    config
-        .matrices
-        .iter()
-        .map(|m| build_one(config, content, m))
-        .collect()
+    config.matrices.iter().map(|m| build_one(config, content, m)).collect()
 }
 
 fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matrix {
@@ -108,8 +104,7 @@ fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matri
         .filter(|p| {
             let section = &content.sections[p.section];
             section.meta.guidance
-                && (sections.is_empty()
-                    || sections.iter().any(|s| p.key.starts_with(&format!("{s}/"))))
+                && (sections.is_empty() || sections.iter().any(|s| p.key.starts_with(&format!("{s}/"))))
         })
         .collect();
     pages.sort_by(|a, b| {
@@ -215,11 +210,9 @@ fn row_ids(pages: &[&Page]) -> Vec<String> {
 fn column_kind(field: MatrixField) -> &'static str {
     match field {
         f if f.facet().is_some() => "facet",
-        MatrixField::Suits
-        | MatrixField::NotSuited
-        | MatrixField::Pros
-        | MatrixField::Cons
-        | MatrixField::Sources => "list",
+        MatrixField::Suits | MatrixField::NotSuited | MatrixField::Pros | MatrixField::Cons | MatrixField::Sources => {
+            "list"
+        }
         _ => "text",
     }
 }
@@ -252,9 +245,7 @@ fn cell(config: &Config, page: &Page, field: MatrixField) -> Cell {
                 .map(|v| FacetCellValue {
                     id: v.id.clone(),
                     label: v.label.clone(),
-                    url: config
-                        .base_url
-                        .link(&config.vocabularies.value_path(facet, &v.id)),
+                    url: config.base_url.link(&config.vocabularies.value_path(facet, &v.id)),
                 })
                 .collect(),
         );
@@ -262,9 +253,7 @@ fn cell(config: &Config, page: &Page, field: MatrixField) -> Cell {
     match field {
         MatrixField::Summary => Cell::Text(meta.summary.clone()),
         MatrixField::Duration => Cell::Text(meta.duration.clone().unwrap_or_default()),
-        MatrixField::LastReviewed => {
-            Cell::Text(meta.last_reviewed.map(|d| d.iso()).unwrap_or_default())
-        }
+        MatrixField::LastReviewed => Cell::Text(meta.last_reviewed.map(|d| d.iso()).unwrap_or_default()),
         MatrixField::Suits => Cell::List(meta.suits.clone()),
         MatrixField::NotSuited => Cell::List(meta.not_suited.clone()),
         MatrixField::Pros => Cell::List(meta.pros.clone()),
@@ -386,12 +375,7 @@ mod tests {
         let mut out = String::new();
         push_csv_row(
             &mut out,
-            &[
-                "a,b".into(),
-                "say \"hi\"".into(),
-                "=1+1".into(),
-                "plain".into(),
-            ],
+            &["a,b".into(), "say \"hi\"".into(), "=1+1".into(), "plain".into()],
         );
         assert_eq!(out, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,plain\r\n");
     }

@@ -14,8 +14,7 @@ use crate::render::{Contents, RenderedSite};
 
 /// The file that marks a folder as Signpost's output.
 pub const MARKER: &str = ".signpost-output";
-const MARKER_TEXT: &str =
-    "This folder is written by `signpost build` and replaced on every build.\n";
+const MARKER_TEXT: &str = "This folder is written by `signpost build` and replaced on every build.\n";
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {
@@ -28,25 +27,19 @@ pub fn check_output_dir(config: &Config) -> Result<PathBuf, Diagnostic> {
     let out = absolute(&config.output_dir);
     let root = absolute(&config.root);
     let refuse = |why: String| {
-        Err(Diagnostic::error(out.clone(), why)
-            .with_hint("choose an output folder of its own, such as `public`, with --output or output_dir in site.toml"))
+        Err(Diagnostic::error(out.clone(), why).with_hint(
+            "choose an output folder of its own, such as `public`, with --output or output_dir in site.toml",
+        ))
     };
     if out == root {
-        return refuse(
-            "the output folder is the site folder itself; building would replace the whole site"
-                .into(),
-        );
+        return refuse("the output folder is the site folder itself; building would replace the whole site".into());
     }
     if root.starts_with(&out) {
-        return refuse(
-            "the output folder contains the site folder; building would replace it".into(),
-        );
+        return refuse("the output folder contains the site folder; building would replace it".into());
     }
     for protected in ["content", "templates", "static", "themes"] {
         if out.starts_with(root.join(protected)) {
-            return refuse(format!(
-                "the output folder is inside the site's {protected}/ folder"
-            ));
+            return refuse(format!("the output folder is inside the site's {protected}/ folder"));
         }
     }
     if out.exists() {
@@ -86,9 +79,10 @@ pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnos
     fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&staging, "write", e))?;
     let mut stats = WriteStats::default();
     for (path, contents) in &site.files {
-        let target = staging.join(safe_relative(path).ok_or_else(|| {
-            Diagnostic::error(path.as_str(), "refusing to write outside the output folder")
-        })?);
+        let target = staging.join(
+            safe_relative(path)
+                .ok_or_else(|| Diagnostic::error(path.as_str(), "refusing to write outside the output folder"))?,
+        );
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", e))?;
         }
@@ -102,8 +96,7 @@ pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnos
     }
 
     if out.exists() {
-        fs::rename(&out, &previous)
-            .map_err(|e| io_error(&out, "move the previous output aside", e))?;
+        fs::rename(&out, &previous).map_err(|e| io_error(&out, "move the previous output aside", e))?;
     }
     if let Err(e) = fs::rename(&staging, &out) {
         // Put the previous output back so the site is never left without one.
@@ -111,8 +104,7 @@ pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnos
         return Err(io_error(&out, "move the new output into place", e));
     }
     if previous.exists() {
-        fs::remove_dir_all(&previous)
-            .map_err(|e| io_error(&previous, "remove the previous output", e))?;
+        fs::remove_dir_all(&previous).map_err(|e| io_error(&previous, "remove the previous output", e))?;
     }
     Ok(stats)
 }
@@ -195,10 +187,7 @@ mod tests {
 
     #[test]
     fn output_paths_cannot_escape() {
-        assert_eq!(
-            safe_relative("a/b/index.html"),
-            Some(PathBuf::from("a/b/index.html"))
-        );
+        assert_eq!(safe_relative("a/b/index.html"), Some(PathBuf::from("a/b/index.html")));
         assert_eq!(safe_relative("../x"), None);
         assert_eq!(safe_relative("a/../../x"), None);
         assert_eq!(safe_relative("/"), None);

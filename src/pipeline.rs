@@ -24,11 +24,7 @@ pub struct Built {
 
 /// Runs every stage. Problems are collected across stages so that one run reports them all;
 /// any error means no site.
-pub fn build(
-    root: &Path,
-    overrides: &Overrides,
-    progress: &dyn Fn(&str),
-) -> Result<Built, Diagnostics> {
+pub fn build(root: &Path, overrides: &Overrides, progress: &dyn Fn(&str)) -> Result<Built, Diagnostics> {
     progress("reading site.toml");
     let config = config::load(root, overrides)?;
     let mut diagnostics = Diagnostics::new();
@@ -58,24 +54,10 @@ pub fn build(
 
     progress("rendering markdown");
     let render_file = |file: &content::SourceFile| {
-        markdown::render(
-            &file.text,
-            file.body_start,
-            &file.display,
-            &config,
-            &highlighter,
-        )
+        markdown::render(&file.text, file.body_start, &file.display, &config, &highlighter)
     };
-    let mut pages: Vec<Rendered> = content
-        .pages
-        .par_iter()
-        .map(|p| render_file(&p.file))
-        .collect();
-    let mut sections: Vec<Rendered> = content
-        .sections
-        .par_iter()
-        .map(|s| render_file(&s.file))
-        .collect();
+    let mut pages: Vec<Rendered> = content.pages.par_iter().map(|p| render_file(&p.file)).collect();
+    let mut sections: Vec<Rendered> = content.sections.par_iter().map(|s| render_file(&s.file)).collect();
     for rendered in pages.iter_mut().chain(sections.iter_mut()) {
         diagnostics.extend(std::mem::take(&mut rendered.diagnostics));
     }
@@ -88,8 +70,7 @@ pub fn build(
     let matrices = matrix::build(&config, &content);
 
     progress("rendering templates");
-    let (site, render_diagnostics) =
-        render::render(&config, &content, &linked, &matrices, &theme, syntax_css);
+    let (site, render_diagnostics) = render::render(&config, &content, &linked, &matrices, &theme, syntax_css);
     diagnostics.extend(render_diagnostics);
 
     if diagnostics.has_errors() {

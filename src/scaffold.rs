@@ -36,8 +36,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     for (path, text) in files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         written.push(target);
@@ -64,10 +63,7 @@ pub fn new_page(root: &Path, path: &Path) -> Result<PathBuf, String> {
     }
     let target = root.join("content").join(relative);
     if target.exists() {
-        return Err(format!(
-            "{} already exists; it was left as it is",
-            target.display()
-        ));
+        return Err(format!("{} already exists; it was left as it is", target.display()));
     }
     let config = config::load(root, &Overrides::default()).ok();
     let stem = relative
@@ -77,8 +73,7 @@ pub fn new_page(root: &Path, path: &Path) -> Result<PathBuf, String> {
     let title = capitalise(&stem);
     let text = page_text(&title, config.as_ref());
     if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     Ok(target)
@@ -118,13 +113,7 @@ fn page_text(title: &str, config: Option<&Config>) -> String {
     )
     .unwrap_or(today);
     let sources = config
-        .map(|c| {
-            c.sources
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+        .map(|c| c.sources.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "))
         .unwrap_or_else(|| "see [[sources]] in site.toml".to_string());
     let title = title.replace(['\\', '"'], "");
     format!(

@@ -42,9 +42,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String, &'static str)> {
     }
     let mut line_start = first_line_end;
     while line_start < text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i + 1);
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         if text[line_start..line_end].trim_end() == "+++" {
             return Ok(Split {
                 front_matter: &text[first_line_end..line_start],
@@ -83,17 +81,11 @@ impl TryFrom<DateInput> for Date {
     fn try_from(input: DateInput) -> Result<Date, String> {
         let (year, month, day) = match input {
             DateInput::Toml(dt) => {
-                let date = dt
-                    .date
-                    .ok_or("expected a date such as 2026-11-01, not a time of day")?;
+                let date = dt.date.ok_or("expected a date such as 2026-11-01, not a time of day")?;
                 if dt.time.is_some() {
                     return Err("expected a date without a time, such as 2026-11-01".to_string());
                 }
-                (
-                    u32::from(date.year),
-                    u32::from(date.month),
-                    u32::from(date.day),
-                )
+                (u32::from(date.year), u32::from(date.month), u32::from(date.day))
             }
             DateInput::Text(text) => parse_date_text(&text)?,
         };
@@ -113,17 +105,14 @@ fn parse_date_text(text: &str) -> Result<(u32, u32, u32), String> {
 
 impl Date {
     pub fn new(year: u32, month: u32, day: u32) -> Result<Date, String> {
-        let leap =
-            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
             2 if leap => 29,
             2 => 28,
             _ => {
-                return Err(format!(
-                    "month {month} does not exist: months run from 01 to 12"
-                ));
+                return Err(format!("month {month} does not exist: months run from 01 to 12"));
             }
         };
         if day == 0 || day > days {
@@ -306,13 +295,7 @@ pub enum Kind {
 
 /// Parses and checks one file's front matter. `text` is the whole file (offsets in the
 /// diagnostics are counted from its start); `file` is its path for display.
-pub fn parse(
-    text: &str,
-    split: &Split<'_>,
-    file: &Path,
-    kind: Kind,
-    config: &Config,
-) -> Result<Meta, Vec<Diagnostic>> {
+pub fn parse(text: &str, split: &Split<'_>, file: &Path, kind: Kind, config: &Config) -> Result<Meta, Vec<Diagnostic>> {
     let base = split.front_matter_start;
     let raw: RawFrontMatter = if split.has_front_matter {
         toml::from_str(split.front_matter).map_err(|e| {
@@ -362,10 +345,7 @@ impl Checker<'_> {
             for (name, span) in [
                 ("guidance", raw.guidance.as_ref().map(|s| s.span())),
                 ("sort_by", raw.sort_by.as_ref().map(|s| s.span())),
-                (
-                    "page_template",
-                    raw.page_template.as_ref().map(|s| s.span()),
-                ),
+                ("page_template", raw.page_template.as_ref().map(|s| s.span())),
             ] {
                 if let Some(span) = span {
                     self.error_at(
@@ -388,10 +368,7 @@ impl Checker<'_> {
                 self.error_at(
                     top,
                     message.to_string(),
-                    Some(
-                        "start the file with:\n    +++\n    title = \"The page's title\"\n    +++"
-                            .to_string(),
-                    ),
+                    Some("start the file with:\n    +++\n    title = \"The page's title\"\n    +++".to_string()),
                 );
                 String::new()
             }
@@ -419,9 +396,7 @@ impl Checker<'_> {
             .into_iter()
             .map(|id| self.source_id("sources", id))
             .collect();
-        let about_source = raw
-            .about_source
-            .map(|id| self.source_id("about_source", id));
+        let about_source = raw.about_source.map(|id| self.source_id("about_source", id));
         let differences = raw
             .differences
             .into_iter()
@@ -519,10 +494,7 @@ impl Checker<'_> {
         if vocabulary.value(value.get_ref()).is_none() {
             let allowed: Vec<&str> = vocabulary.ids().collect();
             let hint = match closest(value.get_ref(), allowed.iter().copied()) {
-                Some(best) => format!(
-                    "did you mean `{best}`? allowed values: {}",
-                    allowed.join(", ")
-                ),
+                Some(best) => format!("did you mean `{best}`? allowed values: {}", allowed.join(", ")),
                 None if allowed.is_empty() => format!(
                     "site.toml has no [vocabularies.{}] values yet; add this one there",
                     facet.key()
@@ -538,11 +510,7 @@ impl Checker<'_> {
         value.into_inner()
     }
 
-    fn vocabulary_values(
-        &mut self,
-        facet: Facet,
-        values: Option<Vec<Spanned<String>>>,
-    ) -> Vec<String> {
+    fn vocabulary_values(&mut self, facet: Facet, values: Option<Vec<Spanned<String>>>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for value in values.unwrap_or_default() {
             let value = self.vocabulary_value(facet, value);
@@ -558,10 +526,7 @@ impl Checker<'_> {
             let known: Vec<&str> = self.config.sources.iter().map(|s| s.id.as_str()).collect();
             let hint = match closest(id.get_ref(), known.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!(
-                    "known sources (from site.toml [[sources]]): {}",
-                    known.join(", ")
-                ),
+                None => format!("known sources (from site.toml [[sources]]): {}", known.join(", ")),
             };
             self.error_at(
                 id.span().start,
@@ -624,11 +589,7 @@ mod tests {
     fn split_reports_an_unclosed_block() {
         assert!(split("+++\ntitle = \"a\"\n").is_err());
         assert!(split("---\ntitle: a\n---\n").is_err());
-        assert!(
-            !split("just text")
-                .expect("no front matter")
-                .has_front_matter
-        );
+        assert!(!split("just text").expect("no front matter").has_front_matter);
     }
 
     #[test]
@@ -636,10 +597,7 @@ mod tests {
         assert!(Date::new(2024, 2, 29).is_ok());
         assert!(Date::new(2023, 2, 29).is_err());
         assert!(Date::new(2023, 13, 1).is_err());
-        assert_eq!(
-            Date::new(2026, 11, 1).map(Date::long),
-            Ok("1 November 2026".into())
-        );
+        assert_eq!(Date::new(2026, 11, 1).map(Date::long), Ok("1 November 2026".into()));
         assert!(parse_date_text("2026-1-01").is_err());
     }
 }

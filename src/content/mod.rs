@@ -82,10 +82,7 @@ impl Content {
         if let Some(i) = self.pages.iter().position(|p| p.key == key) {
             return Some(Target::Page(i));
         }
-        self.sections
-            .iter()
-            .position(|s| s.key == key)
-            .map(Target::Section)
+        self.sections.iter().position(|s| s.key == key).map(Target::Section)
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -186,10 +183,7 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Diagnostics) -> W
             Err(_) => continue,
         };
         let Some(key) = key_of(relative) else {
-            diagnostics.push(Diagnostic::error(
-                &display,
-                "the file name is not valid UTF-8",
-            ));
+            diagnostics.push(Diagnostic::error(&display, "the file name is not valid UTF-8"));
             continue;
         };
         if !key.ends_with(".md") {
@@ -225,10 +219,7 @@ fn is_ignored(name: &str) -> bool {
 }
 
 fn key_of(relative: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = relative
-        .components()
-        .map(|c| c.as_os_str().to_str())
-        .collect();
+    let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
     parts.map(|p| p.join("/"))
 }
 
@@ -247,8 +238,7 @@ fn dir_path(dir: &str) -> String {
 }
 
 fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(display, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(display, format!("cannot read the file: {e}")))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
@@ -258,11 +248,9 @@ fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
             let valid = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // The lossy text has the same bytes up to the first invalid one.
-            Err(
-                Diagnostic::error(display, "the file is not valid UTF-8 text")
-                    .at(&lossy, valid)
-                    .with_hint("save the file with UTF-8 encoding"),
-            )
+            Err(Diagnostic::error(display, "the file is not valid UTF-8 text")
+                .at(&lossy, valid)
+                .with_hint("save the file with UTF-8 encoding"))
         }
     }
 }
@@ -273,10 +261,7 @@ fn assemble(config: &Config, walked: Walked, diagnostics: &mut Diagnostics) -> C
     section_dirs.insert(String::new(), None);
     let mut page_files = Vec::new();
     for found in walked.markdown {
-        let (dir, name) = found
-            .key
-            .rsplit_once('/')
-            .unwrap_or(("", found.key.as_str()));
+        let (dir, name) = found.key.rsplit_once('/').unwrap_or(("", found.key.as_str()));
         let dir = dir.to_string();
         let mut ancestor = dir.as_str();
         loop {
@@ -361,11 +346,7 @@ fn assemble(config: &Config, walked: Walked, diagnostics: &mut Diagnostics) -> C
         if meta.draft && !config.drafts {
             continue;
         }
-        let stem = key
-            .rsplit('/')
-            .next()
-            .unwrap_or(&key)
-            .trim_end_matches(".md");
+        let stem = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".md");
         let slug = meta.slug.clone().unwrap_or_else(|| slugify(stem));
         if slug.is_empty() {
             diagnostics.push(
@@ -458,9 +439,10 @@ fn check_unique_paths(content: &Content, diagnostics: &mut Diagnostics) {
                     other_file.display()
                 )
             };
-            diagnostics.push(Diagnostic::error(file, message).with_hint(
-                "rename one of the files or set a different `slug` in its front matter",
-            ));
+            diagnostics.push(
+                Diagnostic::error(file, message)
+                    .with_hint("rename one of the files or set a different `slug` in its front matter"),
+            );
         } else {
             seen.insert(folded, (path, file));
         }
@@ -483,11 +465,7 @@ fn order(content: &mut Content) {
         let sort_by = section.meta.sort_by;
         section.pages.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            let by_title = a
-                .meta
-                .title
-                .to_lowercase()
-                .cmp(&b.meta.title.to_lowercase());
+            let by_title = a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase());
             match sort_by {
                 SortBy::Weight => a.meta.weight.cmp(&b.meta.weight).then(by_title),
                 SortBy::Title => by_title,
@@ -499,12 +477,7 @@ fn order(content: &mut Content) {
             a.meta
                 .weight
                 .cmp(&b.meta.weight)
-                .then_with(|| {
-                    a.meta
-                        .title
-                        .to_lowercase()
-                        .cmp(&b.meta.title.to_lowercase())
-                })
+                .then_with(|| a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase()))
                 .then_with(|| a.key.cmp(&b.key))
         });
     }

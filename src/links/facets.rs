@@ -31,24 +31,22 @@ pub fn index(config: &Config, content: &Content) -> (Vec<FacetPages>, Vec<Diagno
                 let pages: Vec<usize> = by_title
                     .iter()
                     .copied()
-                    .filter(|&p| {
-                        content.pages[p]
-                            .meta
-                            .facet_values(facet)
-                            .contains(&value.id.as_str())
-                    })
+                    .filter(|&p| content.pages[p].meta.facet_values(facet).contains(&value.id.as_str()))
                     .collect();
                 if pages.is_empty() {
                     warnings.push(
-                        Diagnostic::warning(
-                            CONFIG_FILE,
-                            format!(
-                                "the `{}` value `{}` is not used by any page, so it gets no page",
-                                facet.key(),
-                                value.id
-                            ),
-                        )
-                        .with_hint("use it on a page, or remove it from the vocabulary"),
+                        config.diagnostic_at(
+                            Diagnostic::warning(
+                                CONFIG_FILE,
+                                format!(
+                                    "the `{}` value `{}` is not used by any page, so it gets no page",
+                                    facet.key(),
+                                    value.id
+                                ),
+                            )
+                            .with_hint("use it on a page, or remove it from the vocabulary"),
+                            &format!("\"{}\"", value.id),
+                        ),
                     );
                 } else {
                     values.push((value.id.clone(), pages));

@@ -135,10 +135,7 @@ mod tests {
     use super::*;
 
     fn term_list(words: &[&str]) -> Vec<Term> {
-        terms(
-            words.iter().map(|w| (w.to_string(), format!("/g/#{w}"))),
-            &[],
-        )
+        terms(words.iter().map(|w| (w.to_string(), format!("/g/#{w}"))), &[])
     }
 
     #[test]
@@ -153,15 +150,10 @@ mod tests {
 
     #[test]
     fn never_inside_headings_links_or_code() {
-        let html =
-            "<h2 id=\"x\">Detox</h2><p><a href=\"/\">detox</a> <code>detox</code> and detox.</p>";
+        let html = "<h2 id=\"x\">Detox</h2><p><a href=\"/\">detox</a> <code>detox</code> and detox.</p>";
         let out = link_terms(html, &term_list(&["detox"]));
         assert!(out.contains("<h2 id=\"x\">Detox</h2>"));
-        assert!(
-            out.contains(
-                "<a href=\"/\">detox</a> <code>detox</code> and <a class=\"glossary-term\""
-            )
-        );
+        assert!(out.contains("<a href=\"/\">detox</a> <code>detox</code> and <a class=\"glossary-term\""));
     }
 
     #[test]
@@ -170,9 +162,7 @@ mod tests {
             "<p>opioid substitution treatment</p>",
             &term_list(&["opioid", "opioid substitution treatment"]),
         );
-        assert!(out.contains(
-            "href=\"/g/#opioid substitution treatment\">opioid substitution treatment</a>"
-        ));
+        assert!(out.contains("href=\"/g/#opioid substitution treatment\">opioid substitution treatment</a>"));
         assert_eq!(out.matches("<a ").count(), 1);
     }
 

@@ -7,22 +7,13 @@ use crate::config::Facet;
 use crate::content::{Content, Target};
 
 /// For each page, the pages and sections whose text links to it, in site order.
-pub fn backlinks(
-    content: &Content,
-    page_targets: &[Vec<Target>],
-    section_targets: &[Vec<Target>],
-) -> Vec<Vec<Target>> {
+pub fn backlinks(content: &Content, page_targets: &[Vec<Target>], section_targets: &[Vec<Target>]) -> Vec<Vec<Target>> {
     let mut backlinks: Vec<Vec<Target>> = vec![Vec::new(); content.pages.len()];
     let sources = page_targets
         .iter()
         .enumerate()
         .map(|(i, t)| (Target::Page(i), t))
-        .chain(
-            section_targets
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (Target::Section(i), t)),
-        );
+        .chain(section_targets.iter().enumerate().map(|(i, t)| (Target::Section(i), t)));
     for (from, targets) in sources {
         for target in targets {
             if let Target::Page(to) = *target

@@ -40,36 +40,28 @@ pub fn resolve(
     mut sections: Vec<Rendered>,
 ) -> (Linked, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let heading_ids =
-        |target: Target, pages: &[Rendered], sections: &[Rendered]| -> BTreeSet<String> {
-            let rendered = match target {
-                Target::Page(i) => &pages[i],
-                Target::Section(i) => &sections[i],
-            };
-            rendered.heading_ids().map(str::to_string).collect()
+    let heading_ids = |target: Target, pages: &[Rendered], sections: &[Rendered]| -> BTreeSet<String> {
+        let rendered = match target {
+            Target::Page(i) => &pages[i],
+            Target::Section(i) => &sections[i],
         };
+        rendered.heading_ids().map(str::to_string).collect()
+    };
 
     // Resolve first (reading every page's headings), then rewrite each page's HTML.
-    let mut resolve_all =
-        |file: &SourceFile, rendered: &Rendered| -> Vec<Option<(Target, String)>> {
-            let resolver = Resolver {
-                config,
-                content,
-                text: &file.text,
-                file: &file.display,
-            };
-            rendered
-                .links
-                .iter()
-                .map(|link| {
-                    resolver.link(
-                        link,
-                        |t| heading_ids(t, &pages, &sections),
-                        &mut diagnostics,
-                    )
-                })
-                .collect()
+    let mut resolve_all = |file: &SourceFile, rendered: &Rendered| -> Vec<Option<(Target, String)>> {
+        let resolver = Resolver {
+            config,
+            content,
+            text: &file.text,
+            file: &file.display,
         };
+        rendered
+            .links
+            .iter()
+            .map(|link| resolver.link(link, |t| heading_ids(t, &pages, &sections), &mut diagnostics))
+            .collect()
+    };
     let page_links: Vec<_> = content
         .pages
         .iter()
@@ -88,9 +80,7 @@ pub fn resolve(
     for (rendered, links) in sections.iter_mut().zip(&section_links) {
         rendered.html = replace_placeholders(&rendered.html, links);
     }
-    let targets = |links: &Vec<Option<(Target, String)>>| {
-        links.iter().flatten().map(|(t, _)| *t).collect::<Vec<_>>()
-    };
+    let targets = |links: &Vec<Option<(Target, String)>>| links.iter().flatten().map(|(t, _)| *t).collect::<Vec<_>>();
     let page_targets: Vec<Vec<Target>> = page_links.iter().map(targets).collect();
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
@@ -146,12 +136,13 @@ fn link_glossary_terms(
         Some(Target::Section(i)) => (Target::Section(i), &content.sections[i].path),
         None => {
             diagnostics.push(
-                Diagnostic::error(
-                    crate::config::CONFIG_FILE,
-                    format!("[glossary] page `{page}` does not exist"),
-                )
-                .with_optional_hint(
-                    closest(&key, content.keys()).map(|b| format!("did you mean `@/{b}`?")),
+                config.diagnostic_at(
+                    Diagnostic::error(
+                        crate::config::CONFIG_FILE,
+                        format!("[glossary] page `{page}` does not exist"),
+                    )
+                    .with_optional_hint(closest(&key, content.keys()).map(|b| format!("did you mean `@/{b}`?"))),
+                    "[glossary]",
                 ),
             );
             return;
@@ -217,20 +208,14 @@ impl Resolver<'_> {
                         } else {
                             format!(
                                 "its headings: {}",
-                                ids.iter()
-                                    .map(|i| format!("#{i}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
                             )
                         }
                     });
                 diagnostics.push(
                     Diagnostic::error(
                         self.file,
-                        format!(
-                            "link to a missing heading `#{fragment}` in `@/{}`",
-                            link.target
-                        ),
+                        format!("link to a missing heading `#{fragment}` in `@/{}`", link.target),
                     )
                     .at(self.text, link.offset)
                     .with_hint(hint),
@@ -244,12 +229,7 @@ impl Resolver<'_> {
     }
 
     /// The page or section a written path names ("@/a/b.md", "a/b.md", "a/" or "a/_index.md").
-    fn target(
-        &self,
-        written: &str,
-        offset: usize,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<Target> {
+    fn target(&self, written: &str, offset: usize, diagnostics: &mut Diagnostics) -> Option<Target> {
         let key = normalise(written);
         if let Some(target) = self.content.find(&key) {
             return Some(target);
@@ -272,10 +252,7 @@ impl Resolver<'_> {
 }
 
 fn normalise(written: &str) -> String {
-    let path = written
-        .trim()
-        .trim_start_matches("@/")
-        .trim_start_matches("./");
+    let path = written.trim().trim_start_matches("@/").trim_start_matches("./");
     let path = path.trim_start_matches('/');
     if path.is_empty() {
         "_index.md".to_string()

@@ -12,12 +12,7 @@ pub fn sitemap(config: &Config, content: &Content, generated: &[String]) -> Stri
         .sections
         .iter()
         .map(|s| (s.path.as_str(), s.meta.last_reviewed))
-        .chain(
-            content
-                .pages
-                .iter()
-                .map(|p| (p.path.as_str(), p.meta.last_reviewed)),
-        )
+        .chain(content.pages.iter().map(|p| (p.path.as_str(), p.meta.last_reviewed)))
         .chain(generated.iter().map(|g| (g.as_str(), None)))
         .collect();
     entries.sort();

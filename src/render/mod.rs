@@ -93,8 +93,7 @@ pub fn render(
         .map(|j| j.output.trim_end_matches("index.html").to_string())
         .collect();
     let mut add = |path: &str, text: String| {
-        site.files
-            .insert(path.to_string(), Contents::Bytes(text.into_bytes()));
+        site.files.insert(path.to_string(), Contents::Bytes(text.into_bytes()));
     };
     add("sitemap.xml", feeds::sitemap(config, content, &generated));
     add("robots.txt", feeds::robots(config));
@@ -105,9 +104,7 @@ pub fn render(
         add(&format!("{}matrix.csv", matrix.path), matrix.to_csv());
     }
     for (path, contents) in &theme.static_files {
-        site.files
-            .entry(path.clone())
-            .or_insert_with(|| contents.clone());
+        site.files.entry(path.clone()).or_insert_with(|| contents.clone());
     }
     for asset in &content.assets {
         site.files
@@ -174,10 +171,7 @@ fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix]
         for (v, (id, _)) in facet.values.iter().enumerate() {
             jobs.push(Job {
                 kind: JobKind::FacetValue(f, v),
-                output: format!(
-                    "{}index.html",
-                    config.vocabularies.value_path(facet.facet, id)
-                ),
+                output: format!("{}index.html", config.vocabularies.value_path(facet.facet, id)),
                 template: "facet-value.html".to_string(),
                 origin: site_toml.clone(),
             });
@@ -269,13 +263,8 @@ fn templates(
     matrices: &[Matrix],
 ) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
-    tera.add_raw_templates(
-        theme
-            .templates
-            .iter()
-            .map(|(name, t)| (name.as_str(), t.text.as_str())),
-    )
-    .map_err(|e| template_error(&e, theme, None))?;
+    tera.add_raw_templates(theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str())))
+        .map_err(|e| template_error(&e, theme, None))?;
 
     for job in jobs {
         if !tera.contains_template(&job.template) {
@@ -288,8 +277,7 @@ fn templates(
                 ),
             )
             .with_optional_hint(
-                closest(&job.template, names.iter().copied())
-                    .map(|n| format!("did you mean `{n}`?")),
+                closest(&job.template, names.iter().copied()).map(|n| format!("did you mean `{n}`?")),
             ));
         }
     }
@@ -308,13 +296,10 @@ fn templates(
             .collect(),
     );
     let base_path = config.base_url.path.clone();
-    tera.register_function(
-        "get_url",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let path: &str = kwargs.must_get("path")?;
-            url_for(&urls, &base_path, path)
-        },
-    );
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+        let path: &str = kwargs.must_get("path")?;
+        url_for(&urls, &base_path, path)
+    });
     let links: Arc<BTreeMap<String, Value>> = Arc::new(
         content
             .pages
@@ -331,27 +316,21 @@ fn templates(
             }))
             .collect(),
     );
-    tera.register_function(
-        "get_page",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path: &str = kwargs.must_get("path")?;
-            let key = path.trim_start_matches("@/");
-            links.get(key).cloned().ok_or_else(|| {
-                tera::Error::message(format!("get_page: no page or section `{path}`"))
-            })
-        },
-    );
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let path: &str = kwargs.must_get("path")?;
+        let key = path.trim_start_matches("@/");
+        links
+            .get(key)
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("get_page: no page or section `{path}`")))
+    });
 
     let global = tera.global_context();
     global.insert("site", &views.site());
     global.insert("nav", &views.navigation());
     global.insert(
         "sources",
-        &config
-            .sources
-            .iter()
-            .map(|s| views.source_view(s))
-            .collect::<Vec<_>>(),
+        &config.sources.iter().map(|s| views.source_view(s)).collect::<Vec<_>>(),
     );
     global.insert("vocabularies", &config.vocabularies);
     global.insert(
@@ -430,11 +409,7 @@ fn render_one(
 }
 
 /// A Tera error as a diagnostic pointing at the template file and line.
-fn template_error(
-    error: &tera::Error,
-    theme: &Theme,
-    rendering: Option<&std::path::Path>,
-) -> Diagnostic {
+fn template_error(error: &tera::Error, theme: &Theme, rendering: Option<&std::path::Path>) -> Diagnostic {
     let mut message = error.to_string();
     let mut report = None;
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
@@ -459,8 +434,7 @@ fn template_error(
     let file = template
         .map(|t| t.display.clone())
         .unwrap_or_else(|| PathBuf::from(report.filename()));
-    let mut diagnostic =
-        Diagnostic::error(file, report.message().to_string()).with_optional_hint(hint);
+    let mut diagnostic = Diagnostic::error(file, report.message().to_string()).with_optional_hint(hint);
     let span = report.span();
     let line_text = template
         .and_then(|t| t.text.lines().nth(span.start_line.saturating_sub(1)))

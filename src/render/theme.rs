@@ -71,9 +71,9 @@ fn embedded(theme: &mut Theme) -> Result<(), Diagnostic> {
         for file in dir.files() {
             let path = file.path().to_string_lossy().replace('\\', "/");
             if let Some(name) = path.strip_prefix("templates/") {
-                let text = file.contents_utf8().ok_or_else(|| {
-                    Diagnostic::error(format!("(built-in theme) {path}"), "template is not UTF-8")
-                })?;
+                let text = file
+                    .contents_utf8()
+                    .ok_or_else(|| Diagnostic::error(format!("(built-in theme) {path}"), "template is not UTF-8"))?;
                 theme.templates.insert(
                     name.to_string(),
                     TemplateSource {
@@ -91,11 +91,7 @@ fn embedded(theme: &mut Theme) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-fn read_templates(
-    root: &Path,
-    dir: &Path,
-    out: &mut BTreeMap<String, TemplateSource>,
-) -> Result<(), Diagnostic> {
+fn read_templates(root: &Path, dir: &Path, out: &mut BTreeMap<String, TemplateSource>) -> Result<(), Diagnostic> {
     for (name, path) in files_under(dir)? {
         let display = display_path(root, &path);
         let text = std::fs::read_to_string(&path)

@@ -232,11 +232,10 @@ impl<'a> Views<'a> {
             helpline: config.helpline.as_ref().map(|h| HelplineView {
                 name: &h.name,
                 phone: h.phone.as_deref(),
-                phone_link: h.phone.as_deref().map(|p| {
-                    p.chars()
-                        .filter(|c| c.is_ascii_digit() || *c == '+')
-                        .collect()
-                }),
+                phone_link: h
+                    .phone
+                    .as_deref()
+                    .map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()),
                 hours: h.hours.as_deref(),
                 url: h.url.as_deref(),
                 text: h.text.as_deref(),
@@ -286,10 +285,7 @@ impl<'a> Views<'a> {
             key: pages.facet.key(),
             name: &vocabulary.name,
             description: &vocabulary.description,
-            url: self
-                .config
-                .base_url
-                .link(&self.config.vocabularies.path(pages.facet)),
+            url: self.config.base_url.link(&self.config.vocabularies.path(pages.facet)),
             values: pages
                 .values
                 .iter()
@@ -315,22 +311,14 @@ impl<'a> Views<'a> {
         index: usize,
     ) -> Option<(FacetValueView<'a>, Vec<PageLink<'a>>)> {
         let (id, list) = pages.values.get(index)?;
-        let id = self
-            .config
-            .vocabularies
-            .get(pages.facet)
-            .value(id)?
-            .id
-            .as_str();
+        let id = self.config.vocabularies.get(pages.facet).value(id)?.id.as_str();
         let value = self.facet_value(pages.facet, id)?;
         Some((value, list.iter().map(|&p| self.page_link(p)).collect()))
     }
 
     /// Every page and section (but the home page) by title, grouped by first letter.
     pub fn a_to_z(&self) -> Vec<Letter<'a>> {
-        let mut entries: Vec<PageLink<'a>> = (0..self.content.pages.len())
-            .map(|i| self.page_link(i))
-            .collect();
+        let mut entries: Vec<PageLink<'a>> = (0..self.content.pages.len()).map(|i| self.page_link(i)).collect();
         entries.extend(
             (0..self.content.sections.len())
                 .filter(|&i| self.content.sections[i].parent.is_some())
@@ -344,11 +332,7 @@ impl<'a> Views<'a> {
         });
         let mut letters: Vec<Letter<'a>> = Vec::new();
         for entry in entries {
-            let first = entry
-                .title
-                .chars()
-                .find(|c| !c.is_whitespace())
-                .unwrap_or('#');
+            let first = entry.title.chars().find(|c| !c.is_whitespace()).unwrap_or('#');
             let (letter, id) = if first.is_alphabetic() {
                 let upper: String = first.to_uppercase().collect();
                 let id = crate::slug::slugify(&upper);
@@ -440,12 +424,7 @@ impl<'a> Views<'a> {
         cited
             .iter()
             .enumerate()
-            .filter_map(|(i, id)| {
-                self.source(id).map(|source| Reference {
-                    number: i + 1,
-                    source,
-                })
-            })
+            .filter_map(|(i, id)| self.source(id).map(|source| Reference { number: i + 1, source }))
             .collect()
     }
 
@@ -509,12 +488,7 @@ impl<'a> Views<'a> {
                     views: d
                         .views
                         .iter()
-                        .filter_map(|v| {
-                            self.source(&v.source).map(|source| ViewView {
-                                source,
-                                view: &v.view,
-                            })
-                        })
+                        .filter_map(|v| self.source(&v.source).map(|source| ViewView { source, view: &v.view }))
                         .collect(),
                 })
                 .collect(),
@@ -529,11 +503,7 @@ impl<'a> Views<'a> {
     }
 
     fn page_uses_source(&self, index: usize, id: &str) -> bool {
-        self.content.pages[index]
-            .meta
-            .sources
-            .iter()
-            .any(|s| s == id)
+        self.content.pages[index].meta.sources.iter().any(|s| s == id)
             || self.linked.pages[index].citations.iter().any(|s| s == id)
     }
 
@@ -550,11 +520,7 @@ impl<'a> Views<'a> {
             toc: &rendered.toc,
             guidance: section.meta.guidance,
             pages: section.pages.iter().map(|&p| self.page_link(p)).collect(),
-            subsections: section
-                .subsections
-                .iter()
-                .map(|&s| self.section_link(s))
-                .collect(),
+            subsections: section.subsections.iter().map(|&s| self.section_link(s)).collect(),
             ancestors: self.ancestors(section.parent),
             sources: self.sources(&section.meta.sources),
             references: self.references(&rendered.citations),
@@ -568,12 +534,7 @@ impl<'a> Views<'a> {
     pub fn navigation(&self) -> Vec<SectionLink<'a>> {
         self.content
             .root_section()
-            .map(|root| {
-                root.subsections
-                    .iter()
-                    .map(|&s| self.section_link(s))
-                    .collect()
-            })
+            .map(|root| root.subsections.iter().map(|&s| self.section_link(s)).collect())
             .unwrap_or_default()
     }
 }
