@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{CONFIG_FILE, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::{output, pipeline, scaffold};
+use crate::{output, pipeline, scaffold, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,6 +29,8 @@ enum Command {
     Build(BuildArgs),
     /// Run everything a build runs, without writing; exit 1 on any error.
     Check(CheckArgs),
+    /// Build the site into memory, serve it, and rebuild and reload on every change.
+    Serve(ServeArgs),
     /// Create a new site in DIR, ready to build.
     Init {
         /// The folder to create (it must be missing or empty).
@@ -67,6 +69,22 @@ struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port to listen on.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. Only this machine can connect unless you choose another
+    /// (such as 0.0.0.0, to preview on a phone on the same network).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in a browser.
+    #[arg(long)]
+    open: bool,
+}
+
+#[derive(Debug, Args)]
 struct CheckArgs {
     #[command(flatten)]
     site: SiteArgs,
@@ -83,6 +101,22 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        Command::Serve(args) => {
+            if let Err(code) = require_site(&args.site.root) {
+                return code;
+            }
+            let options = serve::ServeOptions {
+                root: args.site.root,
+                bind: args.bind,
+                port: args.port,
+                drafts: args.site.drafts,
+                open: args.open,
+            };
+            match serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => usage_error(&message),
+            }
+        }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(files) => {
                 for file in files {

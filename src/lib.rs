@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod matrix;
 pub mod output;
 pub mod render;
+pub mod serve;
 
 pub mod cli;
 pub mod pipeline;

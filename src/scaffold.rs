@@ -116,6 +116,10 @@ fn page_text(title: &str, config: Option<&Config>) -> String {
         .map(|c| c.sources.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "))
         .unwrap_or_else(|| "see [[sources]] in site.toml".to_string());
     let title = title.replace(['\\', '"'], "");
+    // The example citation names a real source, so the page checks once its fields are filled in.
+    let example_source = config
+        .and_then(|c| c.sources.first())
+        .map_or("source-id", |s| s.id.as_str());
     format!(
         r#"+++
 # The page's heading.
@@ -126,6 +130,10 @@ summary = ""
 weight = 0
 # A draft is left out of the site unless you build with --drafts.
 draft = true
+# The URL's last part, if not the file name.
+# slug = ""
+# A template of the site's templates/ or the theme's, if not the section's page template.
+# template = ""
 
 # What kind of help this is. One of: {treatment_types}
 treatment_type = ""
@@ -148,6 +156,8 @@ not_suited = []
 sources = []
 # Other pages, written as "@/section/page.md".
 related = []
+# On the page about one source: its id; the page then lists the pages that cite it.
+# about_source = ""
 
 # When the page was last checked against its sources, and when it is next due (no quotes).
 last_reviewed = {today}
@@ -159,11 +169,14 @@ next_review = {next_year}
 # [[differences.views]]
 # source = ""
 # view = ""
+
+# Free-form data for templates.
+# [extra]
 +++
 
 ## What it is
 
-Write in short, plain sentences. Cite a source like this [@source-id].
+Write in short, plain sentences. Cite a source like this [@{example_source}].
 
 ## Who it may suit
 

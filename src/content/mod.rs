@@ -396,10 +396,22 @@ fn read_meta(
             Some((file, meta))
         }
         Err(errors) => {
+            // A draft that is left out is not checked: `signpost new` writes a draft with empty
+            // fields, and an unfinished page must not stop the rest of the site from building.
+            // Its TOML syntax is still checked, since that is what tells us it is a draft.
+            if !config.drafts && is_draft(split.front_matter) {
+                return None;
+            }
             diagnostics.extend(errors);
             None
         }
     }
+}
+
+/// Whether front matter that failed its checks at least parses and says `draft = true`.
+fn is_draft(front_matter: &str) -> bool {
+    toml::from_str::<toml::Table>(front_matter)
+        .is_ok_and(|table| table.get("draft").and_then(toml::Value::as_bool) == Some(true))
 }
 
 fn title_from_name(name: &str) -> String {

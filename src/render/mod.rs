@@ -65,6 +65,11 @@ pub fn render(
         match result {
             Ok(html) => {
                 if site.files.contains_key(&job.output) {
+                    // Two content files at one URL are already reported by `content`, naming
+                    // both; only a generated page taking a content page's place is news here.
+                    if matches!(job.kind, JobKind::Page(_) | JobKind::Section(_)) {
+                        continue;
+                    }
                     diagnostics.push(Diagnostic::error(
                         job.origin.clone(),
                         format!("the generated page /{} would replace a content page at the same URL", job.output),
@@ -263,25 +268,7 @@ fn templates(
     matrices: &[Matrix],
 ) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
-    tera.add_raw_templates(theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str())))
-        .map_err(|e| template_error(&e, theme, None))?;
-
-    for job in jobs {
-        if !tera.contains_template(&job.template) {
-            let names: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
-            return Err(Diagnostic::error(
-                job.origin.clone(),
-                format!(
-                    "template `{}` not found in theme `{}` or templates/",
-                    job.template, config.theme
-                ),
-            )
-            .with_optional_hint(
-                closest(&job.template, names.iter().copied()).map(|n| format!("did you mean `{n}`?")),
-            ));
-        }
-    }
-
+    // Functions first: Tera checks, as templates are added, that every function they call exists.
     let urls: Arc<BTreeMap<String, String>> = Arc::new(
         content
             .pages
@@ -324,6 +311,25 @@ fn templates(
             .cloned()
             .ok_or_else(|| tera::Error::message(format!("get_page: no page or section `{path}`")))
     });
+
+    tera.add_raw_templates(theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str())))
+        .map_err(|e| template_error(&e, theme, None))?;
+
+    for job in jobs {
+        if !tera.contains_template(&job.template) {
+            let names: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
+            return Err(Diagnostic::error(
+                job.origin.clone(),
+                format!(
+                    "template `{}` not found in theme `{}` or templates/",
+                    job.template, config.theme
+                ),
+            )
+            .with_optional_hint(
+                closest(&job.template, names.iter().copied()).map(|n| format!("did you mean `{n}`?")),
+            ));
+        }
+    }
 
     let global = tera.global_context();
     global.insert("site", &views.site());
@@ -408,6 +414,32 @@ fn render_one(
         .map_err(|e| template_error(&e, theme, Some(file)))
 }
 
+/// Tera reports unknown filters, tests and functions as text, one report per problem:
+/// "error: Unknown filter `x`\n --> page.html:3:21\n...". The first one, as a diagnostic at the
+/// template file, line and column it names.
+fn located_report(message: &str, theme: &Theme) -> Option<Diagnostic> {
+    let mut lines = message.lines();
+    let first = lines.next()?.trim();
+    let text = first.strip_prefix("error: ").unwrap_or(first);
+    let place = lines.next()?.trim().strip_prefix("--> ")?;
+    let mut parts = place.rsplitn(3, ':');
+    let column: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let template = theme.templates.get(parts.next()?)?;
+    let mut diagnostic = Diagnostic::error(template.display.clone(), text.to_string());
+    diagnostic.location = Some(Location {
+        line: line.max(1),
+        column: column.max(1),
+        line_text: template
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .to_string(),
+    });
+    Some(diagnostic)
+}
+
 /// A Tera error as a diagnostic pointing at the template file and line.
 fn template_error(error: &tera::Error, theme: &Theme, rendering: Option<&std::path::Path>) -> Diagnostic {
     let mut message = error.to_string();
@@ -428,7 +460,10 @@ fn template_error(error: &tera::Error, theme: &Theme, rendering: Option<&std::pa
     }
     let hint = rendering.map(|file| format!("while rendering {}", file.display()));
     let Some(report) = report else {
-        return Diagnostic::error("templates", message).with_optional_hint(hint);
+        return match located_report(&message, theme) {
+            Some(located) => located.with_optional_hint(hint),
+            None => Diagnostic::error("templates", message).with_optional_hint(hint),
+        };
     };
     let template = theme.templates.get(report.filename());
     let file = template

@@ -1,0 +1,312 @@
+//! Serve: `signpost serve`, the editor's preview. Builds the site into memory, serves it over
+//! HTTP, watches the site's files and rebuilds on every change, and tells open browser tabs
+//! to reload (or to swap a stylesheet, or to show a build error).
+//!
+//! Uses `pipeline` (the same code as `build`, with a cache) and `render` (for the file
+//! contents). The only module that knows about HTTP and live reload; the published site never
+//! contains the reload script, which is added to pages as they are served.
+
+pub mod http;
+pub mod watch;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use crate::config::Overrides;
+use crate::diagnostics::Diagnostics;
+use crate::pipeline::{self, Built, Cache};
+use crate::render::Contents;
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    pub open: bool,
+}
+
+/// The site as last built successfully, or the error that stopped the first build.
+#[derive(Default)]
+pub struct Snapshot {
+    base_path: String,
+    files: BTreeMap<String, Arc<Vec<u8>>>,
+    error: Option<String>,
+}
+
+/// What one request gets.
+pub struct Response {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+impl Snapshot {
+    fn from_built(built: &Built) -> Snapshot {
+        let files = built
+            .site
+            .files
+            .iter()
+            .map(|(path, contents)| {
+                let bytes = match contents {
+                    Contents::Bytes(bytes) => bytes.clone(),
+                    Contents::Embedded(bytes) => bytes.to_vec(),
+                    // Read now, so that a change to a static file shows as a change.
+                    Contents::CopyOf(from) => std::fs::read(from).unwrap_or_default(),
+                };
+                (path.clone(), Arc::new(bytes))
+            })
+            .collect();
+        Snapshot {
+            base_path: built.config.base_url.path.clone(),
+            files,
+            error: None,
+        }
+    }
+
+    /// The error of the last build, if it failed.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The response for a decoded request path.
+    pub fn response(&self, path: &str) -> Response {
+        if let Some(error) = &self.error
+            && self.files.is_empty()
+        {
+            return html_response(500, error_page(error));
+        }
+        let Some(relative) = path.strip_prefix(&self.base_path).or_else(|| {
+            // "/guidance" without its slash still means the home page.
+            (format!("{path}/") == self.base_path).then_some("")
+        }) else {
+            return self.not_found();
+        };
+        let mut key = relative.to_string();
+        if key.is_empty() || key.ends_with('/') {
+            key.push_str("index.html");
+        }
+        let found = self.files.get(&key).or_else(|| {
+            // "/a/b" for "/a/b/": serve the page rather than a 404.
+            (!key.contains('.'))
+                .then(|| self.files.get(&format!("{key}/index.html")))
+                .flatten()
+        });
+        match found {
+            Some(bytes) if key.ends_with(".html") || !key.contains('.') => {
+                html_response(200, with_reload_script(bytes))
+            }
+            Some(bytes) => Response {
+                status: 200,
+                content_type: http::content_type(&key),
+                body: bytes.to_vec(),
+            },
+            None => self.not_found(),
+        }
+    }
+
+    fn not_found(&self) -> Response {
+        match self.files.get("404.html") {
+            Some(bytes) => html_response(404, with_reload_script(bytes)),
+            None => html_response(404, b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec()),
+        }
+    }
+
+    /// Output paths whose bytes differ between two snapshots, as URL paths.
+    fn changed_since(&self, before: &Snapshot) -> Vec<String> {
+        let paths: BTreeSet<&String> = self.files.keys().chain(before.files.keys()).collect();
+        paths
+            .into_iter()
+            .filter(|p| self.files.get(*p) != before.files.get(*p))
+            .map(|p| format!("{}{}", self.base_path, p.strip_suffix("index.html").unwrap_or(p)))
+            .collect()
+    }
+}
+
+fn html_response(status: u16, body: Vec<u8>) -> Response {
+    Response {
+        status,
+        content_type: "text/html; charset=utf-8",
+        body,
+    }
+}
+
+/// Adds the live-reload script before `</body>` (or at the end).
+fn with_reload_script(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{}\" defer></script>", http::RELOAD_SCRIPT);
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{tag}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+fn error_page(error: &str) -> Vec<u8> {
+    let escaped = crate::markdown::escape_text(error);
+    with_reload_script(
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>The site did not build</h1><pre>{escaped}</pre><p>Fix the problem and save: this page reloads by itself.</p></body></html>"
+        )
+        .as_bytes(),
+    )
+}
+
+fn diagnostics_text(diagnostics: Diagnostics) -> String {
+    diagnostics
+        .sorted()
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Runs the preview server until the process is stopped.
+pub fn serve(options: ServeOptions) -> Result<(), String> {
+    let overrides = Overrides {
+        drafts: options.drafts,
+        ..Overrides::default()
+    };
+    let mut cache = Cache::default();
+    let started = Instant::now();
+    let site = Arc::new(RwLock::new(Snapshot::default()));
+    match pipeline::build_cached(&options.root, &overrides, &|_| {}, &mut cache) {
+        Ok(built) => {
+            print_warnings(&built.warnings);
+            println!(
+                "Built {} pages and {} sections in {} ms",
+                built.content.pages.len(),
+                built.content.sections.len(),
+                started.elapsed().as_millis()
+            );
+            *site.write().map_err(|_| "lock poisoned")? = Snapshot::from_built(&built);
+        }
+        Err(diagnostics) => {
+            let text = diagnostics_text(diagnostics);
+            eprintln!("{text}\n\nThe site did not build; serving the error until it is fixed.");
+            *site.write().map_err(|_| "lock poisoned")? = Snapshot {
+                error: Some(text),
+                ..Snapshot::default()
+            };
+        }
+    }
+
+    let listener = TcpListener::bind((options.bind, options.port)).map_err(|e| {
+        format!(
+            "cannot listen on {}:{}: {e} (choose another with --port)",
+            options.bind, options.port
+        )
+    })?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let base_path = site.read().map(|s| s.base_path.clone()).unwrap_or_else(|_| "/".into());
+    let url = format!(
+        "http://{address}{}",
+        if base_path.is_empty() { "/" } else { &base_path }
+    );
+    println!("Serving at {url}  (Ctrl+C to stop)");
+    let listeners = Arc::new(http::Listeners::default());
+    {
+        let site = Arc::clone(&site);
+        let listeners = Arc::clone(&listeners);
+        std::thread::spawn(move || http::run(listener, site, listeners));
+    }
+    if options.open {
+        open_browser(&url);
+    }
+
+    let mut watcher = watch::Watcher::new(&options.root)?;
+    loop {
+        let changed = watcher.next_change();
+        if changed.is_empty() {
+            continue;
+        }
+        rebuild(&options.root, &overrides, &mut cache, &site, &listeners, &changed);
+    }
+}
+
+/// One rebuild after a change: swap in the new site and tell the browsers, or keep the last
+/// good site and show the error.
+fn rebuild(
+    root: &Path,
+    overrides: &Overrides,
+    cache: &mut Cache,
+    site: &RwLock<Snapshot>,
+    listeners: &http::Listeners,
+    changed: &[PathBuf],
+) {
+    let started = Instant::now();
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut names: Vec<String> = changed
+        .iter()
+        .take(3)
+        .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
+        .collect();
+    if changed.len() > 3 {
+        names.push(format!("and {} more", changed.len() - 3));
+    }
+    let what = names.join(", ");
+    let root = root.as_path();
+    match pipeline::build_cached(root, overrides, &|_| {}, cache) {
+        Ok(built) => {
+            print_warnings(&built.warnings);
+            let next = Snapshot::from_built(&built);
+            let Ok(mut current) = site.write() else {
+                return;
+            };
+            let had_error = current.error.is_some();
+            let updated = next.changed_since(&current);
+            *current = next;
+            drop(current);
+            println!(
+                "changed {what}: {} re-rendered, {} updated in {} ms",
+                plural(cache.last_rendered, "page"),
+                plural(updated.len(), "file"),
+                started.elapsed().as_millis()
+            );
+            if had_error {
+                listeners.send("ok", "");
+            }
+            if !updated.is_empty() {
+                let css_only = updated.iter().all(|p| p.ends_with(".css"));
+                let data = serde_json::to_string(&updated).unwrap_or_else(|_| "[]".into());
+                listeners.send(if css_only { "css" } else { "reload" }, &data);
+            }
+        }
+        Err(diagnostics) => {
+            let text = diagnostics_text(diagnostics);
+            eprintln!("changed {what}: the build failed; still serving the last good site\n{text}");
+            if let Ok(mut current) = site.write() {
+                current.error = Some(text.clone());
+            }
+            listeners.send("build-error", &text);
+        }
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn print_warnings(warnings: &Diagnostics) {
+    for warning in warnings.clone().sorted() {
+        eprintln!("{warning}\n");
+    }
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(command).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; visit {url}");
+    }
+}

@@ -1,0 +1,163 @@
+//! Watching the site's sources: site.toml, content/, templates/, static/ and themes/.
+//! Events are debounced (an editor's save is often several events: a temporary file, a
+//! rename, a write) and editor scratch files are ignored.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::event::ModifyKind;
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+/// The folders under the site root whose changes trigger a rebuild.
+const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
+/// How long the files must be quiet before a rebuild starts, and the longest wait.
+const QUIET: Duration = Duration::from_millis(30);
+const MAX_WAIT: Duration = Duration::from_millis(300);
+
+pub struct Watcher {
+    root: PathBuf,
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
+}
+
+impl Watcher {
+    pub fn new(root: &Path) -> Result<Watcher, String> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        let (sender, events) = channel();
+        let mut watcher = notify::recommended_watcher(sender).map_err(|e| format!("cannot watch for changes: {e}"))?;
+        // The root itself non-recursively (site.toml, and folders created later), each source
+        // folder recursively; never the output folder or build artefacts.
+        watcher
+            .watch(&root, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        let mut this = Watcher { root, watcher, events };
+        for dir in WATCHED_DIRS {
+            this.watch_dir(dir);
+        }
+        Ok(this)
+    }
+
+    fn watch_dir(&mut self, name: &str) {
+        let dir = self.root.join(name);
+        if dir.is_dir() {
+            let _ = self.watcher.watch(&dir, RecursiveMode::Recursive);
+        }
+    }
+
+    /// Blocks until something relevant changes, then returns the changed paths once the
+    /// files have been quiet for a moment.
+    pub fn next_change(&mut self) -> Vec<PathBuf> {
+        let mut changed: Vec<PathBuf> = Vec::new();
+        let Ok(first) = self.events.recv() else {
+            // The watcher has stopped; nothing more will come.
+            std::thread::sleep(Duration::from_secs(3600));
+            return changed;
+        };
+        self.collect(first, &mut changed);
+        let started = Instant::now();
+        loop {
+            let wait = if changed.is_empty() { MAX_WAIT } else { QUIET };
+            match self.events.recv_timeout(wait) {
+                Ok(event) => self.collect(event, &mut changed),
+                Err(RecvTimeoutError::Timeout) => {
+                    if !changed.is_empty() || started.elapsed() >= MAX_WAIT {
+                        break;
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            if started.elapsed() >= MAX_WAIT && !changed.is_empty() {
+                break;
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        changed
+    }
+
+    fn collect(&mut self, event: notify::Result<Event>, changed: &mut Vec<PathBuf>) {
+        let Ok(event) = event else {
+            return;
+        };
+        // Reads (other programs opening files) and permission changes are not edits.
+        if matches!(
+            event.kind,
+            EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Other
+        ) {
+            return;
+        }
+        for path in event.paths {
+            let Some(relative) = path.strip_prefix(&self.root).ok().map(Path::to_path_buf) else {
+                continue;
+            };
+            if !is_source(&relative) {
+                continue;
+            }
+            // A source folder created after start (say templates/) is watched from now on.
+            if relative.components().count() == 1
+                && path.is_dir()
+                && let Some(name) = relative.to_str()
+            {
+                self.watch_dir(name);
+            }
+            changed.push(path);
+        }
+    }
+}
+
+/// site.toml, or a file under a watched folder that is not an editor's scratch file.
+pub fn is_source(relative: &Path) -> bool {
+    let mut components = relative.components().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = components.next() else {
+        return false;
+    };
+    if first == crate::config::CONFIG_FILE {
+        return relative.components().count() == 1;
+    }
+    if !WATCHED_DIRS.contains(&first.as_ref()) {
+        return false;
+    }
+    let name = relative
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    !is_scratch(&name)
+}
+
+/// Swap, backup and temporary files editors write beside the real one.
+fn is_scratch(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        // vim checks it can write to a folder by creating this file.
+        || name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_and_scratch_files() {
+        for (path, expected) in [
+            ("site.toml", true),
+            ("content/a.md", true),
+            ("themes/default/static/style.css", true),
+            ("content/.a.md.swp", false),
+            ("content/a.md~", false),
+            ("content/4913", false),
+            ("public/index.html", false),
+            ("target/debug/x", false),
+            ("other.toml", false),
+        ] {
+            assert_eq!(is_source(Path::new(path)), expected, "{path}");
+        }
+    }
+}
