@@ -375,6 +375,27 @@ impl<'a> Renderer<'a> {
         format!("<sup class=\"citation\">[{}]</sup>", links.join(", "))
     }
 
+    /// A relative URL ("chart.svg") is written from the markdown file's folder, but the page is
+    /// served one folder deeper (content/a/b.md becomes a/b/): made absolute, it still finds the
+    /// file beside the markdown file, as it does in the writer's editor.
+    fn beside_file<'e>(&self, dest: &CowStr<'e>) -> CowStr<'e> {
+        if !is_relative_path(dest) {
+            return dest.clone();
+        }
+        let folder: String = self
+            .file
+            .strip_prefix("content")
+            .unwrap_or(self.file)
+            .parent()
+            .map(|dir| {
+                dir.components()
+                    .map(|c| format!("{}/", slugify(&c.as_os_str().to_string_lossy())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.config.base_url.link(&format!("{folder}{dest}")).into()
+    }
+
     /// The href to write for a link or image, or None to drop a dangerous one.
     fn link_destination<'e>(&mut self, dest: &CowStr<'e>, offset: usize) -> Option<CowStr<'e>> {
         if let Some(path) = dest.strip_prefix("@/") {
@@ -391,7 +412,7 @@ impl<'a> Renderer<'a> {
             return Some(format!("{LINK_PLACEHOLDER}{index}").into());
         }
         if self.config.markdown.raw_html == RawHtmlPolicy::Trust || is_safe_url(dest) {
-            return Some(dest.clone());
+            return Some(self.beside_file(dest));
         }
         self.out.diagnostics.push(
             Diagnostic::warning(
@@ -403,6 +424,14 @@ impl<'a> Renderer<'a> {
         );
         None
     }
+}
+
+/// A path relative to the page ("chart.svg", "../x/"): no scheme, not absolute, not a fragment.
+fn is_relative_path(url: &str) -> bool {
+    let scheme = url
+        .find(':')
+        .is_some_and(|colon| !url[..colon].contains(['/', '?', '#']));
+    !url.is_empty() && !url.starts_with(['/', '#', '?']) && !scheme
 }
 
 /// Relative URLs and a small set of schemes; never `javascript:`, `data:` or `vbscript:`.

@@ -55,6 +55,8 @@ pub fn run(listener: TcpListener, site: Arc<RwLock<Snapshot>>, listeners: Arc<Li
 struct Request {
     method: String,
     path: String,
+    /// The client asked to close the connection after this response.
+    close: bool,
 }
 
 fn handle(stream: TcpStream, site: &RwLock<Snapshot>, listeners: &Listeners) {
@@ -91,6 +93,7 @@ fn handle(stream: TcpStream, site: &RwLock<Snapshot>, listeners: &Listeners) {
             return;
         }
         let head_only = request.method == "HEAD";
+        let close = request.close;
         let path = match clean_path(&request.path) {
             Some(path) => path,
             None => {
@@ -119,6 +122,7 @@ fn handle(stream: TcpStream, site: &RwLock<Snapshot>, listeners: &Listeners) {
                 head_only,
             )
             .is_err()
+                || close
             {
                 return;
             }
@@ -136,6 +140,7 @@ fn handle(stream: TcpStream, site: &RwLock<Snapshot>, listeners: &Listeners) {
             head_only,
         )
         .is_err()
+            || close
         {
             return;
         }
@@ -157,11 +162,12 @@ fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>, u16> {
     if !version.starts_with("HTTP/1.") {
         return Err(505);
     }
-    let request = Request {
+    let mut request = Request {
         method: method.to_string(),
         path: path.to_string(),
+        close: version == "HTTP/1.0",
     };
-    // Headers are read and ignored; a request body is not expected on GET or HEAD.
+    // Only `Connection` matters; a request body is not expected on GET or HEAD.
     let mut total = 0;
     loop {
         let mut header = String::new();
@@ -172,6 +178,11 @@ fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>, u16> {
         }
         if total > 64 * 1024 {
             return Err(431);
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.trim().eq_ignore_ascii_case("connection")
+        {
+            request.close = value.trim().eq_ignore_ascii_case("close");
         }
     }
     Ok(Some(request))

@@ -168,6 +168,8 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         drafts: options.drafts,
         ..Overrides::default()
     };
+    // Watch before the first build, so that a save during it is not missed.
+    let mut watcher = watch::Watcher::new(&options.root)?;
     let mut cache = Cache::default();
     let started = Instant::now();
     let site = Arc::new(RwLock::new(Snapshot::default()));
@@ -215,7 +217,6 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         open_browser(&url);
     }
 
-    let mut watcher = watch::Watcher::new(&options.root)?;
     loop {
         let changed = watcher.next_change();
         if changed.is_empty() {

@@ -1,0 +1,359 @@
+//! `signpost serve` driven as an editor would: start it on a copy of a fixture site, change
+//! files, and fetch pages over HTTP. The fixture is served under the sub-path /guidance/.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running server on a private copy of the fixture; stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    root: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn start(name: &str, extra_args: &[&str]) -> Server {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve");
+    let root = std::env::temp_dir().join(format!("signpost-serve-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    copy_dir(&fixture, &root);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .args(extra_args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start signpost serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let port = loop {
+        let line = lines.next().expect("serve printed its address").expect("utf-8");
+        if let Some(rest) = line.strip_prefix("Serving at http://127.0.0.1:") {
+            break rest.split('/').next().and_then(|p| p.parse().ok()).expect("a port");
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, port, root }
+}
+
+impl Server {
+    fn get(&self, path: &str) -> (u16, String) {
+        get(self.port, path)
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        let path = self.root.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// Waits until `path` answers with `status` and a body containing `needle`.
+    fn wait_for(&self, path: &str, status: u16, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let (got, body) = self.get(path);
+            if got == status && body.contains(needle) {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path}: wanted {status} with {needle:?}, got {got}: {body:.300}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A raw HTTP/1.1 GET; the request target is sent exactly as given.
+fn get(port: u16, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\n+++\n{body}\n")
+}
+
+#[test]
+fn serves_the_site_under_its_sub_path_with_the_reload_script() {
+    let server = start("basics", &[]);
+    let (status, body) = server.get("/guidance/notes/first/");
+    assert_eq!(status, 200);
+    assert!(body.contains("The first version of the note."));
+    assert!(body.contains("<script src=\"/__signpost/livereload.js\" defer></script></body>"));
+    let (status, script) = server.get("/__signpost/livereload.js");
+    assert_eq!(status, 200);
+    assert!(script.contains("EventSource"));
+    // Outside the sub-path, and unknown pages, get the theme's 404 page with status 404.
+    let (status, body) = server.get("/notes/first/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    assert_eq!(server.get("/guidance/no-such-page/").0, 404);
+    assert_eq!(
+        server.get("/guidance").0,
+        200,
+        "the sub-path without its slash is the home page"
+    );
+}
+
+#[test]
+fn binds_to_loopback_unless_told_otherwise() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let serving = lines
+        .find_map(|l| l.ok().filter(|l| l.starts_with("Serving at")))
+        .expect("address line");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(serving.starts_with("Serving at http://127.0.0.1:"), "{serving}");
+}
+
+#[test]
+fn traversal_attempts_are_refused() {
+    let server = start("traversal", &[]);
+    for target in [
+        "/guidance/../site.toml",
+        "/../site.toml",
+        "/guidance/%2e%2e/site.toml",
+        "/guidance/%2E%2E%2Fsite.toml",
+        "/guidance/..%5csite.toml",
+        "/guidance/notes%00/first/",
+        "//etc/passwd",
+        "/guidance/./notes/",
+    ] {
+        let (status, body) = server.get(target);
+        assert!(status == 400 || status == 404, "{target}: {status}");
+        assert!(!body.contains("base_url"), "{target} leaked site.toml");
+    }
+    let (status, _) = get_raw(server.port, "GET relative HTTP/1.1\r\n\r\n");
+    assert_eq!(status, 400);
+}
+
+fn get_raw(port: u16, request: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    (
+        text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0),
+        text,
+    )
+}
+
+#[test]
+fn edits_creations_renames_and_deletions_are_served() {
+    let server = start("edits", &[]);
+    server.write("content/notes/first.md", &page("First note", "The second version."));
+    server.wait_for("/guidance/notes/first/", 200, "The second version.");
+
+    server.write("content/notes/second.md", &page("Second note", "A new page."));
+    server.wait_for("/guidance/notes/second/", 200, "A new page.");
+    server.wait_for("/guidance/notes/", 200, "Second note");
+
+    std::fs::rename(
+        server.root.join("content/notes/second.md"),
+        server.root.join("content/notes/renamed.md"),
+    )
+    .expect("rename");
+    server.wait_for("/guidance/notes/renamed/", 200, "A new page.");
+    server.wait_for("/guidance/notes/second/", 404, "Page not found");
+
+    std::fs::remove_file(server.root.join("content/notes/renamed.md")).expect("delete");
+    server.wait_for("/guidance/notes/renamed/", 404, "Page not found");
+    server.wait_for("/guidance/notes/", 200, "First note");
+}
+
+#[test]
+fn saves_by_atomic_rename_are_seen() {
+    // Editors such as vim write a new file and rename it over the old one.
+    let server = start("atomic", &[]);
+    let temporary = server.root.join("content/notes/.first.md.swp");
+    std::fs::write(&temporary, page("First note", "Saved by rename.")).expect("write");
+    std::fs::rename(&temporary, server.root.join("content/notes/first.md")).expect("rename");
+    server.wait_for("/guidance/notes/first/", 200, "Saved by rename.");
+}
+
+#[test]
+fn a_broken_page_keeps_the_last_good_site_until_it_is_fixed() {
+    let server = start("broken", &[]);
+    let mut events = subscribe(server.port);
+    server.write("content/notes/first.md", "+++\ntitle = \"unclosed\n+++\nBroken.\n");
+    let error = events.next_event("build-error");
+    assert!(error.contains("content/notes/first.md:2:"), "{error}");
+    let (status, body) = server.get("/guidance/notes/first/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("The first version of the note."),
+        "the last good page is still served"
+    );
+
+    server.write("content/notes/first.md", &page("First note", "Fixed now."));
+    events.next_event("ok");
+    let reload = events.next_event("reload");
+    assert!(reload.contains("/guidance/notes/first/"), "{reload}");
+    server.wait_for("/guidance/notes/first/", 200, "Fixed now.");
+}
+
+#[test]
+fn a_stylesheet_change_is_sent_as_a_css_event() {
+    let server = start("css", &[]);
+    let mut events = subscribe(server.port);
+    server.write("static/extra.css", "body { color: navy; }\n");
+    let css = events.next_event("css");
+    assert!(css.contains("/guidance/extra.css"), "{css}");
+    assert!(server.get("/guidance/extra.css").1.contains("navy"));
+}
+
+/// The dev server's output equals a fresh full build of the same files.
+#[test]
+fn incremental_output_equals_a_full_build() {
+    let server = start("equality", &[]);
+    server.write(
+        "content/notes/first.md",
+        &page("First note renamed", "Body [link](@/notes/second.md)."),
+    );
+    server.write("content/notes/second.md", &page("Second", "Second body."));
+    server.write("content/_index.md", &page("Home page", "New home."));
+    server.wait_for("/guidance/", 200, "New home.");
+    server.wait_for("/guidance/notes/first/", 200, "First note renamed");
+
+    let out = server.root.join("full-build");
+    let status = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(["build", "--root"])
+        .arg(&server.root)
+        .arg("--output")
+        .arg(&out)
+        .status()
+        .expect("build");
+    assert!(status.success());
+    let script = "<script src=\"/__signpost/livereload.js\" defer></script>";
+    let mut compared = 0;
+    for file in files_under(&out) {
+        let relative = file
+            .strip_prefix(&out)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative.starts_with('.') {
+            continue;
+        }
+        let built = std::fs::read(&file).expect("read");
+        let (status, served) = server.get(&format!("/guidance/{relative}"));
+        assert_eq!(status, 200, "{relative}");
+        if let Ok(text) = String::from_utf8(built.clone()) {
+            assert_eq!(served.replace(script, ""), text, "{relative} differs");
+        } else {
+            assert_eq!(served.len(), built.len(), "{relative} differs");
+        }
+        compared += 1;
+    }
+    assert!(compared > 10, "compared only {compared} files");
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read").flatten() {
+        if entry.path().is_dir() {
+            files.extend(files_under(&entry.path()));
+        } else {
+            files.push(entry.path());
+        }
+    }
+    files
+}
+
+/// A connection to the live-reload event stream.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+fn subscribe(port: u16) -> Events {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    write!(stream, "GET /__signpost/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    // Status line, headers, then the ": connected" comment.
+    while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+        if line.starts_with(": connected") {
+            break;
+        }
+        line.clear();
+    }
+    Events { reader }
+}
+
+impl Events {
+    /// The data of the next event called `name`, skipping others.
+    fn next_event(&mut self, name: &str) -> String {
+        let mut event = String::new();
+        let mut data = String::new();
+        loop {
+            let mut line = String::new();
+            let n = self.reader.read_line(&mut line).expect("event stream open");
+            assert!(n > 0, "event stream closed while waiting for {name}");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if let Some(rest) = line.strip_prefix("event: ") {
+                event = rest.to_string();
+            } else if let Some(rest) = line.strip_prefix("data: ") {
+                data.push_str(rest);
+                data.push('\n');
+            } else if line.is_empty() && !event.is_empty() {
+                if event == name {
+                    return data;
+                }
+                event.clear();
+                data.clear();
+            }
+        }
+    }
+}
