@@ -40,12 +40,40 @@ struct RawConfig {
     vocabularies: Vocabularies,
     #[serde(default)]
     sources: Vec<Spanned<Source>>,
+        #[serde(default)]
+    quick_exit: QuickExit,
     #[serde(default)]
     related: RelatedOptions,
     #[serde(default)]
     glossary: GlossaryOptions,
     /// Comparison tables; when left out, one at /compare/ with the default columns.
     matrix: Option<Vec<Spanned<MatrixConfig>>>,
+}
+
+/// The "Exit this page" control: a plain link to a neutral site, so it works without
+/// JavaScript; with JavaScript, pressing Shift three times also leaves, and Back does not
+/// return.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QuickExit {
+    pub enabled: bool,
+    /// Where the control goes: a neutral site that gives nothing away.
+    pub url: String,
+    /// The control's text.
+    pub label: String,
+    /// A page about browsing more safely, linked beside the control ("@/browsing-safely.md").
+    pub safety_page: Option<String>,
+}
+
+impl Default for QuickExit {
+    fn default() -> Self {
+        QuickExit {
+            enabled: true,
+            url: "https://www.bbc.co.uk/weather".to_string(),
+            label: "Exit this page".to_string(),
+            safety_page: None,
+        }
+    }
 }
 
 /// How guidance pages suggest other pages.
@@ -447,6 +475,7 @@ pub struct Config {
     pub helpline: Option<Helpline>,
     pub vocabularies: Vocabularies,
     pub sources: Vec<Source>,
+        pub quick_exit: QuickExit,
     pub related: RelatedOptions,
     pub glossary: GlossaryOptions,
     pub matrices: Vec<MatrixConfig>,
@@ -574,6 +603,14 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         );
     }
 
+        let exit_url = &raw.quick_exit.url;
+    if raw.quick_exit.enabled && !(exit_url.starts_with("https://") || exit_url.starts_with("http://")) {
+        diagnostics.push(
+            Diagnostic::error(&file, format!("[quick_exit] url `{exit_url}` must be a full http:// or https:// URL"))
+                .at(text, text.find("[quick_exit]").unwrap_or(0))
+                .with_hint("use a neutral site such as \"https://www.bbc.co.uk/weather\""),
+        );
+    }
     let matrices = match raw.matrix {
         None => default_matrices(),
         Some(matrices) => {
@@ -621,6 +658,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         helpline: raw.helpline.map(Spanned::into_inner),
         vocabularies: raw.vocabularies,
         sources: raw.sources.into_iter().map(Spanned::into_inner).collect(),
+                quick_exit: raw.quick_exit,
         related: raw.related,
         glossary: raw.glossary,
         matrices,

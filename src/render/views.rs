@@ -23,8 +23,17 @@ pub struct SiteView<'a> {
     pub base_url: String,
     pub language: &'a str,
     pub helpline: Option<HelplineView<'a>>,
-    pub feed_url: String,
+        pub feed_url: String,
     pub syntax_css_url: String,
+    pub quick_exit: Option<QuickExitView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuickExitView<'a> {
+    pub url: &'a str,
+    pub label: &'a str,
+    /// The browsing-safely page's URL, if the site has one.
+    pub safety_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,6 +145,9 @@ pub struct SectionLink<'a> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
+    /// schema.org MedicalWebPage data for guidance pages, as JSON safe to put inside a
+    /// `<script type="application/ld+json">` element.
+    pub json_ld: Option<String>,
     pub key: &'a str,
     pub title: &'a str,
     pub summary: &'a str,
@@ -240,6 +252,14 @@ impl<'a> Views<'a> {
                 url: h.url.as_deref(),
                 text: h.text.as_deref(),
                 source: h.source.as_deref().and_then(|id| self.source(id)),
+            }),
+                        quick_exit: config.quick_exit.enabled.then(|| QuickExitView {
+                url: &config.quick_exit.url,
+                label: &config.quick_exit.label,
+                safety_url: config.quick_exit.safety_page.as_deref().and_then(|path| {
+                    let key = path.trim_start_matches("@/");
+                    self.content.pages.iter().find(|p| p.key == key).map(|p| config.base_url.link(&p.path))
+                }),
             }),
             feed_url: config.base_url.link("atom.xml"),
             syntax_css_url: config.base_url.link("syntax.css"),
@@ -498,8 +518,32 @@ impl<'a> Views<'a> {
             ancestors: self.ancestors(Some(page.section)),
             previous: neighbour(-1),
             next: neighbour(1),
+                        json_ld: section.meta.guidance.then(|| self.json_ld(page)),
             extra: &meta.extra,
         }
+    }
+
+    /// Describes a guidance page for search engines: what it is about, who it is for, when
+    /// it was last reviewed and what it cites.
+    fn json_ld(&self, page: &Page) -> String {
+        let meta = &page.meta;
+        let mut data = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "name": meta.title,
+            "description": meta.summary,
+            "url": self.config.base_url.permalink(&page.path),
+            "inLanguage": self.config.language,
+            "about": { "@type": "MedicalTherapy", "name": meta.title },
+            "audience": { "@type": "PeopleAudience", "audienceType": "People who use drugs, their families and carers" },
+            "isPartOf": { "@type": "WebSite", "name": self.config.title },
+            "citation": meta.sources.iter().filter_map(|id| self.config.source(id)).map(|s| s.title.as_str()).collect::<Vec<_>>(),
+        });
+        if let Some(date) = meta.last_reviewed {
+            data["lastReviewed"] = date.iso().into();
+        }
+        // "</script>" and "<!--" inside a string must not end the element early.
+        data.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
     }
 
     fn page_uses_source(&self, index: usize, id: &str) -> bool {
