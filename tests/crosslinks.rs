@@ -10,7 +10,7 @@ fn site() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crosslinks");
-        let out = std::env::temp_dir().join(format!("signpost-crosslinks-{}", std::process::id()));
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("crosslinks-output");
         let _ = std::fs::remove_dir_all(&out);
         let result = Command::new(env!("CARGO_BIN_EXE_signpost"))
             .args(["build", "--root"])
@@ -19,7 +19,11 @@ fn site() -> &'static Path {
             .arg(&out)
             .output()
             .expect("run signpost");
-        assert!(result.status.success(), "build failed: {}", String::from_utf8_lossy(&result.stderr));
+        assert!(
+            result.status.success(),
+            "build failed: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
         out
     })
 }
@@ -39,9 +43,14 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
 fn facet_index_pages_list_used_values_with_counts() {
     let html = read("treatment-type/index.html");
     assert!(html.contains("<a href=\"/sub/treatment-type/talking/\">Talking</a> <span class=\"count\">(3 pages)"));
-    assert!(html.contains("<a href=\"/sub/treatment-type/medication/\">Medication</a> <span class=\"count\">(2 pages)"));
+    assert!(
+        html.contains("<a href=\"/sub/treatment-type/medication/\">Medication</a> <span class=\"count\">(2 pages)")
+    );
     assert!(!html.contains("Never used"));
-    assert!(!site().join("treatment-type/unused-type").exists(), "an unused value gets no page");
+    assert!(
+        !site().join("treatment-type/unused-type").exists(),
+        "an unused value gets no page"
+    );
 }
 
 #[test]
@@ -60,13 +69,26 @@ fn facet_value_pages_list_their_pages_by_title() {
 #[test]
 fn unused_vocabulary_value_is_a_warning_in_check() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crosslinks");
-    let result = Command::new(env!("CARGO_BIN_EXE_signpost")).args(["check", "--root"]).arg(&root).output();
+    let result = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(["check", "--root"])
+        .arg(&root)
+        .output();
     let result = result.expect("run signpost");
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(result.status.success());
-    assert!(stderr.contains("site.toml:13:6: warning: the `treatment_type` value `unused-type` is not used"), "{stderr}");
-    let strict = Command::new(env!("CARGO_BIN_EXE_signpost")).args(["check", "--strict", "--root"]).arg(&root).output();
-    assert_eq!(strict.expect("run signpost").status.code(), Some(1), "--strict fails on the warning");
+    assert!(
+        stderr.contains("site.toml:13:6: warning: the `treatment_type` value `unused-type` is not used"),
+        "{stderr}"
+    );
+    let strict = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(["check", "--strict", "--root"])
+        .arg(&root)
+        .output();
+    assert_eq!(
+        strict.expect("run signpost").status.code(),
+        Some(1),
+        "--strict fails on the warning"
+    );
 }
 
 #[test]
@@ -109,7 +131,10 @@ fn glossary_terms_link_first_mention_outside_headings_links_and_code() {
     let body = between(&html, "<div class=\"body\">", "</div>");
     let detox = "<a class=\"glossary-term\" href=\"/sub/glossary/#detox\">";
     assert_eq!(body.matches(detox).count(), 1, "{body}");
-    assert!(body.contains("Then <a class=\"glossary-term\" href=\"/sub/glossary/#detox\">detox</a> in text"), "{body}");
+    assert!(
+        body.contains("Then <a class=\"glossary-term\" href=\"/sub/glossary/#detox\">detox</a> in text"),
+        "{body}"
+    );
     assert!(body.contains("<code>detox</code>"));
     assert!(body.contains(">detox link</a>"));
     assert!(!between(&html, "<h2 id=\"detox-and-more\">", "</h2>").contains("glossary-term"));
@@ -129,7 +154,13 @@ fn the_glossary_page_does_not_link_its_own_terms() {
 #[test]
 fn a_to_z_groups_every_page_by_letter() {
     let html = read("a-z/index.html");
-    for (letter, title) in [("a", "Alpha"), ("b", "Beta"), ("d", "Delta"), ("e", "Epsilon"), ("g", "Glossary")] {
+    for (letter, title) in [
+        ("a", "Alpha"),
+        ("b", "Beta"),
+        ("d", "Delta"),
+        ("e", "Epsilon"),
+        ("g", "Glossary"),
+    ] {
         let group = between(&html, &format!("<h2 id=\"letter-{letter}\">"), "</section>");
         assert!(group.contains(&format!(">{title}</a>")), "{letter}: {group}");
     }
@@ -160,7 +191,12 @@ fn a_second_matrix_takes_only_its_sections() {
 #[test]
 fn matrix_json_has_stable_fields() {
     let json: serde_json::Value = serde_json::from_str(&read("compare/matrix.json")).expect("valid JSON");
-    let columns: Vec<&str> = json["columns"].as_array().into_iter().flatten().filter_map(|c| c["field"].as_str()).collect();
+    let columns: Vec<&str> = json["columns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["field"].as_str())
+        .collect();
     assert_eq!(columns, ["treatment_type", "settings", "pros", "duration"]);
     let rows = json["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 5);
@@ -179,14 +215,21 @@ fn matrix_csv_quotes_fields() {
     assert_eq!(lines.next(), Some("id,title,url,treatment_type,settings,pros,duration"));
     assert_eq!(
         lines.next(),
-        Some("alpha,Alpha,/sub/treatments/alpha/,Talking,Community,\"Good, with a comma; Also \"\"quoted\"\"\",A few weeks")
+        Some(
+            "alpha,Alpha,/sub/treatments/alpha/,Talking,Community,\"Good, with a comma; Also \"\"quoted\"\"\",A few weeks"
+        )
     );
 }
 
 #[test]
 fn generated_pages_are_in_the_sitemap() {
     let sitemap = read("sitemap.xml");
-    for path in ["/sub/compare/", "/sub/a-z/", "/sub/settings/", "/sub/settings/community/"] {
+    for path in [
+        "/sub/compare/",
+        "/sub/a-z/",
+        "/sub/settings/",
+        "/sub/settings/community/",
+    ] {
         assert!(sitemap.contains(&format!("<loc>{path}</loc>")), "{path}");
     }
 }
@@ -199,8 +242,12 @@ fn shipped_site_compares_every_guidance_page_and_has_every_facet_page() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let built = signpost::pipeline::build(root, &Overrides::default(), &|_| {})
         .unwrap_or_else(|d| panic!("the shipped site has errors: {:?}", d.sorted()));
-    let guidance: Vec<_> =
-        built.content.pages.iter().filter(|p| built.content.sections[p.section].meta.guidance).collect();
+    let guidance: Vec<_> = built
+        .content
+        .pages
+        .iter()
+        .filter(|p| built.content.sections[p.section].meta.guidance)
+        .collect();
     assert!(guidance.len() >= 40, "only {} guidance pages", guidance.len());
     let compare = match built.site.files.get("compare/index.html") {
         Some(signpost::render::Contents::Bytes(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
@@ -208,13 +255,21 @@ fn shipped_site_compares_every_guidance_page_and_has_every_facet_page() {
     };
     for page in &guidance {
         let url = built.config.base_url.link(&page.path);
-        assert!(compare.contains(&format!("<a href=\"{url}\">")), "{} is not in /compare/", page.key);
+        assert!(
+            compare.contains(&format!("<a href=\"{url}\">")),
+            "{} is not in /compare/",
+            page.key
+        );
     }
     for page in &built.content.pages {
         for facet in Facet::ALL {
             for value in page.meta.facet_values(facet) {
                 let path = format!("{}index.html", built.config.vocabularies.value_path(facet, value));
-                assert!(built.site.files.contains_key(&path), "{} uses {value} but {path} is missing", page.key);
+                assert!(
+                    built.site.files.contains_key(&path),
+                    "{} uses {value} but {path} is missing",
+                    page.key
+                );
             }
         }
     }

@@ -1,0 +1,167 @@
+//! The output folder: builds are reproducible, a failed build changes nothing, and signpost
+//! never replaces a folder it did not make.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{Site, assert_same_tree, file_names, tree};
+
+#[test]
+fn two_builds_of_the_same_site_are_byte_identical() {
+    // Two copies in different temporary folders: no absolute path, time or hash order may leak
+    // into the output.
+    let first = Site::fixture("guidance-site");
+    let second = Site::fixture("guidance-site");
+    first.build(&[]).success();
+    second.build(&[]).success();
+    let first_tree = tree(&first.public());
+    assert!(
+        first_tree.len() > 10,
+        "too few files to be a real test: {:?}",
+        first_tree.keys()
+    );
+    assert_same_tree(&first_tree, &tree(&second.public()));
+
+    // And a rebuild in place gives the same bytes again.
+    first.build(&[]).success();
+    assert_same_tree(&first_tree, &tree(&first.public()));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = Site::fixture("guidance-site");
+    site.build(&[]).success();
+    let before = tree(&site.public());
+    let around_before = file_names(site.temp());
+
+    site.write(
+        "content/treatments/broken.md",
+        "+++\ntitle = \"Broken\"\nweight = \"x\"\n+++\n",
+    );
+    site.edit("content/about.md", "About this site", "About this site, changed");
+    let run = site.build(&[]).code(1);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+
+    assert_same_tree(&before, &tree(&site.public()));
+    // No half-written staging folder is left beside it either.
+    let mut expected = around_before;
+    expected.insert("site/content/treatments/broken.md".to_string());
+    assert_eq!(file_names(site.temp()), expected);
+}
+
+/// What a refused `--output` must leave: exit code 2, a message, and every file as it was.
+fn assert_output_refused(site: &Site, output: &Path, says: &str) {
+    let watched = site.temp();
+    let before = tree(watched);
+    let run = site.build(&["--output", output.to_str().expect("UTF-8 path")]).code(2);
+    assert!(run.stderr.contains(says), "expected {says:?} in:\n{}", run.stderr);
+    assert_same_tree(&before, &tree(watched));
+}
+
+#[test]
+fn output_into_the_site_folder_itself_is_refused() {
+    let site = Site::fixture("guidance-site");
+    assert_output_refused(&site, &site.root, "the output folder is the site folder itself");
+}
+
+#[test]
+fn output_into_content_is_refused() {
+    let site = Site::fixture("guidance-site");
+    assert_output_refused(&site, &site.path("content"), "inside the site's content/ folder");
+    assert_output_refused(
+        &site,
+        &site.path("content/treatments"),
+        "inside the site's content/ folder",
+    );
+}
+
+#[test]
+fn output_into_a_folder_that_contains_the_site_is_refused() {
+    let site = Site::fixture("guidance-site");
+    assert_output_refused(&site, site.temp(), "the output folder contains the site folder");
+}
+
+#[test]
+fn output_into_a_non_empty_folder_not_made_by_signpost_is_refused() {
+    let site = Site::fixture("guidance-site");
+    let precious = site.temp().join("precious");
+    fs::create_dir_all(precious.join("notes")).expect("create a folder");
+    fs::write(precious.join("thesis.txt"), "years of work").expect("write a file");
+    fs::write(precious.join("notes/a.txt"), "more work").expect("write a file");
+    assert_output_refused(&site, &precious, "signpost did not write");
+}
+
+#[test]
+fn output_into_a_folder_made_by_signpost_replaces_it_with_no_leftovers() {
+    let site = Site::fixture("guidance-site");
+    let out = site.temp().join("out");
+    let out_arg = out.to_str().expect("UTF-8 path");
+    site.build(&["--output", out_arg]).success();
+    assert!(out.join("about/index.html").is_file());
+
+    // The page goes away, and a stray file appears in the output.
+    fs::remove_file(site.path("content/about.md")).expect("remove a page");
+    site.edit("content/_index.md", " or read [about this site](@/about.md)", "");
+    fs::write(out.join("stray.txt"), "left by hand").expect("write a file");
+
+    site.build(&["--output", out_arg]).success();
+    let names = file_names(&out);
+    assert!(
+        !names.contains("about/index.html"),
+        "a removed page is still in the output"
+    );
+    assert!(
+        !names.contains("stray.txt"),
+        "a file from before the build is still in the output"
+    );
+    assert!(names.contains("treatments/counselling/index.html"));
+
+    // A fresh build elsewhere gives exactly the same tree: nothing old survived.
+    let fresh = site.temp().join("fresh");
+    site.build(&["--output", fresh.to_str().expect("UTF-8 path")]).success();
+    assert_same_tree(&tree(&fresh), &tree(&out));
+
+    // Nothing but the two outputs and the site is left beside them.
+    let beside: Vec<String> = fs::read_dir(site.temp())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(beside, ["fresh", "out", "site"]);
+}
+
+#[test]
+fn output_into_an_empty_folder_is_allowed() {
+    let site = Site::fixture("guidance-site");
+    let out = site.temp().join("empty");
+    fs::create_dir(&out).expect("create a folder");
+    site.build(&["--output", out.to_str().expect("UTF-8 path")]).success();
+    assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn output_dir_in_site_toml_is_checked_the_same_way() {
+    for (output_dir, says) in [
+        (".", "the output folder is the site folder itself"),
+        ("content", "inside the site's content/ folder"),
+        ("..", "the output folder contains the site folder"),
+    ] {
+        let site = Site::fixture("guidance-site");
+        site.edit(
+            "site.toml",
+            "base_url = \"/\"",
+            &format!("base_url = \"/\"\noutput_dir = {output_dir:?}"),
+        );
+        let before = tree(site.temp());
+        let run = site.build(&[]).code(2);
+        assert!(
+            run.stderr.contains(says),
+            "output_dir = {output_dir:?}: expected {says:?} in:\n{}",
+            run.stderr
+        );
+        assert_same_tree(&before, &tree(site.temp()));
+    }
+}
