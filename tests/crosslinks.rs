@@ -171,7 +171,7 @@ fn a_to_z_groups_every_page_by_letter() {
 fn compare_table_has_a_row_per_guidance_page_with_linked_facets() {
     let html = read("compare/index.html");
     assert_eq!(html.matches("<tr id=\"row-").count(), 5);
-    assert!(html.contains("<caption>Compare all: 5 options, one per row</caption>"));
+    assert!(html.contains("<caption id=\"matrix-caption\">Compare all: 5 options, one per row</caption>"));
     let beta = between(&html, "<tr id=\"row-beta\"", "</tr>");
     assert!(beta.contains("<th scope=\"row\" data-label=\"Option\"><a href=\"/sub/treatments/beta/\">Beta</a></th>"));
     assert!(beta.contains("data-field=\"settings\" data-values=\"community residential\""));
