@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{CONFIG_FILE, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::{output, pipeline, scaffold, serve};
+use crate::{output, pipeline, review, scaffold, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,6 +66,18 @@ struct BuildArgs {
     /// Override base_url, e.g. "/guidance/" or "https://example.org/".
     #[arg(long)]
     base_url: Option<String>,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// How problems are printed: for people, as JSON lines for tools, or as GitHub Actions
+/// annotations that show on a pull request's diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -88,9 +100,15 @@ struct ServeArgs {
 struct CheckArgs {
     #[command(flatten)]
     site: SiteArgs,
-    /// Fail on warnings too.
+    /// Fail on warnings too (including pages overdue for review).
     #[arg(long)]
     strict: bool,
+    /// Also list the guidance pages due for review in the next N days.
+    #[arg(long, value_name = "DAYS")]
+    due: Option<u32>,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 const EXIT_CONTENT: u8 = 1;
@@ -120,16 +138,16 @@ pub fn main() -> ExitCode {
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(files) => {
                 for file in files {
-                    println!("created {}", file.display());
+                    outln!("created {}", file.display());
                 }
-                println!("Build it with: signpost build --root {}", dir.display());
+                outln!("Build it with: signpost build --root {}", dir.display());
                 ExitCode::SUCCESS
             }
             Err(message) => usage_error(&message),
         },
         Command::New { path, root } => match scaffold::new_page(&root, &path) {
             Ok(file) => {
-                println!(
+                outln!(
                     "created {} (a draft: set draft = false when it is ready)",
                     file.display()
                 );
@@ -141,7 +159,7 @@ pub fn main() -> ExitCode {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     ExitCode::from(EXIT_USAGE)
 }
 
@@ -161,33 +179,37 @@ fn build(args: BuildArgs) -> ExitCode {
     if let Err(code) = require_site(&args.site.root) {
         return code;
     }
+    let format = args.format;
     let overrides = Overrides {
         base_url: args.base_url,
         output_dir: args.output,
         drafts: args.site.drafts,
     };
-    let progress = progress_printer();
+    let progress = progress_printer(format);
     let built = match pipeline::build(&args.site.root, &overrides, &progress) {
         Ok(built) => built,
-        Err(diagnostics) => return report_failure(diagnostics),
+        Err(diagnostics) => return report_failure(diagnostics, format),
     };
-    clear_progress();
-    print_diagnostics(&built.warnings);
+    clear_progress(format);
+    print_diagnostics(&built.warnings, format);
     let stats = match output::write(&built.site, &built.config) {
         Ok(stats) => stats,
         Err(diagnostic) => {
-            eprintln!("{diagnostic}");
+            print_diagnostic(&diagnostic, format);
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    println!(
-        "Built {} pages and {} sections ({} files) in {:.2} s into {}{}",
-        built.content.pages.len(),
-        built.content.sections.len(),
-        stats.files,
-        started.elapsed().as_secs_f64(),
-        built.config.output_dir.display(),
-        warning_suffix(&built.warnings),
+    summary(
+        format,
+        &format!(
+            "Built {} pages and {} sections ({} files) in {:.2} s into {}{}",
+            built.content.pages.len(),
+            built.content.sections.len(),
+            stats.files,
+            started.elapsed().as_secs_f64(),
+            built.config.output_dir.display(),
+            warning_suffix(&built.warnings),
+        ),
     );
     ExitCode::SUCCESS
 }
@@ -197,33 +219,86 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Err(code) = require_site(&args.site.root) {
         return code;
     }
+    let format = args.format;
     let overrides = Overrides {
         drafts: args.site.drafts,
         ..Overrides::default()
     };
-    let progress = progress_printer();
+    let progress = progress_printer(format);
     let built = match pipeline::build(&args.site.root, &overrides, &progress) {
         Ok(built) => built,
-        Err(diagnostics) => return report_failure(diagnostics),
+        Err(diagnostics) => return report_failure(diagnostics, format),
     };
-    clear_progress();
-    print_diagnostics(&built.warnings);
+    clear_progress(format);
+    print_diagnostics(&built.warnings, format);
     if let Err(d) = output::check_output_dir(&built.config) {
-        eprintln!("{d}");
+        print_diagnostic(&d, format);
         return ExitCode::from(EXIT_USAGE);
     }
-    println!(
-        "Checked {} pages and {} sections in {:.2} s: no errors{}",
-        built.content.pages.len(),
-        built.content.sections.len(),
-        started.elapsed().as_secs_f64(),
-        warning_suffix(&built.warnings),
+    if let Some(days) = args.due {
+        print_due(&built.content, i64::from(days), format);
+    }
+    summary(
+        format,
+        &format!(
+            "Checked {} pages and {} sections in {:.2} s: no errors{}",
+            built.content.pages.len(),
+            built.content.sections.len(),
+            started.elapsed().as_secs_f64(),
+            warning_suffix(&built.warnings),
+        ),
     );
     if args.strict && built.warnings.warning_count() > 0 {
-        eprintln!("error: --strict: {} warnings", built.warnings.warning_count());
+        errln!("error: --strict: {} warnings", built.warnings.warning_count());
         return ExitCode::from(EXIT_CONTENT);
     }
     ExitCode::SUCCESS
+}
+
+/// The pages due for review within `days`, soonest first.
+fn print_due(content: &crate::content::Content, days: i64, format: Format) {
+    let today = review::today();
+    let due = review::due_within(content, today, days);
+    if format == Format::Human {
+        match due.len() {
+            0 => outln!("No page is due for review in the next {}.", review::plural_days(days)),
+            n => outln!(
+                "{n} {} due for review in the next {}:",
+                if n == 1 { "page is" } else { "pages are" },
+                review::plural_days(days)
+            ),
+        }
+    }
+    for (page, date) in due {
+        let left = date.days() - today.days();
+        let when = if left < 0 {
+            format!("overdue by {}", review::plural_days(-left))
+        } else {
+            format!("in {}", review::plural_days(left))
+        };
+        let file = page.file.display.to_string_lossy().replace('\\', "/");
+        match format {
+            Format::Human => outln!("  {file}: next review {} ({when}): {}", date.iso(), page.meta.title),
+            Format::Json => outln!(
+                "{}",
+                serde_json::json!({"type": "review_due", "file": file, "title": page.meta.title, "next_review": date.iso(), "days_left": left})
+            ),
+            Format::Github => outln!(
+                "::notice file={file},title=Review due::{} is due for review {when} ({})",
+                page.meta.title,
+                date.iso()
+            ),
+        }
+    }
+}
+
+/// The closing line: on stdout for people and GitHub logs, on stderr beside JSON lines so
+/// that stdout stays machine-readable.
+fn summary(format: Format, line: &str) {
+    match format {
+        Format::Json => errln!("{line}"),
+        Format::Human | Format::Github => outln!("{line}"),
+    }
 }
 
 fn warning_suffix(warnings: &Diagnostics) -> String {
@@ -234,12 +309,12 @@ fn warning_suffix(warnings: &Diagnostics) -> String {
     }
 }
 
-fn report_failure(diagnostics: Diagnostics) -> ExitCode {
-    clear_progress();
+fn report_failure(diagnostics: Diagnostics, format: Format) -> ExitCode {
+    clear_progress(format);
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
-    print_diagnostics(&diagnostics);
-    eprintln!(
+    print_diagnostics(&diagnostics, format);
+    errln!(
         "error: the build failed with {errors} error{}{}; nothing was written",
         if errors == 1 { "" } else { "s" },
         if warnings > 0 {
@@ -251,25 +326,34 @@ fn report_failure(diagnostics: Diagnostics) -> ExitCode {
     ExitCode::from(EXIT_CONTENT)
 }
 
-fn print_diagnostics(diagnostics: &Diagnostics) {
+fn print_diagnostics(diagnostics: &Diagnostics, format: Format) {
     let sorted: Vec<Diagnostic> = diagnostics.clone().sorted();
     for d in sorted {
-        eprintln!("{d}\n");
+        print_diagnostic(&d, format);
+    }
+}
+
+/// People read problems on stderr; tools read JSON lines or workflow commands on stdout.
+fn print_diagnostic(d: &Diagnostic, format: Format) {
+    match format {
+        Format::Human => errln!("{d}\n"),
+        Format::Json => outln!("{}", d.to_json()),
+        Format::Github => outln!("{}", d.to_github()),
     }
 }
 
 /// Stage names on one updating line, only when a person is watching the terminal.
-fn progress_printer() -> impl Fn(&str) {
-    let tty = std::io::stderr().is_terminal();
+fn progress_printer(format: Format) -> impl Fn(&str) {
+    let tty = format == Format::Human && std::io::stderr().is_terminal();
     move |stage: &str| {
         if tty {
-            eprint!("\r\x1b[2K{stage}…");
+            err!("\r\x1b[2K{stage}…");
         }
     }
 }
 
-fn clear_progress() {
-    if std::io::stderr().is_terminal() {
-        eprint!("\r\x1b[2K");
+fn clear_progress(format: Format) {
+    if format == Format::Human && std::io::stderr().is_terminal() {
+        err!("\r\x1b[2K");
     }
 }

@@ -40,12 +40,14 @@ struct RawConfig {
     vocabularies: Vocabularies,
     #[serde(default)]
     sources: Vec<Spanned<Source>>,
-        #[serde(default)]
+    #[serde(default)]
     quick_exit: QuickExit,
     #[serde(default)]
     related: RelatedOptions,
     #[serde(default)]
     glossary: GlossaryOptions,
+    #[serde(default)]
+    search: SearchOptions,
     /// Comparison tables; when left out, one at /compare/ with the default columns.
     matrix: Option<Vec<Spanned<MatrixConfig>>>,
 }
@@ -101,6 +103,60 @@ pub struct GlossaryOptions {
     pub link_terms: bool,
     /// Terms never linked automatically (as written in the headings, any case).
     pub skip: Vec<String>,
+}
+
+/// The site's own search: an index built with the site and the /search/ page that reads it
+/// in the browser (docs/search.md).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchOptions {
+    /// Build the index, the /search/ page and the search box in the header.
+    pub enabled: bool,
+    /// How much a word counts in each part of a page; 0 leaves that part out of the index.
+    pub weights: SearchWeights,
+    /// How many words of text are shown around the matched words in each result.
+    pub excerpt_words: usize,
+    /// Content folders to index ("medication", "services/local"); empty means every page.
+    pub sections: Vec<String>,
+    /// The facets readers can narrow results by, in the order shown.
+    pub facets: Vec<Facet>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            enabled: true,
+            weights: SearchWeights::default(),
+            excerpt_words: 30,
+            sections: Vec::new(),
+            facets: vec![Facet::TreatmentType, Facet::Settings, Facet::Substances],
+        }
+    }
+}
+
+/// Field weights for search ranking.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchWeights {
+    /// The page's title.
+    pub title: f32,
+    /// Its headings.
+    pub headings: f32,
+    /// Its one-sentence summary.
+    pub summary: f32,
+    /// Everything else: the text, the lists from front matter and the facet labels.
+    pub body: f32,
+}
+
+impl Default for SearchWeights {
+    fn default() -> Self {
+        SearchWeights {
+            title: 8.0,
+            headings: 3.0,
+            summary: 2.0,
+            body: 1.0,
+        }
+    }
 }
 
 /// One comparison table: rows are guidance pages, columns are chosen fields.
@@ -260,7 +316,7 @@ pub struct Helpline {
 }
 
 /// The four facets every guidance page is described by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Facet {
     TreatmentType,
@@ -475,9 +531,10 @@ pub struct Config {
     pub helpline: Option<Helpline>,
     pub vocabularies: Vocabularies,
     pub sources: Vec<Source>,
-        pub quick_exit: QuickExit,
+    pub quick_exit: QuickExit,
     pub related: RelatedOptions,
     pub glossary: GlossaryOptions,
+    pub search: SearchOptions,
     pub matrices: Vec<MatrixConfig>,
     /// Whether draft pages are built.
     pub drafts: bool,
@@ -603,12 +660,15 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         );
     }
 
-        let exit_url = &raw.quick_exit.url;
+    let exit_url = &raw.quick_exit.url;
     if raw.quick_exit.enabled && !(exit_url.starts_with("https://") || exit_url.starts_with("http://")) {
         diagnostics.push(
-            Diagnostic::error(&file, format!("[quick_exit] url `{exit_url}` must be a full http:// or https:// URL"))
-                .at(text, text.find("[quick_exit]").unwrap_or(0))
-                .with_hint("use a neutral site such as \"https://www.bbc.co.uk/weather\""),
+            Diagnostic::error(
+                &file,
+                format!("[quick_exit] url `{exit_url}` must be a full http:// or https:// URL"),
+            )
+            .at(text, text.find("[quick_exit]").unwrap_or(0))
+            .with_hint("use a neutral site such as \"https://www.bbc.co.uk/weather\""),
         );
     }
     let matrices = match raw.matrix {
@@ -658,9 +718,10 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         helpline: raw.helpline.map(Spanned::into_inner),
         vocabularies: raw.vocabularies,
         sources: raw.sources.into_iter().map(Spanned::into_inner).collect(),
-                quick_exit: raw.quick_exit,
+        quick_exit: raw.quick_exit,
         related: raw.related,
         glossary: raw.glossary,
+        search: raw.search,
         matrices,
         drafts: overrides.drafts,
     })

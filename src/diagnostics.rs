@@ -7,6 +7,134 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Stable diagnostic codes, documented with an example and a fix in docs/diagnostics.md. A
+/// code never changes meaning; new problems get new codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// Not yet given a specific code.
+    Other,
+    ConfigUnreadable,
+    ConfigSyntax,
+    ConfigUnknownKey,
+    ConfigInvalidValue,
+    ConfigDuplicateId,
+    ConfigUnknownSource,
+    FileUnreadable,
+    FrontMatterDelimiters,
+    FrontMatterSyntax,
+    FrontMatterUnknownKey,
+    FrontMatterWrongType,
+    MissingField,
+    UnknownVocabularyValue,
+    InvalidDate,
+    ReviewDatesOutOfOrder,
+    UnknownSource,
+    DuplicateUrl,
+    UnsafeFileLink,
+    MisplacedKey,
+    InvalidSlug,
+    BrokenLink,
+    BrokenHeadingLink,
+    UnsafeUrlRemoved,
+    TemplateError,
+    TemplateMissing,
+    GeneratedPageClash,
+    UnusedVocabularyValue,
+    ReviewOverdue,
+    OutputRefused,
+}
+
+impl Code {
+    pub const ALL: [Code; 30] = [
+        Code::Other,
+        Code::ConfigUnreadable,
+        Code::ConfigSyntax,
+        Code::ConfigUnknownKey,
+        Code::ConfigInvalidValue,
+        Code::ConfigDuplicateId,
+        Code::ConfigUnknownSource,
+        Code::FileUnreadable,
+        Code::FrontMatterDelimiters,
+        Code::FrontMatterSyntax,
+        Code::FrontMatterUnknownKey,
+        Code::FrontMatterWrongType,
+        Code::MissingField,
+        Code::UnknownVocabularyValue,
+        Code::InvalidDate,
+        Code::ReviewDatesOutOfOrder,
+        Code::UnknownSource,
+        Code::DuplicateUrl,
+        Code::UnsafeFileLink,
+        Code::MisplacedKey,
+        Code::InvalidSlug,
+        Code::BrokenLink,
+        Code::BrokenHeadingLink,
+        Code::UnsafeUrlRemoved,
+        Code::TemplateError,
+        Code::TemplateMissing,
+        Code::GeneratedPageClash,
+        Code::UnusedVocabularyValue,
+        Code::ReviewOverdue,
+        Code::OutputRefused,
+    ];
+
+    /// The code as printed: "SP016".
+    pub fn id(self) -> &'static str {
+        match self {
+            Code::Other => "SP000",
+            Code::ConfigUnreadable => "SP001",
+            Code::ConfigSyntax => "SP002",
+            Code::ConfigUnknownKey => "SP003",
+            Code::ConfigInvalidValue => "SP004",
+            Code::ConfigDuplicateId => "SP005",
+            Code::ConfigUnknownSource => "SP006",
+            Code::FileUnreadable => "SP010",
+            Code::FrontMatterDelimiters => "SP011",
+            Code::FrontMatterSyntax => "SP012",
+            Code::FrontMatterUnknownKey => "SP013",
+            Code::FrontMatterWrongType => "SP014",
+            Code::MissingField => "SP015",
+            Code::UnknownVocabularyValue => "SP016",
+            Code::InvalidDate => "SP017",
+            Code::ReviewDatesOutOfOrder => "SP018",
+            Code::UnknownSource => "SP019",
+            Code::DuplicateUrl => "SP020",
+            Code::UnsafeFileLink => "SP021",
+            Code::MisplacedKey => "SP022",
+            Code::InvalidSlug => "SP023",
+            Code::BrokenLink => "SP030",
+            Code::BrokenHeadingLink => "SP031",
+            Code::UnsafeUrlRemoved => "SP032",
+            Code::TemplateError => "SP040",
+            Code::TemplateMissing => "SP041",
+            Code::GeneratedPageClash => "SP042",
+            Code::UnusedVocabularyValue => "SP050",
+            Code::ReviewOverdue => "SP051",
+            Code::OutputRefused => "SP060",
+        }
+    }
+
+    /// The code for a serde/TOML error message about a config or front-matter value.
+    pub fn for_toml_message(message: &str, in_config: bool) -> Code {
+        let unknown = message.starts_with("unknown field");
+        let wrong = message.starts_with("invalid type")
+            || message.starts_with("invalid value")
+            || message.starts_with("unknown variant")
+            || message.starts_with("invalid length");
+        match (in_config, unknown, wrong) {
+            (true, true, _) => Code::ConfigUnknownKey,
+            (true, _, true) => Code::ConfigInvalidValue,
+            (true, _, _) if message.starts_with("missing field") => Code::ConfigInvalidValue,
+            (true, _, _) => Code::ConfigSyntax,
+            (false, true, _) => Code::FrontMatterUnknownKey,
+            _ if message.contains("date") => Code::InvalidDate,
+            (false, _, true) => Code::FrontMatterWrongType,
+            _ if message.starts_with("missing field") => Code::MissingField,
+            _ => Code::FrontMatterSyntax,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -46,6 +174,7 @@ impl Location {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub code: Code,
     /// The file, relative to the site folder where possible.
     pub file: PathBuf,
     pub location: Option<Location>,
@@ -57,6 +186,7 @@ impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
+            code: Code::Other,
             file: file.into(),
             location: None,
             message: message.into(),
@@ -74,6 +204,11 @@ impl Diagnostic {
     /// Points the diagnostic at byte `offset` of the file's full `text`.
     pub fn at(mut self, text: &str, offset: usize) -> Diagnostic {
         self.location = Some(Location::of_offset(text, offset));
+        self
+    }
+
+    pub fn code(mut self, code: Code) -> Diagnostic {
+        self.code = code;
         self
     }
 
@@ -103,10 +238,19 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // The code goes last, so `path:line:col: error: message` stays the line's start.
+        let code = match self.code {
+            Code::Other => String::new(),
+            code => format!(" [{}]", code.id()),
+        };
         let file = self.file.display();
         match &self.location {
             Some(loc) => {
-                writeln!(f, "{file}:{}:{}: {severity}: {}", loc.line, loc.column, self.message)?;
+                writeln!(
+                    f,
+                    "{file}:{}:{}: {severity}: {}{code}",
+                    loc.line, loc.column, self.message
+                )?;
                 let gutter = loc.line.to_string().len();
                 let (shown, caret) = excerpt(&loc.line_text, loc.column);
                 writeln!(f, "{:gutter$} |", "")?;
@@ -118,7 +262,7 @@ impl fmt::Display for Diagnostic {
                     .collect();
                 write!(f, "{:gutter$} | {pad}^", "")?;
             }
-            None => write!(f, "{file}: {severity}: {}", self.message)?,
+            None => write!(f, "{file}: {severity}: {}{code}", self.message)?,
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;
@@ -149,6 +293,54 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
         shown.push('…');
     }
     (shown, caret - shift)
+}
+
+impl Diagnostic {
+    /// One JSON object on one line: severity, code, message, file, line, column, hint
+    /// (docs/diagnostics.md). Line and column are null when the problem has no position.
+    pub fn to_json(&self) -> String {
+        let (line, column) = match &self.location {
+            Some(l) => (serde_json::json!(l.line), serde_json::json!(l.column)),
+            None => (serde_json::Value::Null, serde_json::Value::Null),
+        };
+        serde_json::json!({
+            "severity": if self.is_error() { "error" } else { "warning" },
+            "code": self.code.id(),
+            "message": self.message,
+            "file": self.file.to_string_lossy().replace('\\', "/"),
+            "line": line,
+            "column": column,
+            "hint": self.hint,
+        })
+        .to_string()
+    }
+
+    /// A GitHub Actions workflow command, so the problem shows on the pull request's diff.
+    pub fn to_github(&self) -> String {
+        let command = if self.is_error() { "error" } else { "warning" };
+        let mut properties = format!(
+            "file={}",
+            escape_property(&self.file.to_string_lossy().replace('\\', "/"))
+        );
+        if let Some(l) = &self.location {
+            properties.push_str(&format!(",line={},col={}", l.line, l.column));
+        }
+        properties.push_str(&format!(",title={}", escape_property(self.code.id())));
+        let mut message = self.message.clone();
+        if let Some(hint) = &self.hint {
+            message.push_str("\nhint: ");
+            message.push_str(hint);
+        }
+        format!("::{command} {properties}::{}", escape_data(&message))
+    }
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// Problems collected across a whole run.
@@ -266,6 +458,28 @@ mod tests {
         assert_eq!((loc.line, loc.column), (1, 1));
         let end = Location::of_offset("a\n", 99);
         assert_eq!((end.line, end.column), (2, 1));
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let ids: std::collections::BTreeSet<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+        assert_eq!(ids.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn machine_formats() {
+        let d = Diagnostic::error("content/a.md", "bad, very: bad\nnews")
+            .code(Code::BrokenLink)
+            .at("one\ntwo", 5)
+            .with_hint("fix it");
+        assert_eq!(
+            d.to_github(),
+            "::error file=content/a.md,line=2,col=2,title=SP030::bad, very: bad%0Anews%0Ahint: fix it"
+        );
+        let json: serde_json::Value = serde_json::from_str(&d.to_json()).expect("json");
+        assert_eq!(json["code"], "SP030");
+        assert_eq!(json["line"], 2);
+        assert_eq!(json["hint"], "fix it");
     }
 
     #[test]

@@ -4,6 +4,30 @@
 //! ones below: configuration is loaded, then content, then markdown is rendered, links are
 //! resolved, templates are rendered, and only then does anything touch the output folder.
 
+/// Like `println!`, but a closed pipe (`signpost check | head`) is not a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Like `eprintln!`, but never panics.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Like `eprint!`, but never panics.
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod diagnostics;
 pub mod slug;
 
@@ -14,6 +38,7 @@ pub mod markdown;
 pub mod matrix;
 pub mod output;
 pub mod render;
+pub mod review;
 pub mod serve;
 
 pub mod cli;

@@ -17,7 +17,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 
 use crate::config::{Config, MarkdownOptions, RawHtmlPolicy};
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::slug::slugify;
 
 /// The prefix of the placeholder hrefs that `links` replaces.
@@ -355,6 +355,7 @@ impl<'a> Renderer<'a> {
                     .unwrap_or_else(|| "sources are listed in site.toml under [[sources]]".to_string());
                 self.out.diagnostics.push(
                     Diagnostic::error(self.file, format!("citation of an unknown source `{id}`"))
+                        .code(Code::UnknownSource)
                         .at(self.text, self.body_start + offset)
                         .with_hint(hint),
                 );
@@ -419,6 +420,7 @@ impl<'a> Renderer<'a> {
                 self.file,
                 format!("removed a link to an unsafe URL `{}`", truncate(dest, 60)),
             )
+            .code(Code::UnsafeUrlRemoved)
             .at(self.text, self.body_start + offset)
             .with_hint("links may use http:, https:, mailto: and tel: URLs, or paths on this site"),
         );

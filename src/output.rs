@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::render::{Contents, RenderedSite};
 
 /// The file that marks a folder as Signpost's output.
@@ -27,7 +27,7 @@ pub fn check_output_dir(config: &Config) -> Result<PathBuf, Diagnostic> {
     let out = absolute(&config.output_dir);
     let root = absolute(&config.root);
     let refuse = |why: String| {
-        Err(Diagnostic::error(out.clone(), why).with_hint(
+        Err(Diagnostic::error(out.clone(), why).code(Code::OutputRefused).with_hint(
             "choose an output folder of its own, such as `public`, with --output or output_dir in site.toml",
         ))
     };
@@ -59,7 +59,7 @@ pub fn check_output_dir(config: &Config) -> Result<PathBuf, Diagnostic> {
 pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnostic> {
     let out = check_output_dir(config)?;
     let io_error = |path: &Path, what: &str, e: std::io::Error| {
-        Diagnostic::error(path.to_path_buf(), format!("cannot {what}: {e}"))
+        Diagnostic::error(path.to_path_buf(), format!("cannot {what}: {e}")).code(Code::OutputRefused)
     };
     let parent = out
         .parent()
@@ -79,10 +79,9 @@ pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnos
     fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&staging, "write", e))?;
     let mut stats = WriteStats::default();
     for (path, contents) in &site.files {
-        let target = staging.join(
-            safe_relative(path)
-                .ok_or_else(|| Diagnostic::error(path.as_str(), "refusing to write outside the output folder"))?,
-        );
+        let target = staging.join(safe_relative(path).ok_or_else(|| {
+            Diagnostic::error(path.as_str(), "refusing to write outside the output folder").code(Code::OutputRefused)
+        })?);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", e))?;
         }
@@ -120,12 +119,14 @@ fn remove_own_folder(dir: &Path) -> Result<(), Diagnostic> {
                 dir.to_path_buf(),
                 format!("cannot remove a folder left by an earlier build: {e}"),
             )
+            .code(Code::OutputRefused)
         });
     }
     Err(Diagnostic::error(
         dir.to_path_buf(),
         "a folder with this name exists and was not made by signpost",
     )
+    .code(Code::OutputRefused)
     .with_hint("move or rename it; signpost uses it while building"))
 }
 

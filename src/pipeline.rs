@@ -14,6 +14,7 @@ use crate::links;
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::matrix;
 use crate::render::{self, RenderedSite, theme};
+use crate::review;
 
 /// A site ready to be written, and the warnings met on the way.
 pub struct Built {
@@ -87,6 +88,7 @@ pub fn build_cached(
     progress("reading content");
     let (content, content_diagnostics) = content::load(&config);
     diagnostics.extend(content_diagnostics);
+    diagnostics.extend(review::overdue(&content, review::today()));
     let theme = theme::load(&config).map_err(|d| {
         diagnostics.push(d);
         diagnostics.clone()

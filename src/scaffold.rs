@@ -105,7 +105,7 @@ fn allowed(config: Option<&Config>, facet: Facet) -> String {
 }
 
 fn page_text(title: &str, config: Option<&Config>) -> String {
-    let today = today();
+    let today = crate::review::today();
     let next_year = Date::new(
         u32::from(today.year) + 1,
         u32::from(today.month),
@@ -193,26 +193,4 @@ Write in short, plain sentences. Cite a source like this [@{example_source}].
         today = today.iso(),
         next_year = next_year.iso(),
     )
-}
-
-/// Today's date (UTC), from the system clock: only scaffolding reads the clock.
-fn today() -> Date {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as u32;
-    Date::new(year, month, day).unwrap_or(Date {
-        year: 2026,
-        month: 1,
-        day: 1,
-    })
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::config::{Config, Facet};
-use crate::diagnostics::{Diagnostic, closest, hint_for_serde_message};
+use crate::diagnostics::{Code, Diagnostic, closest, hint_for_serde_message};
 
 /// A file split into its front matter and its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +128,32 @@ impl Date {
             month: month as u8,
             day: day as u8,
         })
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil algorithm).
+    pub fn days(self) -> i64 {
+        let (year, month, day) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01 (the inverse of [`Date::days`]).
+    pub fn from_days(days: i64) -> Option<Date> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(u32::try_from(year).ok()?, month as u32, day as u32).ok()
     }
 
     /// "2026-11-01", as machines read it.
@@ -300,6 +326,7 @@ pub fn parse(text: &str, split: &Split<'_>, file: &Path, kind: Kind, config: &Co
     let raw: RawFrontMatter = if split.has_front_matter {
         toml::from_str(split.front_matter).map_err(|e| {
             let mut d = Diagnostic::error(file, e.message().trim_end().to_string())
+                .code(Code::for_toml_message(e.message(), false))
                 .with_optional_hint(hint_for_serde_message(e.message()));
             d = d.at(text, base + e.span().map_or(0, |s| s.start));
             vec![d]
@@ -331,9 +358,10 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error_at(&mut self, offset_in_front_matter: usize, message: String, hint: Option<String>) {
+    fn error_at(&mut self, code: Code, offset_in_front_matter: usize, message: String, hint: Option<String>) {
         self.errors.push(
             Diagnostic::error(self.file, message)
+                .code(code)
                 .at(self.text, self.base + offset_in_front_matter)
                 .with_optional_hint(hint),
         );
@@ -349,6 +377,7 @@ impl Checker<'_> {
             ] {
                 if let Some(span) = span {
                     self.error_at(
+                        Code::MisplacedKey,
                         span.start,
                         format!("`{name}` belongs in a section's _index.md, not in a page"),
                         Some("move it to the _index.md of this page's folder".to_string()),
@@ -366,6 +395,7 @@ impl Checker<'_> {
                     "the page has no front matter, so it has no title"
                 };
                 self.error_at(
+                    Code::MissingField,
                     top,
                     message.to_string(),
                     Some("start the file with:\n    +++\n    title = \"The page's title\"\n    +++".to_string()),
@@ -416,6 +446,7 @@ impl Checker<'_> {
             && next.get_ref() < last.get_ref()
         {
             self.error_at(
+                Code::ReviewDatesOutOfOrder,
                 next.span().start,
                 format!(
                     "next_review ({}) is before last_reviewed ({})",
@@ -437,6 +468,7 @@ impl Checker<'_> {
             let cleaned = crate::slug::slugify(slug.get_ref());
             if cleaned.is_empty() {
                 self.error_at(
+                    Code::InvalidSlug,
                     slug.span().start,
                     format!("slug `{}` has no letters or digits", slug.get_ref()),
                     None,
@@ -479,6 +511,7 @@ impl Checker<'_> {
     fn require_guidance_fields(&mut self, missing: &[&'static str]) {
         for field in missing {
             self.error_at(
+                Code::MissingField,
                 0,
                 format!("guidance page is missing required field `{field}`"),
                 Some(format!(
@@ -502,6 +535,7 @@ impl Checker<'_> {
                 None => format!("allowed values: {}", allowed.join(", ")),
             };
             self.error_at(
+                Code::UnknownVocabularyValue,
                 value.span().start,
                 format!("`{}` is not a value of `{}`", value.get_ref(), facet.key()),
                 Some(hint),
@@ -529,6 +563,7 @@ impl Checker<'_> {
                 None => format!("known sources (from site.toml [[sources]]): {}", known.join(", ")),
             };
             self.error_at(
+                Code::UnknownSource,
                 id.span().start,
                 format!("`{field}` names an unknown source `{}`", id.get_ref()),
                 Some(hint),
@@ -590,6 +625,15 @@ mod tests {
         assert!(split("+++\ntitle = \"a\"\n").is_err());
         assert!(split("---\ntitle: a\n---\n").is_err());
         assert!(!split("just text").expect("no front matter").has_front_matter);
+    }
+
+    #[test]
+    fn day_numbers_round_trip() {
+        for (y, m, d, days) in [(1970, 1, 1, 0), (2000, 2, 29, 11_016), (2026, 11, 22, 20_779)] {
+            let date = Date::new(y, m, d).expect("valid");
+            assert_eq!(date.days(), days, "{y}-{m}-{d}");
+            assert_eq!(Date::from_days(days), Some(date));
+        }
     }
 
     #[test]

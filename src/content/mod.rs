@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, display_path};
 use crate::slug::slugify;
 use front_matter::Kind;
 pub use front_matter::{Date, Difference, Meta, SortBy, View, WrittenLink};
@@ -112,6 +112,7 @@ pub fn load(config: &Config) -> (Content, Diagnostics) {
     if !content_dir.is_dir() {
         diagnostics.push(
             Diagnostic::error("content", "the site has no content/ folder")
+                .code(Code::FileUnreadable)
                 .with_hint("create content/_index.md for the home page"),
         );
         return (Content::default(), diagnostics);
@@ -157,7 +158,7 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Diagnostics) -> W
                 } else {
                     format!("cannot read: {e}")
                 };
-                diagnostics.push(Diagnostic::error(path, message));
+                diagnostics.push(Diagnostic::error(path, message).code(Code::UnsafeFileLink));
                 continue;
             }
         };
@@ -170,6 +171,7 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Diagnostics) -> W
             if !inside {
                 diagnostics.push(
                     Diagnostic::error(&display, "this symbolic link points outside the site folder")
+                        .code(Code::UnsafeFileLink)
                         .with_hint("copy the file into the site instead; links outside the site are never followed"),
                 );
                 continue;
@@ -183,7 +185,8 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Diagnostics) -> W
             Err(_) => continue,
         };
         let Some(key) = key_of(relative) else {
-            diagnostics.push(Diagnostic::error(&display, "the file name is not valid UTF-8"));
+            diagnostics
+                .push(Diagnostic::error(&display, "the file name is not valid UTF-8").code(Code::FileUnreadable));
             continue;
         };
         if !key.ends_with(".md") {
@@ -238,7 +241,8 @@ fn dir_path(dir: &str) -> String {
 }
 
 fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(display, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(display, format!("cannot read the file: {e}")).code(Code::FileUnreadable))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
@@ -249,6 +253,7 @@ fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // The lossy text has the same bytes up to the first invalid one.
             Err(Diagnostic::error(display, "the file is not valid UTF-8 text")
+                .code(Code::FileUnreadable)
                 .at(&lossy, valid)
                 .with_hint("save the file with UTF-8 encoding"))
         }
@@ -354,6 +359,7 @@ fn assemble(config: &Config, walked: Walked, diagnostics: &mut Diagnostics) -> C
                     &file.display,
                     "the file name has no letters or digits to make a URL from",
                 )
+                .code(Code::InvalidSlug)
                 .with_hint("rename the file or set `slug` in its front matter"),
             );
             continue;
@@ -384,6 +390,7 @@ fn read_meta(
         Err((offset, message, hint)) => {
             diagnostics.push(
                 Diagnostic::error(&file.display, message)
+                    .code(Code::FrontMatterDelimiters)
                     .at(&file.text, offset)
                     .with_hint(hint),
             );
@@ -453,6 +460,7 @@ fn check_unique_paths(content: &Content, diagnostics: &mut Diagnostics) {
             };
             diagnostics.push(
                 Diagnostic::error(file, message)
+                    .code(Code::DuplicateUrl)
                     .with_hint("rename one of the files or set a different `slug` in its front matter"),
             );
         } else {

@@ -2,7 +2,7 @@
 
 use crate::config::{CONFIG_FILE, Config, Facet};
 use crate::content::Content;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// One facet's values that some page uses, in vocabulary order, each with its pages sorted
 /// by title.
@@ -44,6 +44,7 @@ pub fn index(config: &Config, content: &Content) -> (Vec<FacetPages>, Vec<Diagno
                                     value.id
                                 ),
                             )
+                            .code(Code::UnusedVocabularyValue)
                             .with_hint("use it on a page, or remove it from the vocabulary"),
                             &format!("\"{}\"", value.id),
                         ),

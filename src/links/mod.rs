@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::content::{Content, SourceFile, Target};
-use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
 use crate::markdown::{InternalLink, LINK_PLACEHOLDER, Rendered, escape_attribute};
 
 /// Rendered pages and sections with their links resolved.
@@ -141,6 +141,7 @@ fn link_glossary_terms(
                         crate::config::CONFIG_FILE,
                         format!("[glossary] page `{page}` does not exist"),
                     )
+                    .code(Code::ConfigInvalidValue)
                     .with_optional_hint(closest(&key, content.keys()).map(|b| format!("did you mean `@/{b}`?"))),
                     "[glossary]",
                 ),
@@ -217,6 +218,7 @@ impl Resolver<'_> {
                         self.file,
                         format!("link to a missing heading `#{fragment}` in `@/{}`", link.target),
                     )
+                    .code(Code::BrokenHeadingLink)
                     .at(self.text, link.offset)
                     .with_hint(hint),
                 );
@@ -242,6 +244,7 @@ impl Resolver<'_> {
         };
         diagnostics.push(
             Diagnostic::error(self.file, format!("link to a missing page `@/{key}`"))
+                .code(Code::BrokenLink)
                 .at(self.text, offset)
                 .with_optional_hint(hint.or_else(|| {
                     Some("internal links name a file under content/, such as `@/treatments/methadone.md`".to_string())

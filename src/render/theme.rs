@@ -9,7 +9,7 @@ use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::{Code, Diagnostic, display_path};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -57,6 +57,7 @@ pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
                 display_path(root, &theme_dir).display()
             ),
         )
+        .code(Code::TemplateMissing)
         .with_hint("set theme = \"default\" to use the built-in theme"));
     }
     read_templates(root, &root.join("templates"), &mut theme.templates)?;
@@ -71,9 +72,10 @@ fn embedded(theme: &mut Theme) -> Result<(), Diagnostic> {
         for file in dir.files() {
             let path = file.path().to_string_lossy().replace('\\', "/");
             if let Some(name) = path.strip_prefix("templates/") {
-                let text = file
-                    .contents_utf8()
-                    .ok_or_else(|| Diagnostic::error(format!("(built-in theme) {path}"), "template is not UTF-8"))?;
+                let text = file.contents_utf8().ok_or_else(|| {
+                    Diagnostic::error(format!("(built-in theme) {path}"), "template is not UTF-8")
+                        .code(Code::TemplateError)
+                })?;
                 theme.templates.insert(
                     name.to_string(),
                     TemplateSource {
@@ -94,8 +96,9 @@ fn embedded(theme: &mut Theme) -> Result<(), Diagnostic> {
 fn read_templates(root: &Path, dir: &Path, out: &mut BTreeMap<String, TemplateSource>) -> Result<(), Diagnostic> {
     for (name, path) in files_under(dir)? {
         let display = display_path(root, &path);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Diagnostic::error(&display, format!("cannot read the template: {e}")))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(&display, format!("cannot read the template: {e}")).code(Code::TemplateError)
+        })?;
         out.insert(name, TemplateSource { display, text });
     }
     Ok(())
@@ -120,7 +123,7 @@ fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = entry.map_err(|e| Diagnostic::error(dir, format!("cannot read: {e}")))?;
+        let entry = entry.map_err(|e| Diagnostic::error(dir, format!("cannot read: {e}")).code(Code::TemplateError))?;
         if !entry.file_type().is_file() {
             continue;
         }

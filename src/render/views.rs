@@ -23,7 +23,7 @@ pub struct SiteView<'a> {
     pub base_url: String,
     pub language: &'a str,
     pub helpline: Option<HelplineView<'a>>,
-        pub feed_url: String,
+    pub feed_url: String,
     pub syntax_css_url: String,
     pub quick_exit: Option<QuickExitView<'a>>,
 }
@@ -253,12 +253,16 @@ impl<'a> Views<'a> {
                 text: h.text.as_deref(),
                 source: h.source.as_deref().and_then(|id| self.source(id)),
             }),
-                        quick_exit: config.quick_exit.enabled.then(|| QuickExitView {
+            quick_exit: config.quick_exit.enabled.then(|| QuickExitView {
                 url: &config.quick_exit.url,
                 label: &config.quick_exit.label,
                 safety_url: config.quick_exit.safety_page.as_deref().and_then(|path| {
                     let key = path.trim_start_matches("@/");
-                    self.content.pages.iter().find(|p| p.key == key).map(|p| config.base_url.link(&p.path))
+                    self.content
+                        .pages
+                        .iter()
+                        .find(|p| p.key == key)
+                        .map(|p| config.base_url.link(&p.path))
                 }),
             }),
             feed_url: config.base_url.link("atom.xml"),
@@ -518,7 +522,7 @@ impl<'a> Views<'a> {
             ancestors: self.ancestors(Some(page.section)),
             previous: neighbour(-1),
             next: neighbour(1),
-                        json_ld: section.meta.guidance.then(|| self.json_ld(page)),
+            json_ld: section.meta.guidance.then(|| self.json_ld(page)),
             extra: &meta.extra,
         }
     }
@@ -543,7 +547,10 @@ impl<'a> Views<'a> {
             data["lastReviewed"] = date.iso().into();
         }
         // "</script>" and "<!--" inside a string must not end the element early.
-        data.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+        data.to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
     }
 
     fn page_uses_source(&self, index: usize, id: &str) -> bool {

@@ -176,7 +176,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     match pipeline::build_cached(&options.root, &overrides, &|_| {}, &mut cache) {
         Ok(built) => {
             print_warnings(&built.warnings);
-            println!(
+            outln!(
                 "Built {} pages and {} sections in {} ms",
                 built.content.pages.len(),
                 built.content.sections.len(),
@@ -186,7 +186,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         }
         Err(diagnostics) => {
             let text = diagnostics_text(diagnostics);
-            eprintln!("{text}\n\nThe site did not build; serving the error until it is fixed.");
+            errln!("{text}\n\nThe site did not build; serving the error until it is fixed.");
             *site.write().map_err(|_| "lock poisoned")? = Snapshot {
                 error: Some(text),
                 ..Snapshot::default()
@@ -206,7 +206,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         "http://{address}{}",
         if base_path.is_empty() { "/" } else { &base_path }
     );
-    println!("Serving at {url}  (Ctrl+C to stop)");
+    outln!("Serving at {url}  (Ctrl+C to stop)");
     let listeners = Arc::new(http::Listeners::default());
     {
         let site = Arc::clone(&site);
@@ -259,7 +259,7 @@ fn rebuild(
             let updated = next.changed_since(&current);
             *current = next;
             drop(current);
-            println!(
+            outln!(
                 "changed {what}: {} re-rendered, {} updated in {} ms",
                 plural(cache.last_rendered, "page"),
                 plural(updated.len(), "file"),
@@ -276,7 +276,7 @@ fn rebuild(
         }
         Err(diagnostics) => {
             let text = diagnostics_text(diagnostics);
-            eprintln!("changed {what}: the build failed; still serving the last good site\n{text}");
+            errln!("changed {what}: the build failed; still serving the last good site\n{text}");
             if let Ok(mut current) = site.write() {
                 current.error = Some(text.clone());
             }
@@ -295,7 +295,7 @@ fn plural(n: usize, noun: &str) -> String {
 
 fn print_warnings(warnings: &Diagnostics) {
     for warning in warnings.clone().sorted() {
-        eprintln!("{warning}\n");
+        errln!("{warning}\n");
     }
 }
 
@@ -308,6 +308,6 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if std::process::Command::new(command).arg(url).spawn().is_err() {
-        eprintln!("could not open a browser; visit {url}");
+        errln!("could not open a browser; visit {url}");
     }
 }
