@@ -6,7 +6,7 @@
 
 pub mod front_matter;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -74,15 +74,14 @@ pub struct Content {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Every page and section by key, for link resolution.
+    index: HashMap<String, Target>,
 }
 
 impl Content {
     /// The page or section with this key ("a/b.md" or "a/_index.md").
     pub fn find(&self, key: &str) -> Option<Target> {
-        if let Some(i) = self.pages.iter().position(|p| p.key == key) {
-            return Some(Target::Page(i));
-        }
-        self.sections.iter().position(|s| s.key == key).map(Target::Section)
+        self.index.get(key).copied()
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -376,6 +375,19 @@ fn assemble(config: &Config, walked: Walked, diagnostics: &mut Diagnostics) -> C
 
     check_unique_paths(&content, diagnostics);
     order(&mut content);
+    content.index = content
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.key.clone(), Target::Page(i)))
+        .chain(
+            content
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.key.clone(), Target::Section(i))),
+        )
+        .collect();
     content
 }
 

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::config::Facet;
 use crate::content::{Content, Target};
 
@@ -39,53 +41,60 @@ pub fn related(content: &Content, explicit: Vec<Vec<Target>>, count: usize) -> V
             }
         }
     }
-    let mut scores = vec![0u32; content.pages.len()];
-    let mut touched = Vec::new();
+    // Ties go to the page that comes first by title: rank every page once, so that ranking
+    // compares integers rather than strings.
+    let mut by_title: Vec<usize> = (0..content.pages.len()).collect();
+    let titles: Vec<String> = content.pages.iter().map(|p| p.meta.title.to_lowercase()).collect();
+    by_title.sort_by(|&a, &b| {
+        titles[a]
+            .cmp(&titles[b])
+            .then_with(|| content.pages[a].key.cmp(&content.pages[b].key))
+    });
+    let mut title_rank = vec![0usize; content.pages.len()];
+    for (rank, &page) in by_title.iter().enumerate() {
+        title_rank[page] = rank;
+    }
     explicit
-        .into_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(i, mut list)| {
-            list.dedup();
-            // What an editor listed is always kept; ranking only fills the remaining places.
-            if list.len() >= count {
-                return list;
-            }
-            let page = &content.pages[i];
-            for facet in Facet::ALL {
-                let weight = if facet == Facet::TreatmentType { 2 } else { 1 };
-                for value in page.meta.facet_values(facet) {
-                    for &other in postings.get(&(facet, value)).map_or(&[][..], Vec::as_slice) {
-                        if scores[other] == 0 {
-                            touched.push(other);
+        .map_init(
+            || (vec![0u32; content.pages.len()], Vec::new()),
+            |(scores, touched), (i, mut list)| {
+                list.dedup();
+                // What an editor listed is always kept; ranking only fills the remaining places.
+                if list.len() >= count {
+                    return list;
+                }
+                let page = &content.pages[i];
+                for facet in Facet::ALL {
+                    let weight = if facet == Facet::TreatmentType { 2 } else { 1 };
+                    for value in page.meta.facet_values(facet) {
+                        for &other in postings.get(&(facet, value)).map_or(&[][..], Vec::as_slice) {
+                            if scores[other] == 0 {
+                                touched.push(other);
+                            }
+                            scores[other] += weight;
                         }
-                        scores[other] += weight;
                     }
                 }
-            }
-            let mut ranked: Vec<(u32, usize)> = Vec::with_capacity(touched.len());
-            for o in touched.drain(..) {
-                let score = std::mem::take(&mut scores[o]);
-                if o != i && !list.contains(&Target::Page(o)) {
-                    ranked.push((score, o));
+                let mut ranked: Vec<(u32, usize)> = Vec::with_capacity(touched.len());
+                for o in touched.drain(..) {
+                    let score = std::mem::take(&mut scores[o]);
+                    if o != i && !list.contains(&Target::Page(o)) {
+                        ranked.push((score, o));
+                    }
                 }
-            }
-            ranked.sort_by(|a, b| {
-                b.0.cmp(&a.0).then_with(|| {
-                    let (pa, pb) = (&content.pages[a.1], &content.pages[b.1]);
-                    pa.meta
-                        .title
-                        .to_lowercase()
-                        .cmp(&pb.meta.title.to_lowercase())
-                        .then_with(|| pa.key.cmp(&pb.key))
-                })
-            });
-            list.extend(
-                ranked
-                    .into_iter()
-                    .take(count - list.len())
-                    .map(|(_, o)| Target::Page(o)),
-            );
-            list
-        })
+                let order =
+                    |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(title_rank[a.1].cmp(&title_rank[b.1]));
+                let wanted = count - list.len();
+                if ranked.len() > wanted {
+                    ranked.select_nth_unstable_by(wanted, order);
+                    ranked.truncate(wanted);
+                }
+                ranked.sort_by(order);
+                list.extend(ranked.into_iter().map(|(_, o)| Target::Page(o)));
+                list
+            },
+        )
         .collect()
 }
