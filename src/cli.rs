@@ -114,6 +114,13 @@ struct CheckArgs {
 const EXIT_CONTENT: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
+/// Checks a command line (without the program name) the way `signpost` would parse it, for
+/// tests of the deploy recipes in docs/deploy/.
+pub fn accepts<S: AsRef<str>>(args: &[S]) -> Result<(), String> {
+    let line = std::iter::once("signpost").chain(args.iter().map(AsRef::as_ref));
+    Cli::try_parse_from(line).map(|_| ()).map_err(|e| e.to_string())
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

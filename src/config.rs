@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, hint_for_serde_message};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, hint_for_serde_message};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -574,6 +574,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
         let mut d = Diagnostics::new();
         d.push(
             Diagnostic::error(&file, format!("cannot read {}: {e}", path.display()))
+                .code(Code::ConfigUnreadable)
                 .with_hint("run signpost in a site folder, pass --root DIR, or create one with `signpost init DIR`"),
         );
         d
@@ -586,6 +587,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
             let mut d = Diagnostics::new();
             d.push(
                 Diagnostic::error(&file, "the file is not valid UTF-8 text")
+                    .code(Code::ConfigUnreadable)
                     .at(&text, valid)
                     .with_hint("save the file as UTF-8"),
             );
@@ -604,6 +606,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         Ok(raw) => raw,
         Err(e) => {
             let mut d = Diagnostic::error(&file, e.message().trim_end().to_string())
+                .code(Code::for_toml_message(e.message(), true))
                 .with_optional_hint(hint_for_serde_message(e.message()));
             if let Some(span) = e.span() {
                 d = d.at(text, span.start);
@@ -622,6 +625,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         Ok(url) => url,
         Err(why) => {
             let mut d = Diagnostic::error(&file, format!("invalid base_url `{base_url_text}`: {why}"))
+                .code(Code::ConfigInvalidValue)
                 .with_hint("use a full URL such as \"https://example.org/guidance/\" or a path such as \"/guidance/\"");
             if overrides.base_url.is_none()
                 && let Some(span) = &raw.base_url
@@ -642,6 +646,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         if !seen.insert(source.get_ref().id.clone()) {
             diagnostics.push(
                 Diagnostic::error(&file, format!("source id `{}` is used twice", source.get_ref().id))
+                    .code(Code::ConfigDuplicateId)
                     .at(text, source.span().start),
             );
         }
@@ -652,6 +657,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     {
         diagnostics.push(
             Diagnostic::error(&file, format!("[helpline] source `{id}` is not a known source id"))
+                .code(Code::ConfigUnknownSource)
                 .at(text, helpline.span().start)
                 .with_optional_hint(
                     crate::diagnostics::closest(id, seen.iter().map(String::as_str))
@@ -667,6 +673,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
                 &file,
                 format!("[quick_exit] url `{exit_url}` must be a full http:// or https:// URL"),
             )
+            .code(Code::ConfigInvalidValue)
             .at(text, text.find("[quick_exit]").unwrap_or(0))
             .with_hint("use a neutral site such as \"https://www.bbc.co.uk/weather\""),
         );
@@ -683,6 +690,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
                             &file,
                             format!("[[matrix]] path `{}` is empty or used twice", m.get_ref().path),
                         )
+                        .code(Code::ConfigInvalidValue)
                         .at(text, m.span().start),
                     );
                 }
@@ -738,6 +746,7 @@ fn check_vocabularies(text: &str, vocabularies: &Vocabularies, file: &Path, out:
                         file,
                         format!("vocabulary `{}` lists the value `{}` twice", facet.key(), value.id),
                     )
+                    .code(Code::ConfigDuplicateId)
                     .at(text, offset),
                 );
             }

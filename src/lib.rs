@@ -39,6 +39,7 @@ pub mod matrix;
 pub mod output;
 pub mod render;
 pub mod review;
+pub mod search;
 pub mod serve;
 
 pub mod cli;

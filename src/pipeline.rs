@@ -1,6 +1,7 @@
 //! The build, stage by stage: load the configuration, read the content, render markdown,
-//! resolve links, build the comparison tables, render templates. Nothing here writes to disk; `output::write` does that
-//! with the result, so `check` runs exactly what `build` runs.
+//! resolve links, build the comparison tables and the search index, render templates. Nothing
+//! here writes to disk; `output::write` does that with the result, so `check` runs exactly what
+//! `build` runs.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -9,12 +10,13 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config, Overrides};
 use crate::content::{self, Content};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::links;
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::matrix;
 use crate::render::{self, RenderedSite, theme};
 use crate::review;
+use crate::search;
 
 /// A site ready to be written, and the warnings met on the way.
 pub struct Built {
@@ -80,6 +82,7 @@ pub fn build_cached(
                     config.markdown.highlight_theme
                 ),
             )
+            .code(Code::ConfigInvalidValue)
             .with_hint(why),
         );
         String::new()
@@ -139,8 +142,11 @@ pub fn build_cached(
     progress("building comparison tables");
     let matrices = matrix::build(&config, &content);
 
+    progress("building the search index");
+    let search = search::build(&config, &content, &linked);
+
     progress("rendering templates");
-    let (site, render_diagnostics) = render::render(&config, &content, &linked, &matrices, &theme, syntax_css);
+    let (site, render_diagnostics) = render::render(&config, &content, &linked, &matrices, &search, &theme, syntax_css);
     diagnostics.extend(render_diagnostics);
 
     if diagnostics.has_errors() {

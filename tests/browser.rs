@@ -1,10 +1,14 @@
-//! Browser tests of the compare page: builds the shipped site (and the markup-shaped titles of
+//! Browser tests: builds the shipped site (and the markup-shaped titles of
 //! `tests/browser/fixture`) with the real binary, then runs `node --test` on
-//! `tests/browser/*.test.mjs`, which drive Debian's headless Chromium through playwright-core.
+//! `tests/browser/*.test.mjs`, which drive Debian's headless Chromium through playwright-core:
+//! the compare page, the theme's accessibility (axe-core) and validity (the Nu Html Checker),
+//! its quick exit, helpline, privacy, print and weight, and `signpost serve`'s live reload (the
+//! binary is passed as SIGNPOST_BIN).
 //!
-//! Needs Chromium at /usr/bin/chromium (`apt-get update && apt-get install -y chromium`), Node.js
-//! and the npm packages (`npm ci` at the repository root). `.ci/run` installs all three; when one
-//! is missing this test fails and says what to install, rather than skipping.
+//! Needs Chromium at /usr/bin/chromium (`apt-get update && apt-get install -y chromium`), Java
+//! for the Nu Html Checker (`apt-get install -y default-jre-headless`), Node.js and the npm
+//! packages (`npm ci` at the repository root). `.ci/run` installs them all; when one is missing
+//! this test fails and says what to install, rather than skipping.
 
 use std::ffi::OsString;
 use std::fs;
@@ -53,11 +57,19 @@ fn check_tools() -> PathBuf {
     if !node.is_ok_and(|o| o.status.success()) {
         missing.push("Node.js (`node` on PATH), version 20 or later".to_string());
     }
-    if !repo().join("node_modules/playwright-core/package.json").is_file() {
-        missing.push(format!(
-            "the npm package playwright-core: run `npm ci` in {}",
-            repo().display()
-        ));
+    for package in ["playwright-core", "axe-core", "vnu-jar"] {
+        if !repo().join("node_modules").join(package).join("package.json").is_file() {
+            missing.push(format!(
+                "the npm package {package}: run `npm ci` in {}",
+                repo().display()
+            ));
+        }
+    }
+    let java = Command::new("java").arg("-version").output();
+    if !java.is_ok_and(|o| o.status.success()) {
+        missing.push(
+            "Java (`java` on PATH), for the Nu Html Checker: `apt-get install -y default-jre-headless`".to_string(),
+        );
     }
     assert!(
         missing.is_empty(),
@@ -68,7 +80,7 @@ fn check_tools() -> PathBuf {
 }
 
 #[test]
-fn compare_page_in_headless_chromium() {
+fn the_site_in_headless_chromium() {
     let chromium = check_tools();
 
     let temp = tempfile::Builder::new()
@@ -98,6 +110,7 @@ fn compare_page_in_headless_chromium() {
         .env("SITE_DIR", &site)
         .env("FIXTURE_SITE_DIR", &fixture)
         .env("CHROMIUM", &chromium)
+        .env("SIGNPOST_BIN", env!("CARGO_BIN_EXE_signpost"))
         .output()
         .expect("run node --test");
     let stdout = String::from_utf8_lossy(&result.stdout);
@@ -111,6 +124,10 @@ fn compare_page_in_headless_chromium() {
     let summary = |l: &&str| l.starts_with("ok ") || l.starts_with("# ") && !l.starts_with("# Subtest");
     for line in stdout.lines().filter(summary) {
         println!("{line}");
+    }
+    // The page weights that tests/browser/theme.test.mjs reports.
+    for line in stdout.lines().filter_map(|l| l.trim_start().strip_prefix("# weight: ")) {
+        println!("page weight: {line}");
     }
     assert!(
         stdout.contains("# fail 0") && !stdout.contains("# pass 0"),

@@ -13,6 +13,7 @@ fn site() -> &'static Path {
         let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("crosslinks-output");
         let _ = std::fs::remove_dir_all(&out);
         let result = Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .env("SIGNPOST_TODAY", "2026-06-01")
             .args(["build", "--root"])
             .arg(&root)
             .arg("--output")
@@ -70,6 +71,7 @@ fn facet_value_pages_list_their_pages_by_title() {
 fn unused_vocabulary_value_is_a_warning_in_check() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crosslinks");
     let result = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .env("SIGNPOST_TODAY", "2026-06-01")
         .args(["check", "--root"])
         .arg(&root)
         .output();
@@ -81,6 +83,7 @@ fn unused_vocabulary_value_is_a_warning_in_check() {
         "{stderr}"
     );
     let strict = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .env("SIGNPOST_TODAY", "2026-06-01")
         .args(["check", "--strict", "--root"])
         .arg(&root)
         .output();

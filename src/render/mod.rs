@@ -17,9 +17,10 @@ use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::Config;
 use crate::content::Content;
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, closest};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, closest};
 use crate::links::Linked;
 use crate::matrix::Matrix;
+use crate::search::SearchIndex;
 pub use theme::{Contents, Theme};
 use views::Views;
 
@@ -34,15 +35,16 @@ pub fn render(
     content: &Content,
     linked: &Linked,
     matrices: &[Matrix],
+    search: &SearchIndex,
     theme: &Theme,
     syntax_css: String,
 ) -> (RenderedSite, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let mut site = RenderedSite::default();
     let views = Views::new(config, content, linked);
-    let jobs = jobs(config, content, linked, matrices);
+    let jobs = jobs(config, content, linked, matrices, search);
 
-    let tera = match templates(config, content, theme, &views, &jobs, matrices) {
+    let tera = match templates(config, content, theme, &views, &jobs, matrices, search) {
         Ok(tera) => tera,
         Err(d) => {
             diagnostics.push(d);
@@ -73,7 +75,7 @@ pub fn render(
                     diagnostics.push(Diagnostic::error(
                         job.origin.clone(),
                         format!("the generated page /{} would replace a content page at the same URL", job.output),
-                    ).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
+                    ).code(Code::GeneratedPageClash).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
                     continue;
                 }
                 site.files
@@ -92,7 +94,7 @@ pub fn render(
         .filter(|j| {
             matches!(
                 j.kind,
-                JobKind::Facet(_) | JobKind::FacetValue(..) | JobKind::AtoZ | JobKind::Matrix(_)
+                JobKind::Facet(_) | JobKind::FacetValue(..) | JobKind::AtoZ | JobKind::Matrix(_) | JobKind::Search
             )
         })
         .map(|j| j.output.trim_end_matches("index.html").to_string())
@@ -107,6 +109,9 @@ pub fn render(
     for matrix in matrices {
         add(&format!("{}matrix.json", matrix.path), matrix.to_json());
         add(&format!("{}matrix.csv", matrix.path), matrix.to_csv());
+    }
+    for (path, bytes) in &search.files {
+        site.files.insert(path.clone(), Contents::Bytes(bytes.clone()));
     }
     for (path, contents) in &theme.static_files {
         site.files.entry(path.clone()).or_insert_with(|| contents.clone());
@@ -138,13 +143,17 @@ enum JobKind {
     FacetValue(usize, usize),
     AtoZ,
     Matrix(usize),
+    Search,
     NotFound,
 }
 
 /// The A–Z index's folder.
 pub const A_TO_Z_PATH: &str = "a-z/";
 
-fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix]) -> Vec<Job> {
+/// The search page's folder (the index itself is in a content-hashed folder inside it).
+pub const SEARCH_PATH: &str = crate::search::SEARCH_DIR;
+
+fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix], search: &SearchIndex) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (i, page) in content.pages.iter().enumerate() {
         jobs.push(Job {
@@ -196,6 +205,14 @@ fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix]
             origin: site_toml.clone(),
         });
     }
+    if search.manifest.is_some() {
+        jobs.push(Job {
+            kind: JobKind::Search,
+            output: format!("{SEARCH_PATH}index.html"),
+            template: "search.html".to_string(),
+            origin: site_toml.clone(),
+        });
+    }
     jobs.push(Job {
         kind: JobKind::NotFound,
         output: "404.html".to_string(),
@@ -222,7 +239,7 @@ impl Job {
             }
             JobKind::AtoZ => context.insert("letters", &views.a_to_z()),
             JobKind::Matrix(m) => context.insert("matrix", &matrices[m]),
-            JobKind::NotFound => {}
+            JobKind::Search | JobKind::NotFound => {}
         }
         context
     }
@@ -266,6 +283,7 @@ fn templates(
     views: &Views<'_>,
     jobs: &[Job],
     matrices: &[Matrix],
+    search: &SearchIndex,
 ) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
     // Functions first: Tera checks, as templates are added, that every function they call exists.
@@ -325,6 +343,7 @@ fn templates(
                     job.template, config.theme
                 ),
             )
+            .code(Code::TemplateMissing)
             .with_optional_hint(
                 closest(&job.template, names.iter().copied()).map(|n| format!("did you mean `{n}`?")),
             ));
@@ -343,6 +362,8 @@ fn templates(
         "generated",
         &Generated {
             a_to_z_url: config.base_url.link(A_TO_Z_PATH),
+            search_url: search.manifest.as_ref().map(|_| config.base_url.link(SEARCH_PATH)),
+            search_index_url: search.manifest.as_ref().map(|m| config.base_url.link(m)),
             matrices: matrices
                 .iter()
                 .map(|m| GeneratedLink {
@@ -368,6 +389,10 @@ fn templates(
 #[derive(serde::Serialize)]
 struct Generated<'a> {
     a_to_z_url: String,
+    /// The search page, when `[search]` is on.
+    search_url: Option<String>,
+    /// The search index's manifest, which the search page's script reads.
+    search_index_url: Option<String>,
     matrices: Vec<GeneratedLink<'a>>,
     facets: Vec<GeneratedLink<'a>>,
 }
@@ -426,7 +451,7 @@ fn located_report(message: &str, theme: &Theme) -> Option<Diagnostic> {
     let column: usize = parts.next()?.parse().ok()?;
     let line: usize = parts.next()?.parse().ok()?;
     let template = theme.templates.get(parts.next()?)?;
-    let mut diagnostic = Diagnostic::error(template.display.clone(), text.to_string());
+    let mut diagnostic = Diagnostic::error(template.display.clone(), text.to_string()).code(Code::TemplateError);
     diagnostic.location = Some(Location {
         line: line.max(1),
         column: column.max(1),
@@ -462,14 +487,18 @@ fn template_error(error: &tera::Error, theme: &Theme, rendering: Option<&std::pa
     let Some(report) = report else {
         return match located_report(&message, theme) {
             Some(located) => located.with_optional_hint(hint),
-            None => Diagnostic::error("templates", message).with_optional_hint(hint),
+            None => Diagnostic::error("templates", message)
+                .code(Code::TemplateError)
+                .with_optional_hint(hint),
         };
     };
     let template = theme.templates.get(report.filename());
     let file = template
         .map(|t| t.display.clone())
         .unwrap_or_else(|| PathBuf::from(report.filename()));
-    let mut diagnostic = Diagnostic::error(file, report.message().to_string()).with_optional_hint(hint);
+    let mut diagnostic = Diagnostic::error(file, report.message().to_string())
+        .code(Code::TemplateError)
+        .with_optional_hint(hint);
     let span = report.span();
     let line_text = template
         .and_then(|t| t.text.lines().nth(span.start_line.saturating_sub(1)))

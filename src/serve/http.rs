@@ -24,13 +24,7 @@ pub struct Listeners {
 impl Listeners {
     /// Sends one event to every client, dropping those that have gone.
     pub fn send(&self, event: &str, data: &str) {
-        let mut message = format!("event: {event}\n");
-        for line in data.lines() {
-            message.push_str("data: ");
-            message.push_str(line);
-            message.push('\n');
-        }
-        message.push('\n');
+        let message = event_message(event, data);
         if let Ok(mut streams) = self.streams.lock() {
             streams.retain_mut(|s| s.write_all(message.as_bytes()).and_then(|_| s.flush()).is_ok());
         }
@@ -41,6 +35,19 @@ impl Listeners {
             streams.push(stream);
         }
     }
+}
+
+/// One Server-Sent Event. It always has a data line, even an empty one: browsers drop an event
+/// without one, so a bare `ok` would never reach the page.
+fn event_message(event: &str, data: &str) -> String {
+    let mut message = format!("event: {event}\n");
+    for line in data.lines().chain(data.is_empty().then_some("")) {
+        message.push_str("data: ");
+        message.push_str(line);
+        message.push('\n');
+    }
+    message.push('\n');
+    message
 }
 
 /// Accepts connections until the process ends; each is handled on its own thread.
@@ -282,6 +289,15 @@ pub fn content_type(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_event_has_a_data_line() {
+        assert_eq!(event_message("ok", ""), "event: ok\ndata: \n\n");
+        assert_eq!(
+            event_message("build-error", "a\n\nb"),
+            "event: build-error\ndata: a\ndata: \ndata: b\n\n"
+        );
+    }
 
     #[test]
     fn traversal_is_refused_in_every_form() {

@@ -1,7 +1,26 @@
 // Signpost preview: live reload. Added to pages only by `signpost serve`, never to a built site.
 (() => {
   "use strict";
-  const here = location.pathname;
+  // Decoded, as the server names changed pages: "/notes/café/", not "/notes/caf%C3%A9/".
+  const decoded = (pathname) => {
+    try { return decodeURIComponent(pathname); } catch { return pathname; }
+  };
+  const here = decoded(location.pathname);
+  // The paths of this site's files that this page has loaded: its scripts, images, icon and
+  // anything fetched since (a search index, say).
+  const used = () => {
+    const urls = performance.getEntriesByType("resource").map((e) => e.name);
+    const loaded = 'script[src], img[src], source[src], link[rel~="icon"], link[rel="stylesheet"], link[rel="preload"]';
+    for (const e of document.querySelectorAll(loaded)) urls.push(e.src || e.href);
+    const paths = new Set();
+    for (const url of urls) {
+      try {
+        const u = new URL(url, location.href);
+        if (u.origin === location.origin) paths.add(decoded(u.pathname));
+      } catch { /* not a URL */ }
+    }
+    return paths;
+  };
   const key = "signpost-scroll:" + here;
 
   // A reload keeps the reader's place on the page.
@@ -48,15 +67,22 @@
   const events = new EventSource("/__signpost/events");
   events.addEventListener("reload", (event) => {
     const changed = paths(event);
-    // This page changed, or something every page uses (a script, an image).
-    const affects = changed.some((p) => p === here || p === here + "/" || !/(\/|\.html|\.xml|\.txt|\.json|\.csv)$/.test(p));
-    if (affects) reload();
+    // This page changed, or a file it uses (a script, an image, a stylesheet beside other changes).
+    const uses = used();
+    if (changed.some((p) => p === here || p === here + "/" || uses.has(p))) reload();
   });
+  // A new <link> loads beside the old one, which goes once the new one has loaded, so the page
+  // is never shown unstyled; a link already being replaced is left to its replacement.
   events.addEventListener("css", () => {
-    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]:not([data-signpost-old])')) {
       const url = new URL(link.href);
       url.searchParams.set("signpost-reload", String(Date.now()));
-      link.href = url.href;
+      const next = link.cloneNode();
+      next.href = url.href;
+      link.setAttribute("data-signpost-old", "");
+      next.addEventListener("load", () => link.remove(), { once: true });
+      next.addEventListener("error", () => { next.remove(); link.removeAttribute("data-signpost-old"); }, { once: true });
+      link.after(next);
     }
   });
   events.addEventListener("build-error", (event) => showError(event.data));

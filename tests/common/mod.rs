@@ -127,6 +127,9 @@ pub fn signpost_in(dir: &Path, args: &[&str]) -> Run {
         .expect("the signpost binary")
         .current_dir(dir)
         .args(args)
+        // A fixed "today", before every fixture's next_review, so results do not depend on
+        // the day the tests run.
+        .env("SIGNPOST_TODAY", "2026-06-01")
         .output()
         .expect("run signpost");
     Run {

@@ -1,0 +1,584 @@
+//! Search: the index the browser searches, built from the rendered pages. A pure function of
+//! `config`, `content` and `links`' output, returning the files to write; the default theme's
+//! search.js reads them. docs/search.md describes the design and the file formats.
+//!
+//! Every page gets an id (its place in URL order, so that pages of one section sit together).
+//! Each word is stemmed (English Snowball) and scored per page with BM25 over four weighted
+//! fields (title, headings, summary, body); the score is kept as a one-byte impact, and only
+//! the best [`MAX_PAGES_PER_TERM`] pages of each stem are kept, so common words stay small.
+//! The words are split by prefix into shards of a few kilobytes, listed in a small manifest;
+//! titles, URLs and summaries, and the text for excerpts, are in files of a few pages each,
+//! fetched only for the results shown; facet values are compact per-value page lists.
+
+pub mod format;
+pub mod tokenize;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Config, Facet, SearchWeights};
+use crate::content::{Content, Meta};
+use crate::links::Linked;
+use format::{Posting, encode_shard, encode_words, pack, prefix, push_varint, range_of};
+use tokenize::{Stemmer, html_to_text, is_stop_word, words};
+
+/// The folder under the output that holds the index.
+pub const SEARCH_DIR: &str = "search/";
+
+/// How many pages each stem keeps: its best matches. A reader looking for a word found on
+/// thousands of pages sees the best few hundred; counts by facet are counted among them.
+pub const MAX_PAGES_PER_TERM: usize = 1000;
+
+/// Shards aim at this many bytes and, unless one word's pages alone are bigger, stay under
+/// [`SHARD_MAX_BYTES`]. The files are binary and gzip takes little off them.
+pub const SHARD_TARGET_BYTES: usize = 9 * 1024;
+pub const SHARD_MAX_BYTES: usize = 12 * 1024;
+
+/// At most this many index files, whatever the number of pages (hosts limit file counts).
+pub const FILE_BUDGET: usize = 1900;
+
+/// Excerpt text kept per page, in characters: matches further down show the summary.
+pub const TEXT_CHARS_PER_PAGE: usize = 6000;
+
+/// BM25 parameters: term-frequency saturation, and length normalisation per field (title,
+/// headings, summary, body).
+const K1: f32 = 1.2;
+const MIN_IDF: f32 = 0.2;
+const B: [f32; 4] = [0.3, 0.5, 0.5, 0.75];
+
+const TITLE: usize = 0;
+const HEADINGS: usize = 1;
+const SUMMARY: usize = 2;
+const BODY: usize = 3;
+
+/// The index: files to write, by site-relative path.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The manifest's site-relative path ("search/1a2b…/manifest.json"), which the search
+    /// page links to; `None` when search is off.
+    pub manifest: Option<String>,
+}
+
+/// One searchable page or section.
+struct Document<'a> {
+    title: &'a str,
+    url: String,
+    summary: &'a str,
+    headings: Vec<&'a str>,
+    html: &'a str,
+    /// Front-matter text shown on the page (pros, cons, who it suits, differences).
+    lists: Vec<&'a str>,
+    /// Labels of its facet values: searchable, not shown in excerpts.
+    labels: Vec<&'a str>,
+    /// For each configured facet, the indices of its values in the vocabulary.
+    facets: Vec<Vec<usize>>,
+}
+
+/// A document's words, counted per field.
+struct Analysed {
+    /// Each indexed word and its count in the title, headings, summary and body.
+    counts: BTreeMap<String, [u32; 4]>,
+    lengths: [u32; 4],
+    /// The text excerpts are cut from.
+    text: String,
+    /// The title's words joined by spaces, and the word it is filed under.
+    title_key: String,
+    title_word: String,
+}
+
+pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex {
+    if !config.search.enabled {
+        return SearchIndex::default();
+    }
+    let documents = documents(config, content, linked);
+    let analysed: Vec<Analysed> = documents
+        .par_iter()
+        .map(|d| analyse(d, &config.search.weights))
+        .collect();
+    let (dictionary, postings) = score(&analysed, &config.search.weights);
+
+    let mut files = BTreeMap::new();
+    let shard_boundaries = write_shards(&dictionary, &postings, &analysed, &mut files);
+    let near_boundaries = write_near_words(&dictionary, &mut files);
+    let budget = FILE_BUDGET.saturating_sub(files.len() + 2).max(2);
+    let meta_group = write_metadata(&documents, budget * 2 / 5, &mut files);
+    let text_group = write_texts(&analysed, budget - budget * 2 / 5, &mut files);
+    files.insert("facets.bin".to_string(), facet_columns(config, &documents));
+
+    let manifest = Manifest {
+        version: 1,
+        pages: documents.len(),
+        shards: shard_boundaries,
+        near: near_boundaries,
+        meta: meta_group,
+        text: text_group,
+        excerpt: config.search.excerpt_words,
+        stop: tokenize::STOP_WORDS,
+        facets: config
+            .search
+            .facets
+            .iter()
+            .map(|&facet| {
+                let vocabulary = config.vocabularies.get(facet);
+                ManifestFacet {
+                    key: facet.key(),
+                    name: &vocabulary.name,
+                    values: vocabulary
+                        .values
+                        .iter()
+                        .map(|v| [v.id.as_str(), v.label.as_str()])
+                        .collect(),
+                }
+            })
+            .collect(),
+    };
+    let manifest = serde_json::to_vec(&manifest).unwrap_or_default();
+    files.insert("manifest.json".to_string(), manifest);
+
+    let mut hash = format::FNV_OFFSET;
+    for (name, bytes) in &files {
+        format::fnv1a(&mut hash, name.as_bytes());
+        format::fnv1a(&mut hash, &(bytes.len() as u64).to_le_bytes());
+        format::fnv1a(&mut hash, bytes);
+    }
+    let folder = format!("{SEARCH_DIR}{:012x}/", hash >> 16);
+    SearchIndex {
+        manifest: Some(format!("{folder}manifest.json")),
+        files: files
+            .into_iter()
+            .map(|(name, bytes)| (format!("{folder}{name}"), bytes))
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: u32,
+    pages: usize,
+    /// The first word of each shard's range; shard N is `s<N>.bin`.
+    shards: Vec<String>,
+    /// The same for the near-word files `n<N>.bin`.
+    near: Vec<String>,
+    /// Pages per metadata file (`m<N>.json` holds pages N×meta…) and per text file.
+    meta: usize,
+    text: usize,
+    /// Words of text per excerpt.
+    excerpt: usize,
+    stop: &'static [&'static str],
+    facets: Vec<ManifestFacet<'a>>,
+}
+
+#[derive(Serialize)]
+struct ManifestFacet<'a> {
+    key: &'static str,
+    name: &'a str,
+    /// [id, label] in vocabulary order; `facets.bin` lists each value's pages in this order.
+    values: Vec<[&'a str; 2]>,
+}
+
+/// Whether a content file is in one of the `[search] sections` folders.
+fn in_sections(sections: &[String], key: &str) -> bool {
+    sections.is_empty()
+        || sections.iter().any(|s| {
+            let folder = s.trim_matches('/');
+            folder.is_empty() || key.starts_with(&format!("{folder}/"))
+        })
+}
+
+fn documents<'a>(config: &'a Config, content: &'a Content, linked: &'a Linked) -> Vec<Document<'a>> {
+    let sections = &config.search.sections;
+    let facet_values = |meta: &'a Meta| -> (Vec<Vec<usize>>, Vec<&'a str>) {
+        let mut labels = Vec::new();
+        let facets = config
+            .search
+            .facets
+            .iter()
+            .map(|&facet| {
+                let vocabulary = config.vocabularies.get(facet);
+                meta.facet_values(facet)
+                    .into_iter()
+                    .filter_map(|id| vocabulary.values.iter().position(|v| v.id == id))
+                    .collect()
+            })
+            .collect();
+        for facet in Facet::ALL {
+            let vocabulary = config.vocabularies.get(facet);
+            for id in meta.facet_values(facet) {
+                labels.extend(vocabulary.value(id).map(|v| v.label.as_str()));
+            }
+        }
+        (facets, labels)
+    };
+    let mut documents: Vec<Document<'a>> = Vec::new();
+    for (page, rendered) in content.pages.iter().zip(&linked.pages) {
+        if !in_sections(sections, &page.key) {
+            continue;
+        }
+        let meta = &page.meta;
+        let (facets, labels) = facet_values(meta);
+        let mut lists: Vec<&str> = [&meta.pros, &meta.cons, &meta.suits, &meta.not_suited]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        lists.extend(meta.duration.as_deref());
+        for difference in &meta.differences {
+            lists.push(&difference.topic);
+            lists.extend(difference.views.iter().map(|v| v.view.as_str()));
+        }
+        documents.push(Document {
+            title: &meta.title,
+            url: config.base_url.link(&page.path),
+            summary: &meta.summary,
+            headings: rendered.toc.iter().map(|h| h.title.as_str()).collect(),
+            html: &rendered.html,
+            lists,
+            labels,
+            facets,
+        });
+    }
+    for (section, rendered) in content.sections.iter().zip(&linked.sections) {
+        // The home page is every search's starting point, not a result.
+        if section.parent.is_none() || !in_sections(sections, &section.key) {
+            continue;
+        }
+        documents.push(Document {
+            title: &section.meta.title,
+            url: config.base_url.link(&section.path),
+            summary: &section.meta.summary,
+            headings: rendered.toc.iter().map(|h| h.title.as_str()).collect(),
+            html: &rendered.html,
+            lists: Vec::new(),
+            labels: Vec::new(),
+            facets: vec![Vec::new(); config.search.facets.len()],
+        });
+    }
+    documents.sort_by(|a, b| a.url.cmp(&b.url));
+    documents
+}
+
+fn analyse(document: &Document<'_>, weights: &SearchWeights) -> Analysed {
+    let mut text = html_to_text(document.html);
+    for item in &document.lists {
+        text.push(' ');
+        text.push_str(item);
+    }
+    let mut counts: BTreeMap<String, [u32; 4]> = BTreeMap::new();
+    let mut lengths = [0u32; 4];
+    let labels = document.labels.join(" ");
+    let headings = document.headings.join(" ");
+    let fields: [(usize, f32, &[&str]); 4] = [
+        (TITLE, weights.title, &[document.title]),
+        (HEADINGS, weights.headings, &[&headings]),
+        (SUMMARY, weights.summary, &[document.summary]),
+        (BODY, weights.body, &[&text, &labels]),
+    ];
+    for (field, weight, parts) in fields {
+        if weight <= 0.0 {
+            continue;
+        }
+        for part in parts {
+            for word in words(part) {
+                if is_stop_word(&word) {
+                    continue;
+                }
+                lengths[field] += 1;
+                counts.entry(word).or_default()[field] += 1;
+            }
+        }
+    }
+    let title_words = words(document.title);
+    let title_word = title_words
+        .iter()
+        .find(|w| !is_stop_word(w))
+        .or(title_words.first())
+        .cloned()
+        .unwrap_or_default();
+    let text = truncate_chars(&text, TEXT_CHARS_PER_PAGE);
+    Analysed {
+        counts,
+        lengths,
+        text,
+        title_key: title_words.join(" "),
+        title_word,
+    }
+}
+
+fn truncate_chars(text: &str, n: usize) -> String {
+    let cut = prefix(text, n);
+    if cut.len() == text.len() {
+        return cut.to_string();
+    }
+    // End on a word boundary.
+    match cut.rfind(' ') {
+        Some(space) => cut[..space].to_string(),
+        None => cut.to_string(),
+    }
+}
+
+/// Every indexed word, with the number of its stem.
+struct Dictionary {
+    words: BTreeMap<String, usize>,
+    /// How many of the words share each stem.
+    words_per_stem: Vec<usize>,
+}
+
+/// Scores every (stem, page) pair with BM25 and keeps each stem's best pages as impacts.
+fn score(analysed: &[Analysed], weights: &SearchWeights) -> (Dictionary, Vec<Vec<Posting>>) {
+    let surface: BTreeSet<&str> = analysed
+        .iter()
+        .flat_map(|a| a.counts.keys().map(String::as_str))
+        .collect();
+    let surface: Vec<&str> = surface.into_iter().collect();
+    let stemmed: Vec<String> = surface
+        .par_iter()
+        .map_init(Stemmer::default, |stemmer, w| stemmer.stem(w).into_owned())
+        .collect();
+    let stems: BTreeSet<&str> = stemmed.iter().map(String::as_str).collect();
+    let stem_ids: HashMap<&str, usize> = stems.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut words = BTreeMap::new();
+    let mut words_per_stem = vec![0; stems.len()];
+    let mut word_stem: HashMap<&str, usize> = HashMap::with_capacity(surface.len());
+    for (word, stem) in surface.iter().zip(&stemmed) {
+        let id = stem_ids[stem.as_str()];
+        words.insert((*word).to_string(), id);
+        words_per_stem[id] += 1;
+        word_stem.insert(word, id);
+    }
+
+    // Per page, each stem's counts per field.
+    let per_page: Vec<Vec<(usize, [u32; 4])>> = analysed
+        .par_iter()
+        .map(|a| {
+            let mut by_stem: BTreeMap<usize, [u32; 4]> = BTreeMap::new();
+            for (word, counts) in &a.counts {
+                let entry = by_stem.entry(word_stem[word.as_str()]).or_default();
+                for (total, count) in entry.iter_mut().zip(counts) {
+                    *total += count;
+                }
+            }
+            by_stem.into_iter().collect()
+        })
+        .collect();
+    let mut df = vec![0u32; stems.len()];
+    for page in &per_page {
+        for (stem, _) in page {
+            df[*stem] += 1;
+        }
+    }
+    let n = analysed.len().max(1) as f32;
+    let mut average = [0f32; 4];
+    for a in analysed {
+        for (total, length) in average.iter_mut().zip(a.lengths) {
+            *total += length as f32 / n;
+        }
+    }
+    let field_weights = [weights.title, weights.headings, weights.summary, weights.body];
+    let mut scored: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stems.len()];
+    for (page, (stems_here, a)) in per_page.iter().zip(analysed).enumerate() {
+        for (stem, counts) in stems_here {
+            // Each field saturates on its own and the fields add up, so that a word in the
+            // title outranks many mentions in the text (BM25F would saturate them together).
+            let mut fields = 0.0;
+            for f in 0..4 {
+                if counts[f] == 0 || average[f] == 0.0 {
+                    continue;
+                }
+                let norm = 1.0 - B[f] + B[f] * a.lengths[f] as f32 / average[f];
+                let tf = counts[f] as f32 / norm;
+                fields += field_weights[f] * tf * (K1 + 1.0) / (tf + K1);
+            }
+            let d = df[*stem] as f32;
+            // A floor, so that a word on nearly every page still counts for more in a title.
+            let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln().max(MIN_IDF);
+            scored[*stem].push((page as u32, idf * fields));
+        }
+    }
+    let max = scored
+        .iter()
+        .flatten()
+        .map(|(_, s)| *s)
+        .fold(f32::MIN_POSITIVE, f32::max);
+    let postings = scored
+        .into_par_iter()
+        .map(|mut list| {
+            if list.len() > MAX_PAGES_PER_TERM {
+                list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                list.truncate(MAX_PAGES_PER_TERM);
+                list.sort_by_key(|p| p.0);
+            }
+            list.into_iter()
+                // The square root keeps weak matches apart: most scores are a small part of the best.
+                .map(|(page, s)| (page, ((s / max).sqrt() * 255.0).round().clamp(1.0, 255.0) as u8))
+                .collect()
+        })
+        .collect();
+    (Dictionary { words, words_per_stem }, postings)
+}
+
+fn varint_len(value: u64) -> usize {
+    let mut out = Vec::new();
+    push_varint(&mut out, value);
+    out.len()
+}
+
+fn list_bytes(list: &[Posting]) -> usize {
+    let mut previous = 0;
+    let gaps: usize = list
+        .iter()
+        .map(|&(page, _)| {
+            let gap = varint_len(u64::from(page - previous));
+            previous = page;
+            gap
+        })
+        .sum();
+    varint_len(list.len() as u64) + gaps + list.len()
+}
+
+/// Writes `s<N>.bin` and returns the shards' first words.
+fn write_shards(
+    dictionary: &Dictionary,
+    postings: &[Vec<Posting>],
+    analysed: &[Analysed],
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let sizes: Vec<usize> = postings.par_iter().map(|l| list_bytes(l)).collect();
+    let keys: Vec<(&str, usize)> = dictionary
+        .words
+        .iter()
+        .map(|(word, &stem)| {
+            (
+                word.as_str(),
+                word.len() + 3 + sizes[stem] / dictionary.words_per_stem[stem],
+            )
+        })
+        .collect();
+    let ranges = pack(&keys, SHARD_TARGET_BYTES, SHARD_MAX_BYTES);
+    let boundaries: Vec<String> = ranges.iter().map(|(key, _)| key.clone()).collect();
+    let mut titles: Vec<Vec<(String, u32)>> = vec![Vec::new(); ranges.len()];
+    for (page, a) in analysed.iter().enumerate() {
+        if !a.title_key.is_empty() {
+            titles[range_of(&boundaries, &a.title_word)].push((a.title_key.clone(), page as u32));
+        }
+    }
+    let encoded: Vec<(String, Vec<u8>)> = ranges
+        .par_iter()
+        .zip(titles.par_iter_mut())
+        .enumerate()
+        .map(|(i, ((_, range), titles))| {
+            let mut local: HashMap<usize, usize> = HashMap::new();
+            let mut lists = Vec::new();
+            let words: Vec<(String, usize)> = keys[range.clone()]
+                .iter()
+                .map(|(word, _)| {
+                    let stem = dictionary.words[*word];
+                    let list = *local.entry(stem).or_insert_with(|| {
+                        lists.push(postings[stem].clone());
+                        lists.len() - 1
+                    });
+                    (word.to_string(), list)
+                })
+                .collect();
+            titles.sort();
+            (format!("s{i}.bin"), encode_shard(&lists, &words, titles))
+        })
+        .collect();
+    files.extend(encoded);
+    boundaries
+}
+
+/// Writes `n<N>.bin`: for typos in a word's first two letters, each word of four letters or
+/// more filed under its two "one of the first two letters deleted" forms. Returns the files'
+/// first keys.
+fn write_near_words(dictionary: &Dictionary, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut entries: Vec<(String, &str)> = Vec::new();
+    for word in dictionary.words.keys() {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < 4 {
+            continue;
+        }
+        let own = prefix(word, 2);
+        for skip in 0..2 {
+            let variant: String = chars
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != skip)
+                .map(|(_, c)| c)
+                .collect();
+            if prefix(&variant, 2) != own {
+                entries.push((variant, word.as_str()));
+            }
+        }
+    }
+    entries.sort();
+    entries.dedup();
+    let keys: Vec<(&str, usize)> = entries.iter().map(|(v, w)| (v.as_str(), w.len() + 2)).collect();
+    let ranges = pack(&keys, SHARD_TARGET_BYTES, SHARD_MAX_BYTES);
+    for (i, (_, range)) in ranges.iter().enumerate() {
+        let mut words: Vec<&str> = entries[range.clone()].iter().map(|(_, w)| *w).collect();
+        words.sort_unstable();
+        words.dedup();
+        files.insert(format!("n{i}.bin"), encode_words(&words));
+    }
+    ranges.into_iter().map(|(key, _)| key).collect()
+}
+
+/// Pages per file for `count` items of `average` bytes: about `target` bytes a file, and no
+/// more than `max_files` files.
+fn group_size(count: usize, average: usize, target: usize, max_files: usize) -> usize {
+    let by_size = (target / average.max(1)).max(1);
+    let by_count = count.div_ceil(max_files.max(1));
+    by_size.max(by_count).max(1)
+}
+
+/// Writes `m<N>.json`: each page's [title, URL, summary], `group` pages a file.
+fn write_metadata(documents: &[Document<'_>], max_files: usize, files: &mut BTreeMap<String, Vec<u8>>) -> usize {
+    let rows: Vec<(&str, &str, &str)> = documents.iter().map(|d| (d.title, d.url.as_str(), d.summary)).collect();
+    let average = rows
+        .iter()
+        .map(|(t, u, s)| t.len() + u.len() + s.len() + 12)
+        .sum::<usize>()
+        / rows.len().max(1);
+    let group = group_size(rows.len(), average, 2048, max_files);
+    for (i, chunk) in rows.chunks(group).enumerate() {
+        files.insert(format!("m{i}.json"), serde_json::to_vec(chunk).unwrap_or_default());
+    }
+    group
+}
+
+/// Writes `t<N>.json`: each page's text for excerpts, `group` pages a file.
+fn write_texts(analysed: &[Analysed], max_files: usize, files: &mut BTreeMap<String, Vec<u8>>) -> usize {
+    let texts: Vec<&str> = analysed.iter().map(|a| a.text.as_str()).collect();
+    let average = texts.iter().map(|t| t.len() + 3).sum::<usize>() / texts.len().max(1);
+    let group = group_size(texts.len(), average, 16 * 1024, max_files);
+    for (i, chunk) in texts.chunks(group).enumerate() {
+        files.insert(format!("t{i}.json"), serde_json::to_vec(chunk).unwrap_or_default());
+    }
+    group
+}
+
+/// `facets.bin`: for each configured facet, for each value in vocabulary order, the pages
+/// having it: a count, then page-id gaps.
+fn facet_columns(config: &Config, documents: &[Document<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (f, &facet) in config.search.facets.iter().enumerate() {
+        for v in 0..config.vocabularies.get(facet).values.len() {
+            let pages: Vec<u32> = documents
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.facets[f].contains(&v))
+                .map(|(i, _)| i as u32)
+                .collect();
+            push_varint(&mut out, pages.len() as u64);
+            let mut previous = 0;
+            for page in pages {
+                push_varint(&mut out, u64::from(page - previous));
+                previous = page;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,145 @@
+// The search page against the shipped site (SITE_DIR) and the markup-shaped titles of the
+// fixture (FIXTURE_SITE_DIR), both built by `cargo test --test browser`. The server sends
+// Content-Security-Policy: default-src 'self' (so script-src 'self'), and every test fails on a
+// violation, a script error or a request that leaves the origin.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, siteDir, start } from './helpers.mjs';
+
+let env, fixture;
+before(async () => {
+  env = await start(siteDir());
+  fixture = await start(siteDir('FIXTURE_SITE_DIR'));
+});
+after(async () => {
+  await env?.close();
+  await fixture?.close();
+});
+
+const status = (page) => page.textContent('#search-status');
+const titles = (page) => page.locator('#search-results li > a').allTextContents();
+
+/** Opens /search/ with `query` in the URL and waits for its results. */
+async function search(t, query, site = env) {
+  await t.page.goto(`${site.url}/search/?${query}`);
+  await t.page.waitForFunction(() => document.getElementById('search-status').textContent !== '');
+  return titles(t.page);
+}
+
+/** Types into the box as a reader would and waits until the status names the query. */
+async function type(page, text) {
+  await page.fill('#search-q', '');
+  await page.type('#search-q', text);
+  await page.waitForFunction((q) => document.getElementById('search-status').textContent.includes(`“${q}”`), text);
+}
+
+test('"methadone" ranks the methadone page first, and the count is announced', async () => {
+  const t = await openPage(env);
+  const found = await search(t, 'q=methadone');
+  assert.equal(found[0], 'Methadone maintenance', found.join(' | '));
+  assert.ok(found.includes('Methadone reduction'), found.join(' | '));
+  const live = t.page.locator('#search-status');
+  assert.equal(await live.getAttribute('role'), 'status');
+  assert.equal(await live.getAttribute('aria-live'), 'polite');
+  assert.match(await status(t.page), /^\d+ results for “methadone”$/);
+  // The matched word is marked in an excerpt, as an element the script made.
+  await t.page.waitForSelector('#search-results li mark');
+  assert.equal((await t.page.locator('#search-results li mark').first().textContent()).toLowerCase(), 'methadone');
+  await t.assertClean();
+});
+
+test('misspellings still find the right pages: "metadone", "counseling", "nethadone"', async () => {
+  const t = await openPage(env);
+  assert.equal((await search(t, 'q=metadone'))[0], 'Methadone maintenance');
+  assert.ok((await search(t, 'q=counseling')).slice(0, 3).includes('Counselling'));
+  // A typo in the first letter needs the near-word files.
+  assert.equal((await search(t, 'q=nethadone'))[0], 'Methadone maintenance');
+  await t.assertClean();
+});
+
+test('a prefix finds the word being typed: "bupren" finds buprenorphine', async () => {
+  const t = await openPage(env);
+  await t.page.goto(`${env.url}/search/`);
+  await type(t.page, 'bupren');
+  const found = await titles(t.page);
+  assert.ok(found[0].startsWith('Buprenorphine'), found.join(' | '));
+  assert.ok(found.includes('Buprenorphine with naloxone (Suboxone)'));
+  await t.assertClean();
+});
+
+test('"detox" narrowed to residential settings shows fewer results and counts per value', async () => {
+  const t = await openPage(env);
+  const { page } = t;
+  await search(t, 'q=detox');
+  const all = Number((await status(page)).match(/^\d+/)[0]);
+  const residential = page.getByRole('checkbox', { name: /^Residential/ });
+  await page.waitForSelector('#search-facets:not([hidden]) .count:not(:empty)');
+  const label = page.locator('#search-facets label', { has: residential });
+  const count = Number((await label.locator('.count').textContent()).match(/\d+/)[0]);
+  assert.ok(count > 0 && count < all, `residential ${count} of ${all}`);
+
+  await residential.check();
+  await page.waitForFunction((n) => document.getElementById('search-status').textContent.startsWith(`${n} result`), count);
+  // The first five results come first, the next five once their titles are in.
+  await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length === n, Math.min(count, 10));
+  assert.ok((await titles(page)).includes('Residential rehab'));
+  assert.equal(new URL(page.url()).searchParams.get('settings'), 'residential');
+
+  // Back undoes the filter; the URL and the boxes follow.
+  await page.goBack();
+  await page.waitForFunction((n) => document.getElementById('search-status').textContent.startsWith(`${n} result`), all);
+  assert.equal(await residential.isChecked(), false);
+  assert.equal(new URL(page.url()).searchParams.get('settings'), null);
+  await t.assertClean();
+});
+
+test('the URL carries the query, so results can be shared and reloaded', async () => {
+  const t = await openPage(env);
+  const { page } = t;
+  await page.goto(`${env.url}/`);
+  // The header's search box is a plain GET form to /search/.
+  await page.fill('#site-search-q', 'rehab');
+  await page.press('#site-search-q', 'Enter');
+  await page.waitForURL(/\/search\/\?q=rehab$/);
+  await page.waitForFunction(() => document.getElementById('search-status').textContent.includes('“rehab”'));
+  await type(page, 'naloxone');
+  assert.equal(new URL(page.url()).searchParams.get('q'), 'naloxone');
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('search-status').textContent.includes('“naloxone”'));
+  assert.equal(await page.inputValue('#search-q'), 'naloxone');
+  await t.assertClean();
+});
+
+test('keyboard: arrow keys move from the box through the results, Escape goes back', async () => {
+  const t = await openPage(env);
+  const { page } = t;
+  await search(t, 'q=heroin');
+  await page.focus('#search-q');
+  await page.keyboard.press('ArrowDown');
+  const first = await page.evaluate(() => document.activeElement.textContent);
+  assert.equal(first, (await titles(page))[0]);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), (await titles(page))[1]);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-q');
+  await t.assertClean();
+});
+
+test('a markup-shaped title is found and shown as text', async () => {
+  const t = await openPage(fixture);
+  t.page.on('dialog', (d) => { t.problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  const found = await search(t, 'q=onerror', fixture);
+  assert.deepEqual(found, ['<img src=x onerror=alert(1)>']);
+  assert.equal(await t.page.locator('#search-results img, #search-results script').count(), 0);
+  await t.assertClean();
+});
+
+test('without JavaScript the page explains itself and links to the A to Z and facet pages', async () => {
+  const t = await openPage(env, { javaScriptEnabled: false });
+  await t.page.goto(`${env.url}/search/?q=methadone`);
+  assert.match(await t.page.textContent('#search-nojs'), /needs JavaScript/);
+  const links = await t.page.locator('#search-browse a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(links.includes('/a-z/'), links.join(' '));
+  assert.ok(links.includes('/settings/'), links.join(' '));
+  await t.assertClean();
+});
