@@ -10,6 +10,8 @@ pub mod glossary;
 pub mod graph;
 
 use std::collections::BTreeSet;
+
+use rayon::prelude::*;
 use std::path::Path;
 
 use crate::config::Config;
@@ -165,16 +167,16 @@ fn link_glossary_terms(
             .map(|h| (h.title.clone(), format!("{url}#{}", h.id))),
         &config.glossary.skip,
     );
-    for (i, rendered) in pages.iter_mut().enumerate() {
+    pages.par_iter_mut().enumerate().for_each(|(i, rendered)| {
         if glossary != Target::Page(i) {
             rendered.html = glossary::link_terms(&rendered.html, &terms);
         }
-    }
-    for (i, rendered) in sections.iter_mut().enumerate() {
+    });
+    sections.par_iter_mut().enumerate().for_each(|(i, rendered)| {
         if glossary != Target::Section(i) {
             rendered.html = glossary::link_terms(&rendered.html, &terms);
         }
-    }
+    });
 }
 
 struct Resolver<'a> {
