@@ -41,11 +41,12 @@ pub enum Code {
     GeneratedPageClash,
     UnusedVocabularyValue,
     ReviewOverdue,
+    UncitedSource,
     OutputRefused,
 }
 
 impl Code {
-    pub const ALL: [Code; 30] = [
+    pub const ALL: [Code; 31] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -75,6 +76,7 @@ impl Code {
         Code::GeneratedPageClash,
         Code::UnusedVocabularyValue,
         Code::ReviewOverdue,
+        Code::UncitedSource,
         Code::OutputRefused,
     ];
 
@@ -110,6 +112,7 @@ impl Code {
             Code::GeneratedPageClash => "SP042",
             Code::UnusedVocabularyValue => "SP050",
             Code::ReviewOverdue => "SP051",
+            Code::UncitedSource => "SP052",
             Code::OutputRefused => "SP060",
         }
     }

@@ -162,3 +162,28 @@ fn every_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn a_source_no_page_uses_is_a_warning() {
+    let site = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        site.path().join("site.toml"),
+        "title = \"x\"\n\n[[sources]]\nid = \"used\"\ntitle = \"U\"\npublisher_type = \"charity\"\n\n[[sources]]\nid = \"unused\"\ntitle = \"N\"\npublisher_type = \"charity\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(site.path().join("content")).expect("mkdir");
+    std::fs::write(
+        site.path().join("content/a.md"),
+        "+++\ntitle = \"A\"\n+++\nA fact [@used].\n",
+    )
+    .expect("write");
+    let root = site.path().to_string_lossy().into_owned();
+    let output = signpost(&["check", "--root", &root], "2026-06-01");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success());
+    assert!(
+        stderr.contains("site.toml:9:1: warning: the source `unused` is not cited or named by any page [SP052]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("`used`"), "{stderr}");
+}

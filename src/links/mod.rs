@@ -107,6 +107,7 @@ pub fn resolve(
     let backlinks = graph::backlinks(content, &page_targets, &section_targets);
     let (facets, facet_warnings) = facets::index(config, content);
     diagnostics.extend(facet_warnings);
+    diagnostics.extend(uncited_sources(config, content, &pages, &sections));
     link_glossary_terms(config, content, &mut pages, &mut sections, &mut diagnostics);
 
     (
@@ -119,6 +120,44 @@ pub fn resolve(
         },
         diagnostics,
     )
+}
+
+/// A warning for each source in site.toml that no page names or cites: a reader can only
+/// weigh a source the site actually uses.
+fn uncited_sources(config: &Config, content: &Content, pages: &[Rendered], sections: &[Rendered]) -> Vec<Diagnostic> {
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    let metas = content
+        .pages
+        .iter()
+        .map(|p| &p.meta)
+        .chain(content.sections.iter().map(|s| &s.meta));
+    for meta in metas {
+        used.extend(meta.sources.iter().map(String::as_str));
+        used.extend(
+            meta.differences
+                .iter()
+                .flat_map(|d| d.views.iter().map(|v| v.source.as_str())),
+        );
+    }
+    for rendered in pages.iter().chain(sections) {
+        used.extend(rendered.citations.iter().map(String::as_str));
+    }
+    config
+        .sources
+        .iter()
+        .filter(|source| !used.contains(source.id.as_str()))
+        .map(|source| {
+            config.diagnostic_at(
+                Diagnostic::warning(
+                    crate::config::CONFIG_FILE,
+                    format!("the source `{}` is not cited or named by any page", source.id),
+                )
+                .code(Code::UncitedSource)
+                .with_hint("cite it where the site uses it, as [@id], or remove it from [[sources]]"),
+                &format!("id = \"{}\"", source.id),
+            )
+        })
+        .collect()
 }
 
 /// Links glossary terms on every page but the glossary itself.
