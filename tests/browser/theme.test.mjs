@@ -3,7 +3,8 @@
 // work without JavaScript, no request to any other host, print, and page weight.
 //
 // The exit link's destination is another site: every request for it is answered inside the
-// browser (page.route), so nothing leaves this machine, and the test asserts it was asked for.
+// browser (openPage's route in helpers.mjs), so nothing leaves this machine, and the tests
+// assert it was asked for.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -60,14 +61,6 @@ async function exitPage(options = {}) {
     }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] }); // before <html> exists
   });
   return { ...p, exits };
-}
-
-async function waitUntil(check, what, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** The page was hidden at once, then replaced by the exit URL: Back skips it. */
