@@ -311,6 +311,9 @@ pub struct Helpline {
     pub hours: Option<String>,
     pub url: Option<String>,
     pub text: Option<String>,
+    /// What to do in an emergency, shown first ("If someone's life is at risk, call …").
+    /// Only set it with a number from a source you trust.
+    pub urgent: Option<String>,
     /// The id of the source these details come from.
     pub source: Option<String>,
 }

@@ -140,7 +140,7 @@ pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highl
     let events = renderer.transform(parser.into_offset_iter());
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
-    let html_out = table_alignment_to_classes(&html_out);
+    let html_out = wrap_tables(&table_alignment_to_classes(&html_out));
     renderer.out.html = if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
         sanitize(&html_out)
     } else {
@@ -463,6 +463,22 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// A wide table scrolls inside its own box (which keyboard users can focus and scroll) rather
+/// than widening the page on a small screen.
+fn wrap_tables(html: &str) -> String {
+    // Only markdown's own tables, which open with a bare `<table>`: raw HTML tables with
+    // attributes would leave the closing tags unmatched.
+    let opened = html.matches("<table>").count();
+    if opened == 0 || opened != html.matches("</table>").count() {
+        return html.to_string();
+    }
+    html.replace(
+        "<table>",
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\"><table>",
+    )
+    .replace("</table>", "</table></div>")
+}
+
 /// pulldown-cmark aligns table cells with a style attribute, which a strict
 /// Content-Security-Policy blocks; classes do the same job.
 fn table_alignment_to_classes(html: &str) -> String {
@@ -490,6 +506,7 @@ fn sanitize(html: &str) -> String {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("pre", ["data-lang"])
+        .add_tag_attributes("div", ["role", "tabindex"])
         .add_generic_attributes(["id", "class", "aria-label"])
         .link_rel(None);
     builder.clean(html).to_string()

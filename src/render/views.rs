@@ -45,6 +45,7 @@ pub struct HelplineView<'a> {
     pub hours: Option<&'a str>,
     pub url: Option<&'a str>,
     pub text: Option<&'a str>,
+    pub urgent: Option<&'a str>,
     pub source: Option<SourceView<'a>>,
 }
 
@@ -251,6 +252,7 @@ impl<'a> Views<'a> {
                 hours: h.hours.as_deref(),
                 url: h.url.as_deref(),
                 text: h.text.as_deref(),
+                urgent: h.urgent.as_deref(),
                 source: h.source.as_deref().and_then(|id| self.source(id)),
             }),
             quick_exit: config.quick_exit.enabled.then(|| QuickExitView {

@@ -267,6 +267,22 @@ test('without JavaScript every page is readable and the compare table complete',
   await assertClean();
 });
 
+test('every page fits a 320 px screen, also with text at 200%, without sideways scrolling', { timeout: 120_000 }, async () => {
+  const { page, assertClean } = await openPage(env, { viewport: { width: 320, height: 640 } });
+  const overflowing = [];
+  for (const zoom of ['100%', '200%']) {
+    for (const p of paths) {
+      await page.goto(env.url + p);
+      // Text zoom: scale the root font size, as a browser's text-only zoom does.
+      await page.evaluate((z) => { document.documentElement.style.fontSize = z; }, zoom);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 320) overflowing.push(`${p} at ${zoom}: ${width}px`);
+    }
+  }
+  assert.deepEqual(overflowing, [], 'pages wider than the screen');
+  await assertClean();
+});
+
 test('printing hides the navigation, the helpline and the quick exit', { timeout: 60_000 }, async () => {
   const { page, assertClean } = await openPage(env);
   await page.goto(env.url + TREATMENT);
