@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Times `signpost serve` from a file save to the rebuilt page being served.
+
+Usage: serve-bench.py SIGNPOST_BINARY SITE_DIR [EDITS]
+
+Starts the dev server on the site, then for each edit appends a unique marker to one page's
+body (a body-only edit) or changes its title (a title edit, which touches lists), and polls the
+page over HTTP until the marker is served. Prints the median and worst time of each kind.
+"""
+import glob
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def main():
+    binary, site = sys.argv[1], sys.argv[2]
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    server = subprocess.Popen([binary, "serve", "--root", site, "--port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        base = None
+        for line in server.stdout:
+            match = re.match(r"Serving at (http://\S+)", line)
+            if match:
+                base = match.group(1)
+                break
+        pages = sorted(glob.glob(os.path.join(site, "content", "*", "*.md")))
+        pages = [p for p in pages if not p.endswith("_index.md")]
+        results = {"body": [], "title": []}
+        for kind in ("body", "title"):
+            for n in range(edits):
+                path = pages[(n * 7919) % len(pages)]
+                rel = os.path.relpath(path, os.path.join(site, "content"))[:-3] + "/"
+                url = base.rstrip("/") + "/" + rel
+                original = open(path, encoding="utf-8").read()
+                marker = f"bench{kind}{n}x{time.time_ns()}"
+                if kind == "body":
+                    edited = original + f"\n{marker}\n"
+                else:
+                    edited = re.sub(r'^title = "', f'title = "{marker} ', original, count=1, flags=re.M)
+                started = time.perf_counter()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(edited)
+                while True:
+                    try:
+                        body = urllib.request.urlopen(url, timeout=30).read().decode("utf-8", "replace")
+                    except Exception:
+                        body = ""
+                    if marker in body:
+                        break
+                    if time.perf_counter() - started > 120:
+                        raise SystemExit(f"timed out waiting for {url}")
+                    time.sleep(0.002)
+                results[kind].append((time.perf_counter() - started) * 1000)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original)
+                time.sleep(1.0)
+        for kind, times in results.items():
+            print(f"{kind:5} edit: median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms over {len(times)} edits")
+    finally:
+        server.kill()
+
+
+if __name__ == "__main__":
+    main()
