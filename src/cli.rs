@@ -209,9 +209,9 @@ fn build(args: BuildArgs) -> ExitCode {
     summary(
         format,
         &format!(
-            "Built {} pages and {} sections ({} files) in {:.2} s into {}{}",
-            built.content.pages.len(),
-            built.content.sections.len(),
+            "Built {} and {} ({} files) in {:.2} s into {}{}",
+            count(built.content.pages.len(), "page"),
+            count(built.content.sections.len(), "section"),
             stats.files,
             started.elapsed().as_secs_f64(),
             built.config.output_dir.display(),
@@ -248,9 +248,9 @@ fn check(args: CheckArgs) -> ExitCode {
     summary(
         format,
         &format!(
-            "Checked {} pages and {} sections in {:.2} s: no errors{}",
-            built.content.pages.len(),
-            built.content.sections.len(),
+            "Checked {} and {} in {:.2} s: no errors{}",
+            count(built.content.pages.len(), "page"),
+            count(built.content.sections.len(), "section"),
             started.elapsed().as_secs_f64(),
             warning_suffix(&built.warnings),
         ),
@@ -305,6 +305,15 @@ fn summary(format: Format, line: &str) {
     match format {
         Format::Json => errln!("{line}"),
         Format::Human | Format::Github => outln!("{line}"),
+    }
+}
+
+/// "1 page", "2 pages".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -492,10 +492,12 @@ impl BaseUrl {
         if path.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
             return Err("the path may not contain spaces, quotes, '?', '#' or '\\'".to_string());
         }
-        let trimmed = path.trim_matches('/');
-        if trimmed.split('/').any(|segment| segment == "..") {
-            return Err("the path may not contain '..'".to_string());
+        // Empty segments ("/a//b/") are dropped, so links never hold "//".
+        let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
+        if segments.iter().any(|segment| *segment == ".." || *segment == ".") {
+            return Err("the path may not contain '.' or '..' segments".to_string());
         }
+        let trimmed = segments.join("/");
         let path = if trimmed.is_empty() {
             "/".to_string()
         } else {

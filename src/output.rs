@@ -73,6 +73,10 @@ pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnos
     let staging = parent.join(format!(".{name}.signpost-new"));
     let previous = parent.join(format!(".{name}.signpost-old"));
     remove_own_folder(&staging)?;
+    // A build killed between its two renames left the previous output aside: put it back.
+    if !out.exists() && previous.join(MARKER).is_file() {
+        fs::rename(&previous, &out).map_err(|e| io_error(&previous, "restore the previous output", e))?;
+    }
     remove_own_folder(&previous)?;
 
     fs::create_dir(&staging).map_err(|e| io_error(&staging, "create the folder", e))?;

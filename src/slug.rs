@@ -11,7 +11,9 @@ pub fn slugify(text: &str) -> String {
                 slug.push('-');
             }
             pending_hyphen = false;
-            slug.extend(c.to_lowercase());
+            // Some lowercase forms add a combining mark ("İ" is "i" + U+0307), which is not
+            // alphanumeric: keep only the letters, so slugs stay slugs and slugify is idempotent.
+            slug.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
         } else if c == '\'' || c == '\u{2019}' {
             // "What's" reads better as "whats" than "what-s".
         } else {
@@ -38,5 +40,6 @@ mod tests {
         check("Café niño", "café-niño");
         check("---", "");
         check("Über_Größe", "über-größe");
+        check("İstanbul", "istanbul");
     }
 }
