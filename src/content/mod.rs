@@ -210,14 +210,18 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Diagnostics) -> W
     walked
 }
 
-/// Hidden files, editor backups and swap files are never content.
-fn is_ignored(name: &str) -> bool {
+/// Hidden files and the backup, swap and temporary files editors write beside the real one
+/// are never content (and `serve` does not rebuild for them).
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        // vim checks that it can write to a folder by creating this file.
+        || name == "4913"
 }
 
 fn key_of(relative: &Path) -> Option<String> {

@@ -124,20 +124,7 @@ pub fn is_source(relative: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    !is_scratch(&name)
-}
-
-/// Swap, backup and temporary files editors write beside the real one.
-fn is_scratch(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        // vim checks it can write to a folder by creating this file.
-        || name == "4913"
+    !crate::content::is_ignored(&name)
 }
 
 #[cfg(test)]
