@@ -68,6 +68,7 @@ struct Request {
 
 fn handle(stream: TcpStream, site: &RwLock<Snapshot>, listeners: &Listeners) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_nodelay(true);
     let Ok(read_half) = stream.try_clone() else {
         return;
     };
@@ -248,10 +249,14 @@ fn respond(
         status_text(status),
         body.len()
     );
-    stream.write_all(header.as_bytes())?;
+    // One write per response: a header sent on its own waits on the client's delayed
+    // acknowledgement (about 40 ms) before the body can follow.
+    let mut response = Vec::with_capacity(header.len() + if head_only { 0 } else { body.len() });
+    response.extend_from_slice(header.as_bytes());
     if !head_only {
-        stream.write_all(body)?;
+        response.extend_from_slice(body);
     }
+    stream.write_all(&response)?;
     stream.flush()
 }
 
