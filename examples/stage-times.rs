@@ -1,22 +1,49 @@
-//! Prints how long each build stage takes on a site, without writing it:
-//! `cargo run --release --example stage-times -- DIR`. Used for docs/benchmarks.md.
+//! Prints how long each build stage takes on a site, and the memory in use when it ends,
+//! without writing the site: `cargo run --release --example stage-times -- DIR`. Used for
+//! docs/benchmarks.md.
 
 use std::cell::RefCell;
 use std::time::Instant;
+
+use signpost::pipeline::{self, Cache};
+use signpost::render::Discard;
+
+/// Resident memory now and at its peak, in MB, from /proc (Linux).
+fn memory() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
 
 fn main() {
     let Some(root) = std::env::args().nth(1) else {
         eprintln!("usage: cargo run --release --example stage-times -- DIR");
         std::process::exit(2);
     };
-    let stages: RefCell<Vec<(String, Instant)>> = RefCell::new(Vec::new());
-    let progress = |stage: &str| stages.borrow_mut().push((stage.to_string(), Instant::now()));
-    let built = signpost::pipeline::build(root.as_ref(), &signpost::config::Overrides::default(), &progress);
-    let end = Instant::now();
+    // Each stage's name, start and the memory in use as it started.
+    type Stage = (String, Instant, (u64, u64));
+    let stages: RefCell<Vec<Stage>> = RefCell::new(Vec::new());
+    let progress = |stage: &str| {
+        stages.borrow_mut().push((stage.to_string(), Instant::now(), memory()));
+    };
+    let overrides = signpost::config::Overrides::default();
+    let built = pipeline::prepare(root.as_ref(), &overrides, &progress, &mut Cache::default())
+        .and_then(|prepared| prepared.render_into(&Discard, &progress));
+    let end = (Instant::now(), memory());
     let stages = stages.into_inner();
-    for (i, (stage, start)) in stages.iter().enumerate() {
-        let next = stages.get(i + 1).map_or(end, |(_, t)| *t);
-        println!("{:>8.2} s  {stage}", (next - *start).as_secs_f64());
+    println!("{:>8}  {:>9}  {:>9}  stage", "time", "RSS after", "peak");
+    for (i, (stage, start, _)) in stages.iter().enumerate() {
+        let (next, (rss, peak)) = stages.get(i + 1).map_or(end, |(_, t, m)| (*t, *m));
+        println!(
+            "{:>6.2} s  {rss:>6} MB  {peak:>6} MB  {stage}",
+            (next - *start).as_secs_f64()
+        );
     }
     if let Err(diagnostics) = built {
         eprintln!("the build failed: {:?}", diagnostics.sorted().first());

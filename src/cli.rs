@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{CONFIG_FILE, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::pipeline::Cache;
+use crate::render::Discard;
 use crate::{output, pipeline, review, scaffold, serve};
 
 #[derive(Debug, Parser)]
@@ -193,13 +195,33 @@ fn build(args: BuildArgs) -> ExitCode {
         drafts: args.site.drafts,
     };
     let progress = progress_printer(format);
-    let built = match pipeline::build(&args.site.root, &overrides, &progress) {
+    let prepared = match pipeline::prepare(&args.site.root, &overrides, &progress, &mut Cache::default()) {
+        Ok(prepared) => prepared,
+        Err(diagnostics) => return report_failure(diagnostics, format),
+    };
+    // A site with errors is rendered only to report template errors too; nothing is written.
+    if prepared.has_errors() {
+        return match prepared.render_into(&Discard, &progress) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(diagnostics) => report_failure(diagnostics, format),
+        };
+    }
+    let staging = match output::Staging::begin(prepared.config()) {
+        Ok(staging) => staging,
+        Err(diagnostic) => {
+            clear_progress(format);
+            print_diagnostic(&diagnostic, format);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    // Pages are written as they are rendered; dropping `staging` on failure removes them.
+    let built = match prepared.render_into(&staging, &progress) {
         Ok(built) => built,
         Err(diagnostics) => return report_failure(diagnostics, format),
     };
     clear_progress(format);
     print_diagnostics(&built.warnings, format);
-    let stats = match output::write(&built.site, &built.config) {
+    let stats = match staging.finish() {
         Ok(stats) => stats,
         Err(diagnostic) => {
             print_diagnostic(&diagnostic, format);
@@ -232,7 +254,9 @@ fn check(args: CheckArgs) -> ExitCode {
         ..Overrides::default()
     };
     let progress = progress_printer(format);
-    let built = match pipeline::build(&args.site.root, &overrides, &progress) {
+    let built = match pipeline::prepare(&args.site.root, &overrides, &progress, &mut Cache::default())
+        .and_then(|prepared| prepared.render_into(&Discard, &progress))
+    {
         Ok(built) => built,
         Err(diagnostics) => return report_failure(diagnostics, format),
     };

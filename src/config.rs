@@ -319,7 +319,7 @@ pub struct Helpline {
 }
 
 /// The four facets every guidance page is described by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Facet {
     TreatmentType,

@@ -1,16 +1,18 @@
 //! Output: the only stage that writes to disk.
 //!
-//! A build is written to a fresh folder beside the output folder and swapped in only when
-//! complete, so a failed or killed build leaves the previous site as it was. A folder is only
+//! A build is written, page by page as it is rendered, to a fresh folder beside the output
+//! folder and swapped in only when complete (in one atomic step on Linux), so a failed or
+//! killed build leaves the previous site as it was. A folder is only
 //! ever replaced if Signpost made it (it holds a marker file) or it is empty: a mistyped
 //! `--output` must never delete someone's files.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::render::{Contents, RenderedSite};
+use crate::render::{Contents, Sink};
 
 /// The file that marks a folder as Signpost's output.
 pub const MARKER: &str = ".signpost-output";
@@ -55,61 +57,144 @@ pub fn check_output_dir(config: &Config) -> Result<PathBuf, Diagnostic> {
     Ok(out)
 }
 
-/// Writes the site into a new folder, then swaps it in place of the old output.
-pub fn write(site: &RenderedSite, config: &Config) -> Result<WriteStats, Diagnostic> {
-    let out = check_output_dir(config)?;
-    let io_error = |path: &Path, what: &str, e: std::io::Error| {
-        Diagnostic::error(path.to_path_buf(), format!("cannot {what}: {e}")).code(Code::OutputRefused)
-    };
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "create the folder", e))?;
-    let staging = parent.join(format!(".{name}.signpost-new"));
-    let previous = parent.join(format!(".{name}.signpost-old"));
-    remove_own_folder(&staging)?;
-    // A build killed between its two renames left the previous output aside: put it back.
-    if !out.exists() && previous.join(MARKER).is_file() {
-        fs::rename(&previous, &out).map_err(|e| io_error(&previous, "restore the previous output", e))?;
-    }
-    remove_own_folder(&previous)?;
+/// A build being written: files go into a fresh folder beside the output folder, which
+/// [`Staging::finish`] swaps in. Dropped unfinished (a failed build), the folder is removed and
+/// the previous output was never touched.
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+    previous: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    finished: bool,
+}
 
-    fs::create_dir(&staging).map_err(|e| io_error(&staging, "create the folder", e))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&staging, "write", e))?;
-    let mut stats = WriteStats::default();
-    for (path, contents) in &site.files {
-        let target = staging.join(safe_relative(path).ok_or_else(|| {
-            Diagnostic::error(path.as_str(), "refusing to write outside the output folder").code(Code::OutputRefused)
+fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(path.to_path_buf(), format!("cannot {what}: {e}")).code(Code::OutputRefused)
+}
+
+impl Staging {
+    /// Checks the output folder and makes an empty staging folder for the build.
+    pub fn begin(config: &Config) -> Result<Staging, Diagnostic> {
+        let out = check_output_dir(config)?;
+        let parent = out
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_string());
+        fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "create the folder", e))?;
+        let staging = parent.join(format!(".{name}.signpost-new"));
+        let previous = parent.join(format!(".{name}.signpost-old"));
+        remove_own_folder(&staging)?;
+        // A build killed between the two renames of the fallback swap left the previous
+        // output aside: put it back.
+        if !out.exists() && previous.join(MARKER).is_file() {
+            fs::rename(&previous, &out).map_err(|e| io_error(&previous, "restore the previous output", e))?;
+        }
+        remove_own_folder(&previous)?;
+        fs::create_dir(&staging).map_err(|e| io_error(&staging, "create the folder", e))?;
+        fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&staging, "write", e))?;
+        Ok(Staging {
+            out,
+            staging,
+            previous,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            finished: false,
+        })
+    }
+
+    /// Puts the new output in place of the old one.
+    pub fn finish(mut self) -> Result<WriteStats, Diagnostic> {
+        self.finished = true;
+        let stats = WriteStats {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        };
+        // One atomic step where the file system allows it: the output folder is never absent,
+        // even for a moment, and the old output ends up under the staging name.
+        if self.out.exists() && exchange(&self.staging, &self.out).is_ok() {
+            fs::remove_dir_all(&self.staging).map_err(|e| io_error(&self.staging, "remove the previous output", e))?;
+            return Ok(stats);
+        }
+        if self.out.exists() {
+            fs::rename(&self.out, &self.previous)
+                .map_err(|e| io_error(&self.out, "move the previous output aside", e))?;
+        }
+        if let Err(e) = fs::rename(&self.staging, &self.out) {
+            // Put the previous output back so the site is never left without one.
+            let _ = fs::rename(&self.previous, &self.out);
+            let _ = fs::remove_dir_all(&self.staging);
+            return Err(io_error(&self.out, "move the new output into place", e));
+        }
+        if self.previous.exists() {
+            fs::remove_dir_all(&self.previous)
+                .map_err(|e| io_error(&self.previous, "remove the previous output", e))?;
+        }
+        Ok(stats)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, contents: Contents) -> Result<(), Diagnostic> {
+        let target = self.staging.join(safe_relative(path).ok_or_else(|| {
+            Diagnostic::error(path, "refusing to write outside the output folder").code(Code::OutputRefused)
         })?);
         if let Some(dir) = target.parent() {
+            // Safe from several threads at once: a folder made meanwhile by another counts.
             fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", e))?;
         }
-        stats.bytes += match contents {
-            Contents::Bytes(bytes) => fs::write(&target, bytes).map(|_| bytes.len() as u64),
+        let written = match contents {
+            Contents::Bytes(bytes) => fs::write(&target, &bytes).map(|_| bytes.len() as u64),
             Contents::Embedded(bytes) => fs::write(&target, bytes).map(|_| bytes.len() as u64),
             Contents::CopyOf(from) => fs::copy(from, &target),
         }
         .map_err(|e| io_error(&target, "write", e))?;
-        stats.files += 1;
+        self.bytes.fetch_add(written, Ordering::Relaxed);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
+}
 
-    if out.exists() {
-        fs::rename(&out, &previous).map_err(|e| io_error(&out, "move the previous output aside", e))?;
+/// Swaps two folders in one step (Linux `renameat2` with `RENAME_EXCHANGE`). Fails where the
+/// system or file system cannot; the caller then falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call; the call reads them only.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
     }
-    if let Err(e) = fs::rename(&staging, &out) {
-        // Put the previous output back so the site is never left without one.
-        let _ = fs::rename(&previous, &out);
-        return Err(io_error(&out, "move the new output into place", e));
-    }
-    if previous.exists() {
-        fs::remove_dir_all(&previous).map_err(|e| io_error(&previous, "remove the previous output", e))?;
-    }
-    Ok(stats)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// Removes a staging folder left by an interrupted build, if it is one of ours.

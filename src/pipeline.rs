@@ -1,7 +1,7 @@
 //! The build, stage by stage: load the configuration, read the content, render markdown,
 //! resolve links, build the comparison tables and the search index, render templates. Nothing
-//! here writes to disk; `output::write` does that with the result, so `check` runs exactly what
-//! `build` runs.
+//! here writes to disk: rendered files go to a [`Sink`] (memory, `output::Staging`, or nowhere
+//! for `check`), so `check` runs exactly what `build` runs.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -14,16 +14,67 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::links;
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::matrix;
-use crate::render::{self, RenderedSite, theme};
+use crate::render::{self, Collect, RenderedSite, Sink, theme};
 use crate::review;
 use crate::search;
 
-/// A site ready to be written, and the warnings met on the way.
+/// A built site and the warnings met on the way.
 pub struct Built {
     pub config: Config,
     pub content: Content,
+    /// The files, when rendered into memory ([`build`], [`build_cached`]); empty when
+    /// [`Prepared::render_into`] sent them elsewhere.
     pub site: RenderedSite,
     pub warnings: Diagnostics,
+}
+
+/// Everything up to the templates: the site loaded, linked and indexed, ready to render.
+pub struct Prepared {
+    config: Config,
+    content: Content,
+    linked: links::Linked,
+    matrices: Vec<matrix::Matrix>,
+    search: search::SearchIndex,
+    theme: theme::Theme,
+    syntax_css: String,
+    diagnostics: Diagnostics,
+}
+
+impl Prepared {
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether the stages so far found an error: the site will not be published, so render
+    /// it into [`render::Discard`] only to report template errors as well.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+
+    /// Renders every file into `sink`. An error means the sink did not get a whole site.
+    pub fn render_into(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<Built, Diagnostics> {
+        let mut diagnostics = self.diagnostics;
+        progress("rendering templates");
+        diagnostics.extend(render::render(
+            &self.config,
+            &self.content,
+            &self.linked,
+            &self.matrices,
+            self.search,
+            &self.theme,
+            self.syntax_css,
+            sink,
+        ));
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        Ok(Built {
+            config: self.config,
+            content: self.content,
+            site: RenderedSite::default(),
+            warnings: diagnostics,
+        })
+    }
 }
 
 /// Work kept between builds of the same site (by `serve`), so that a rebuild skips what did
@@ -31,6 +82,8 @@ pub struct Built {
 /// keyed by everything their result depends on.
 #[derive(Default)]
 pub struct Cache {
+    /// Whether to keep entries at all: a one-off build has no use for them.
+    keep: bool,
     /// site.toml's text when the entries were made; any change to it empties the cache.
     config_text: String,
     /// Rendered markdown by file, with the text it was rendered from.
@@ -41,8 +94,18 @@ pub struct Cache {
     pub last_rendered: usize,
 }
 
-/// Runs every stage. Problems are collected across stages so that one run reports them all;
-/// any error means no site.
+impl Cache {
+    /// A cache that keeps what each build made, for the next one.
+    pub fn new() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
+}
+
+/// Runs every stage, keeping the site in memory. Problems are collected across stages so
+/// that one run reports them all; any error means no site.
 pub fn build(root: &Path, overrides: &Overrides, progress: &dyn Fn(&str)) -> Result<Built, Diagnostics> {
     build_cached(root, overrides, progress, &mut Cache::default())
 }
@@ -54,11 +117,29 @@ pub fn build_cached(
     progress: &dyn Fn(&str),
     cache: &mut Cache,
 ) -> Result<Built, Diagnostics> {
+    let prepared = prepare(root, overrides, progress, cache)?;
+    let collect = Collect::default();
+    let built = prepared.render_into(&collect, progress)?;
+    Ok(Built {
+        site: collect.into_site(),
+        ..built
+    })
+}
+
+/// Every stage before the templates. Fails only when there is nothing to render (no
+/// configuration or theme); other errors are kept in the result.
+pub fn prepare(
+    root: &Path,
+    overrides: &Overrides,
+    progress: &dyn Fn(&str),
+    cache: &mut Cache,
+) -> Result<Prepared, Diagnostics> {
     progress("reading site.toml");
     let config = config::load(root, overrides)?;
     let mut diagnostics = Diagnostics::new();
     if cache.config_text != config.text {
         *cache = Cache {
+            keep: cache.keep,
             config_text: config.text.clone(),
             ..Cache::default()
         };
@@ -118,7 +199,7 @@ pub fn build_cached(
     let live: HashSet<&PathBuf> = files.clone().map(|f| &f.display).collect();
     cache.markdown.retain(|path, _| live.contains(path));
     for (file, (rendered, fresh)) in files.zip(pages.iter().chain(&sections)) {
-        if *fresh {
+        if *fresh && cache.keep {
             cache
                 .markdown
                 .insert(file.display.clone(), (file.text.clone(), rendered.clone()));
@@ -145,17 +226,15 @@ pub fn build_cached(
     progress("building the search index");
     let search = search::build(&config, &content, &linked);
 
-    progress("rendering templates");
-    let (site, render_diagnostics) = render::render(&config, &content, &linked, &matrices, &search, &theme, syntax_css);
-    diagnostics.extend(render_diagnostics);
-
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    Ok(Built {
+    // Errors so far do not stop here: rendering may find more, and one run reports them all.
+    Ok(Prepared {
         config,
         content,
-        site,
-        warnings: diagnostics,
+        linked,
+        matrices,
+        search,
+        theme,
+        syntax_css,
+        diagnostics,
     })
 }

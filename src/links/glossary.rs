@@ -4,6 +4,8 @@
 //! on whole words, longest term first, and never inside headings, links, code or the glossary
 //! page itself.
 
+use aho_corasick::AhoCorasick;
+
 /// A term to link and where its entry is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
@@ -12,8 +14,21 @@ pub struct Term {
     pub url: String,
 }
 
+/// The terms, longest first, and one automaton that finds them all in a single pass over a
+/// text (a search per term per text was most of the links stage).
+pub struct Terms {
+    list: Vec<Term>,
+    finder: Option<AhoCorasick>,
+}
+
+impl Terms {
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
 /// Terms sorted longest first, so "opioid substitution treatment" wins over "opioid".
-pub fn terms(headings: impl IntoIterator<Item = (String, String)>, skip: &[String]) -> Vec<Term> {
+pub fn terms(headings: impl IntoIterator<Item = (String, String)>, skip: &[String]) -> Terms {
     let skip: Vec<String> = skip.iter().map(|s| s.trim().to_ascii_lowercase()).collect();
     let mut terms: Vec<Term> = headings
         .into_iter()
@@ -30,7 +45,12 @@ pub fn terms(headings: impl IntoIterator<Item = (String, String)>, skip: &[Strin
             .then_with(|| a.matcher.cmp(&b.matcher))
     });
     terms.dedup_by(|a, b| a.matcher == b.matcher);
-    terms
+    // Terms are a page's headings: a few dozen short strings, well inside the automaton's limits.
+    let finder = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(terms.iter().map(|t| &t.matcher))
+        .ok();
+    Terms { list: terms, finder }
 }
 
 /// Elements whose text is never linked.
@@ -39,11 +59,11 @@ const SKIPPED: [&str; 11] = [
 ];
 
 /// Links the first mention of each term in `html`.
-pub fn link_terms(html: &str, terms: &[Term]) -> String {
-    if terms.is_empty() {
+pub fn link_terms(html: &str, terms: &Terms) -> String {
+    let Some(finder) = terms.finder.as_ref().filter(|_| !terms.is_empty()) else {
         return html.to_string();
-    }
-    let mut linked = vec![false; terms.len()];
+    };
+    let mut linked = vec![false; terms.list.len()];
     let mut out = String::with_capacity(html.len() + 256);
     let mut skip_depth = 0usize;
     let mut rest = html;
@@ -67,7 +87,7 @@ pub fn link_terms(html: &str, terms: &[Term]) -> String {
         let end = rest.find('<').unwrap_or(rest.len());
         let text = &rest[..end];
         if skip_depth == 0 && linked.iter().any(|l| !l) {
-            link_in_text(text, terms, &mut linked, &mut out);
+            link_in_text(text, &terms.list, finder, &mut linked, &mut out);
         } else {
             out.push_str(text);
         }
@@ -86,20 +106,20 @@ fn tag_name(tag: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-fn link_in_text(text: &str, terms: &[Term], linked: &mut [bool], out: &mut String) {
-    let lower = text.to_ascii_lowercase();
+fn link_in_text(text: &str, terms: &[Term], finder: &AhoCorasick, linked: &mut [bool], out: &mut String) {
+    // Every whole-word mention of an unlinked term, by place and then by term (longest first).
+    let mut mentions: Vec<(usize, usize)> = finder
+        .find_overlapping_iter(text)
+        .filter(|m| !linked[m.pattern().as_usize()] && is_whole_word(text, m.start(), m.end()))
+        .map(|m| (m.start(), m.pattern().as_usize()))
+        .collect();
+    mentions.sort_unstable();
     let mut position = 0;
-    loop {
-        // The earliest mention of any unlinked term; at the same place, the longest.
-        let best = terms
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !linked[*i])
-            .filter_map(|(i, term)| find_word(&lower, &term.matcher, position).map(|at| (at, i)))
-            .min_by_key(|&(at, i)| (at, i));
-        let Some((at, i)) = best else {
-            break;
-        };
+    for (at, i) in mentions {
+        // The earliest mention of a term not yet linked that starts after the last link.
+        if at < position || linked[i] {
+            continue;
+        }
         let end = at + terms[i].matcher.len();
         out.push_str(&text[position..at]);
         out.push_str("<a class=\"glossary-term\" href=\"");
@@ -113,28 +133,17 @@ fn link_in_text(text: &str, terms: &[Term], linked: &mut [bool], out: &mut Strin
     out.push_str(&text[position..]);
 }
 
-/// The first whole-word occurrence of `word` in `text` at or after `from`.
-fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {
-    let mut start = from;
-    while let Some(found) = text.get(start..)?.find(word) {
-        let at = start + found;
-        let end = at + word.len();
-        let before = text[..at].chars().next_back();
-        let after = text[end..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '-');
-        if boundary(before) && boundary(after) {
-            return Some(at);
-        }
-        start = at + text[at..].chars().next().map_or(1, char::len_utf8);
-    }
-    None
+/// Whether `text[start..end]` is a whole word: no letter, digit or hyphen on either side.
+fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '-');
+    boundary(text[..start].chars().next_back()) && boundary(text[end..].chars().next())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn term_list(words: &[&str]) -> Vec<Term> {
+    fn term_list(words: &[&str]) -> Terms {
         terms(words.iter().map(|w| (w.to_string(), format!("/g/#{w}"))), &[])
     }
 

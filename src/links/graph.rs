@@ -30,71 +30,121 @@ pub fn backlinks(content: &Content, page_targets: &[Vec<Target>], section_target
 }
 
 /// Each page's related list: what its front matter names, then the pages sharing the most
-/// facet values (a shared treatment type counts double), up to `count` in all.
+/// facet values (a shared treatment type counts double), up to `count` in all; ties go to the
+/// page that comes first by title.
+///
+/// Every page is compared with every other, so this is quadratic, but with a small constant:
+/// each facet value is a bitset over pages in title order, a page's scores against all others
+/// are sums of a few bitsets kept as bit-sliced counters, and the best pages are read off the
+/// counters from the highest score down, in title order.
 pub fn related(content: &Content, explicit: Vec<Vec<Target>>, count: usize) -> Vec<Vec<Target>> {
-    // An inverted index keeps this near-linear: only pages that share a value are scored.
-    let mut postings: BTreeMap<(Facet, &str), Vec<usize>> = BTreeMap::new();
-    for (i, page) in content.pages.iter().enumerate() {
-        for facet in Facet::ALL {
-            for value in page.meta.facet_values(facet) {
-                postings.entry((facet, value)).or_default().push(i);
-            }
-        }
-    }
-    // Ties go to the page that comes first by title: rank every page once, so that ranking
-    // compares integers rather than strings.
-    let mut by_title: Vec<usize> = (0..content.pages.len()).collect();
+    let n = content.pages.len();
+    // Title order: bit `r` of every bitset is the page ranked `r` by title.
     let titles: Vec<String> = content.pages.iter().map(|p| p.meta.title.to_lowercase()).collect();
+    let mut by_title: Vec<usize> = (0..n).collect();
     by_title.sort_by(|&a, &b| {
         titles[a]
             .cmp(&titles[b])
             .then_with(|| content.pages[a].key.cmp(&content.pages[b].key))
     });
-    let mut title_rank = vec![0usize; content.pages.len()];
+    let words = n.div_ceil(64);
+    // Each used facet value's pages, and each page's values with their weights.
+    let mut value_ids: BTreeMap<(Facet, &str), usize> = BTreeMap::new();
+    let mut bitsets: Vec<Vec<u64>> = Vec::new();
+    let mut page_values: Vec<Vec<(usize, u32)>> = vec![Vec::new(); n];
     for (rank, &page) in by_title.iter().enumerate() {
-        title_rank[page] = rank;
+        for facet in Facet::ALL {
+            let weight = if facet == Facet::TreatmentType { 2 } else { 1 };
+            for value in content.pages[page].meta.facet_values(facet) {
+                let id = *value_ids.entry((facet, value)).or_insert_with(|| {
+                    bitsets.push(vec![0; words]);
+                    bitsets.len() - 1
+                });
+                if bitsets[id][rank / 64] & (1 << (rank % 64)) == 0 {
+                    bitsets[id][rank / 64] |= 1 << (rank % 64);
+                    page_values[page].push((id, weight));
+                }
+            }
+        }
     }
+    let scorer = Scorer {
+        bitsets: &bitsets,
+        page_values: &page_values,
+        by_title: &by_title,
+        words,
+    };
     explicit
         .into_par_iter()
         .enumerate()
-        .map_init(
-            || (vec![0u32; content.pages.len()], Vec::new()),
-            |(scores, touched), (i, mut list)| {
-                list.dedup();
-                // What an editor listed is always kept; ranking only fills the remaining places.
-                if list.len() >= count {
-                    return list;
+        .map_init(Vec::new, |planes, (i, mut list)| {
+            list.dedup();
+            // What an editor listed is always kept; ranking only fills the remaining places.
+            if list.len() < count {
+                let ranked = scorer.best(i, &list, count - list.len(), planes);
+                list.extend(ranked.into_iter().map(Target::Page));
+            }
+            list
+        })
+        .collect()
+}
+
+struct Scorer<'a> {
+    /// Per facet value, the pages having it (bit = title rank).
+    bitsets: &'a [Vec<u64>],
+    /// Per page, its values and their weights.
+    page_values: &'a [Vec<(usize, u32)>],
+    /// Page index by title rank.
+    by_title: &'a [usize],
+    words: usize,
+}
+
+impl Scorer<'_> {
+    /// The `wanted` pages sharing most with page `i`, best first and then by title, leaving
+    /// out `i` itself and the pages already `listed`. `planes` is reused scratch space.
+    fn best(&self, i: usize, listed: &[Target], wanted: usize, planes: &mut Vec<u64>) -> Vec<usize> {
+        let values = &self.page_values[i];
+        let max: u32 = values.iter().map(|&(_, weight)| weight).sum();
+        // Counter bits: plane `p` holds bit `p` of every page's score.
+        let bits = (u32::BITS - max.leading_zeros()) as usize;
+        let words = self.words;
+        planes.clear();
+        planes.resize(bits * words, 0);
+        for &(value, weight) in values {
+            for shift in (0..bits).filter(|&b| weight & (1 << b) != 0) {
+                for (w, &set) in self.bitsets[value].iter().enumerate() {
+                    let mut carry = set;
+                    let mut p = shift;
+                    while carry != 0 && p < bits {
+                        let plane = &mut planes[p * words + w];
+                        let next = *plane & carry;
+                        *plane ^= carry;
+                        carry = next;
+                        p += 1;
+                    }
                 }
-                let page = &content.pages[i];
-                for facet in Facet::ALL {
-                    let weight = if facet == Facet::TreatmentType { 2 } else { 1 };
-                    for value in page.meta.facet_values(facet) {
-                        for &other in postings.get(&(facet, value)).map_or(&[][..], Vec::as_slice) {
-                            if scores[other] == 0 {
-                                touched.push(other);
-                            }
-                            scores[other] += weight;
+            }
+        }
+        let mut best = Vec::with_capacity(wanted);
+        for score in (1..=max).rev() {
+            for w in 0..words {
+                let mut equal = !0u64;
+                for p in 0..bits {
+                    let plane = planes[p * words + w];
+                    equal &= if score & (1 << p) != 0 { plane } else { !plane };
+                }
+                while equal != 0 {
+                    let rank = w * 64 + equal.trailing_zeros() as usize;
+                    equal &= equal - 1;
+                    let Some(&page) = self.by_title.get(rank) else { break };
+                    if page != i && !listed.contains(&Target::Page(page)) {
+                        best.push(page);
+                        if best.len() == wanted {
+                            return best;
                         }
                     }
                 }
-                let mut ranked: Vec<(u32, usize)> = Vec::with_capacity(touched.len());
-                for o in touched.drain(..) {
-                    let score = std::mem::take(&mut scores[o]);
-                    if o != i && !list.contains(&Target::Page(o)) {
-                        ranked.push((score, o));
-                    }
-                }
-                let order =
-                    |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(title_rank[a.1].cmp(&title_rank[b.1]));
-                let wanted = count - list.len();
-                if ranked.len() > wanted {
-                    ranked.select_nth_unstable_by(wanted, order);
-                    ranked.truncate(wanted);
-                }
-                ranked.sort_by(order);
-                list.extend(ranked.into_iter().map(|(_, o)| Target::Page(o)));
-                list
-            },
-        )
-        .collect()
+            }
+        }
+        best
+    }
 }

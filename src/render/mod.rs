@@ -8,9 +8,9 @@ pub mod feeds;
 pub mod theme;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult, Value};
@@ -24,71 +24,65 @@ use crate::search::SearchIndex;
 pub use theme::{Contents, Theme};
 use views::Views;
 
-/// The finished site: site-relative output path ("a/b/index.html") to contents.
+/// The finished site held in memory: site-relative output path ("a/b/index.html") to contents.
 #[derive(Debug, Clone, Default)]
 pub struct RenderedSite {
     pub files: BTreeMap<String, Contents>,
 }
 
+/// Where rendered files go as they are made: memory ([`Collect`], for `serve` and tests), the
+/// output stage's staging folder (`build`), or nowhere ([`Discard`], for `check`). Pages are
+/// handed over one by one from several threads, so a build never holds the whole site.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, contents: Contents) -> Result<(), Diagnostic>;
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct Collect(Mutex<RenderedSite>);
+
+impl Collect {
+    pub fn into_site(self) -> RenderedSite {
+        self.0.into_inner().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: &str, contents: Contents) -> Result<(), Diagnostic> {
+        let mut site = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        site.files.insert(path.to_string(), contents);
+        Ok(())
+    }
+}
+
+/// Keeps nothing: `check` renders every page to find template errors, and writes none.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: Contents) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// Renders every file of the site into `sink`. Any error diagnostic means the site is
+/// incomplete and must not be published (the sink's files are then to be thrown away).
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     config: &Config,
     content: &Content,
     linked: &Linked,
     matrices: &[Matrix],
-    search: &SearchIndex,
+    search: SearchIndex,
     theme: &Theme,
     syntax_css: String,
-) -> (RenderedSite, Diagnostics) {
+    sink: &dyn Sink,
+) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    let mut site = RenderedSite::default();
-    let views = Views::new(config, content, linked);
-    let jobs = jobs(config, content, linked, matrices, search);
-
-    let tera = match templates(config, content, theme, &views, &jobs, matrices, search) {
-        Ok(tera) => tera,
-        Err(d) => {
-            diagnostics.push(d);
-            return (site, diagnostics);
-        }
-    };
-
-    let results: Vec<Result<String, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let context = job.context(&views, linked, matrices);
-            render_one(&tera, theme, &job.template, &context, &job.origin)
-        })
-        .collect();
-
-    // A broken template fails every page that uses it: report each problem once. A
-    // generated page may not take a content page's place.
-    let mut seen = BTreeMap::new();
-    for (job, result) in jobs.iter().zip(results) {
-        match result {
-            Ok(html) => {
-                if site.files.contains_key(&job.output) {
-                    // Two content files at one URL are already reported by `content`, naming
-                    // both; only a generated page taking a content page's place is news here.
-                    if matches!(job.kind, JobKind::Page(_) | JobKind::Section(_)) {
-                        continue;
-                    }
-                    diagnostics.push(Diagnostic::error(
-                        job.origin.clone(),
-                        format!("the generated page /{} would replace a content page at the same URL", job.output),
-                    ).code(Code::GeneratedPageClash).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
-                    continue;
-                }
-                site.files
-                    .insert(job.output.clone(), Contents::Bytes(html.into_bytes()));
-            }
-            Err(d) => {
-                seen.entry((d.file.clone(), d.location.clone(), d.message.clone()))
-                    .or_insert(d);
-            }
-        }
-    }
-    diagnostics.extend(seen.into_values());
-
+    let jobs = jobs(config, content, linked, matrices, &search);
+    // Files outside the jobs, first, so that their memory (most of it the search index) is
+    // handed to the sink before the pages are rendered.
+    let mut extra: Vec<(String, Contents)> = Vec::new();
+    let mut add = |path: String, contents: Contents| extra.push((path, contents));
     let generated: Vec<String> = jobs
         .iter()
         .filter(|j| {
@@ -99,29 +93,89 @@ pub fn render(
         })
         .map(|j| j.output.trim_end_matches("index.html").to_string())
         .collect();
-    let mut add = |path: &str, text: String| {
-        site.files.insert(path.to_string(), Contents::Bytes(text.into_bytes()));
-    };
-    add("sitemap.xml", feeds::sitemap(config, content, &generated));
-    add("robots.txt", feeds::robots(config));
-    add("atom.xml", feeds::atom(config, content));
-    add("syntax.css", syntax_css);
+    let text = |text: String| Contents::Bytes(text.into_bytes());
+    add("sitemap.xml".into(), text(feeds::sitemap(config, content, &generated)));
+    add("robots.txt".into(), text(feeds::robots(config)));
+    add("atom.xml".into(), text(feeds::atom(config, content)));
+    add("syntax.css".into(), text(syntax_css));
     for matrix in matrices {
-        add(&format!("{}matrix.json", matrix.path), matrix.to_json());
-        add(&format!("{}matrix.csv", matrix.path), matrix.to_csv());
+        add(format!("{}matrix.json", matrix.path), text(matrix.to_json()));
+        add(format!("{}matrix.csv", matrix.path), text(matrix.to_csv()));
     }
-    for (path, bytes) in &search.files {
-        site.files.insert(path.clone(), Contents::Bytes(bytes.clone()));
+    let manifest = search.manifest.clone();
+    for (path, bytes) in search.files {
+        add(path, Contents::Bytes(bytes));
     }
-    for (path, contents) in &theme.static_files {
-        site.files.entry(path.clone()).or_insert_with(|| contents.clone());
+
+    // A generated page may not take a content page's place; two content files at one URL are
+    // already reported by `content`, naming both: the first is kept.
+    let mut taken: HashSet<&str> = HashSet::new();
+    let mut skip = vec![false; jobs.len()];
+    for (i, job) in jobs.iter().enumerate() {
+        if taken.insert(&job.output) {
+            continue;
+        }
+        skip[i] = true;
+        if !matches!(job.kind, JobKind::Page(_) | JobKind::Section(_)) {
+            diagnostics.push(Diagnostic::error(
+                job.origin.clone(),
+                format!("the generated page /{} would replace a content page at the same URL", job.output),
+            ).code(Code::GeneratedPageClash).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
+        }
+    }
+    let mut later: Vec<(String, Contents)> = Vec::new();
+    for (path, contents) in extra {
+        if taken.contains(path.as_str()) {
+            continue;
+        }
+        later.push((path, contents));
+    }
+    let mut owned: HashSet<String> = taken.iter().map(|p| p.to_string()).collect();
+    owned.extend(later.iter().map(|(p, _)| p.clone()));
+    for (path, contents) in theme.static_files.iter() {
+        if owned.insert(path.clone()) {
+            later.push((path.clone(), contents.clone()));
+        }
     }
     for asset in &content.assets {
-        site.files
-            .entry(asset.to.clone())
-            .or_insert_with(|| Contents::CopyOf(asset.from.clone()));
+        if owned.insert(asset.to.clone()) {
+            later.push((asset.to.clone(), Contents::CopyOf(asset.from.clone())));
+        }
     }
-    (site, diagnostics)
+    for (path, contents) in later {
+        if let Err(d) = sink.put(&path, contents) {
+            diagnostics.push(d);
+        }
+    }
+
+    let views = Views::new(config, content, linked);
+    let tera = match templates(config, content, theme, &views, &jobs, matrices, manifest.as_deref()) {
+        Ok(tera) => tera,
+        Err(d) => {
+            diagnostics.push(d);
+            return diagnostics;
+        }
+    };
+
+    let problems: Vec<Diagnostic> = jobs
+        .par_iter()
+        .zip(&skip)
+        .filter(|(_, skip)| !**skip)
+        .filter_map(|(job, _)| {
+            let context = job.context(&views, linked, matrices);
+            let result = render_one(&tera, theme, &job.template, &context, &job.origin)
+                .and_then(|html| sink.put(&job.output, Contents::Bytes(html.into_bytes())));
+            result.err()
+        })
+        .collect();
+    // A broken template fails every page that uses it: report each problem once.
+    let mut seen = BTreeMap::new();
+    for d in problems {
+        seen.entry((d.file.clone(), d.location.clone(), d.message.clone()))
+            .or_insert(d);
+    }
+    diagnostics.extend(seen.into_values());
+    diagnostics
 }
 
 /// One HTML file to render.
@@ -283,7 +337,7 @@ fn templates(
     views: &Views<'_>,
     jobs: &[Job],
     matrices: &[Matrix],
-    search: &SearchIndex,
+    search_manifest: Option<&str>,
 ) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
     // Functions first: Tera checks, as templates are added, that every function they call exists.
@@ -310,14 +364,13 @@ fn templates(
             .pages
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.key.clone(), Value::from_serializable(&views.page_link(i))))
+            .map(|(i, p)| (p.key.clone(), views.page_link(i)))
             .chain(content.sections.iter().enumerate().map(|(i, s)| {
-                let pages: Vec<_> = s.pages.iter().map(|&p| views.page_link(p)).collect();
-                let link = SectionWithPages {
-                    section: views.section_link(i),
-                    pages,
-                };
-                (s.key.clone(), Value::from_serializable(&link))
+                // A section link with its pages added.
+                let mut link = views.section_link(i).into_map().unwrap_or_default();
+                let pages: Vec<Value> = s.pages.iter().map(|&p| views.page_link(p)).collect();
+                link.insert("pages".into(), Value::from(pages));
+                (s.key.clone(), Value::from(link))
             }))
             .collect(),
     );
@@ -362,8 +415,8 @@ fn templates(
         "generated",
         &Generated {
             a_to_z_url: config.base_url.link(A_TO_Z_PATH),
-            search_url: search.manifest.as_ref().map(|_| config.base_url.link(SEARCH_PATH)),
-            search_index_url: search.manifest.as_ref().map(|m| config.base_url.link(m)),
+            search_url: search_manifest.map(|_| config.base_url.link(SEARCH_PATH)),
+            search_index_url: search_manifest.map(|m| config.base_url.link(m)),
             matrices: matrices
                 .iter()
                 .map(|m| GeneratedLink {
@@ -401,13 +454,6 @@ struct Generated<'a> {
 struct GeneratedLink<'a> {
     title: &'a str,
     url: String,
-}
-
-#[derive(serde::Serialize)]
-struct SectionWithPages<'a> {
-    #[serde(flatten)]
-    section: views::SectionLink<'a>,
-    pages: Vec<views::PageLink<'a>>,
 }
 
 /// `get_url(path="@/a/b.md")` for a page, `get_url(path="style.css")` for a static file.

@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
+use tera::Value;
 
 use crate::config::{Config, Facet, Source};
 use crate::content::{Content, Date, Page, Section, Target};
@@ -93,11 +96,12 @@ pub struct FacetValueCount<'a> {
 
 /// The A–Z index: pages grouped by their title's first letter.
 #[derive(Debug, Clone, Serialize)]
-pub struct Letter<'a> {
+pub struct Letter {
     pub letter: String,
     /// An id for the letter's heading ("a", or "other" for titles not starting with a letter).
     pub id: String,
-    pub pages: Vec<PageLink<'a>>,
+    /// [`PageLink`]s.
+    pub pages: Vec<Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -144,6 +148,9 @@ pub struct SectionLink<'a> {
     pub page_count: usize,
 }
 
+/// Fields typed [`Value`] hold views made once per build and shared by every page that shows
+/// them (a [`PageLink`], [`SectionLink`] or [`FacetValueView`]): building them per page was
+/// most of the render stage.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
     /// schema.org MedicalWebPage data for guidance pages, as JSON safe to put inside a
@@ -157,10 +164,11 @@ pub struct PageView<'a> {
     pub content: &'a str,
     pub toc: &'a [Heading],
     pub guidance: bool,
-    pub treatment_type: Option<FacetValueView<'a>>,
-    pub settings: Vec<FacetValueView<'a>>,
-    pub substances: Vec<FacetValueView<'a>>,
-    pub access: Vec<FacetValueView<'a>>,
+    /// [`FacetValueView`]s.
+    pub treatment_type: Option<Value>,
+    pub settings: Vec<Value>,
+    pub substances: Vec<Value>,
+    pub access: Vec<Value>,
     pub pros: &'a [String],
     pub cons: &'a [String],
     pub suits: &'a [String],
@@ -170,20 +178,23 @@ pub struct PageView<'a> {
     pub sources: Vec<SourceView<'a>>,
     /// The sources cited in the text, numbered as the citations are.
     pub references: Vec<Reference<'a>>,
-    pub related: Vec<PageLink<'a>>,
-    /// Pages and sections whose text links here.
-    pub backlinks: Vec<PageLink<'a>>,
+    /// [`PageLink`]s.
+    pub related: Vec<Value>,
+    /// Pages and sections whose text links here ([`PageLink`]s).
+    pub backlinks: Vec<Value>,
     pub last_reviewed: Option<DateView>,
     pub next_review: Option<DateView>,
     pub differences: Vec<DifferenceView<'a>>,
     pub about_source: Option<SourceView<'a>>,
-    /// For a page about a source: the pages that cite or name it.
-    pub cited_by: Vec<PageLink<'a>>,
-    pub section: SectionLink<'a>,
-    /// From the home page down to this page's section.
-    pub ancestors: Vec<SectionLink<'a>>,
-    pub previous: Option<PageLink<'a>>,
-    pub next: Option<PageLink<'a>>,
+    /// For a page about a source: the pages that cite or name it ([`PageLink`]s).
+    pub cited_by: Vec<Value>,
+    /// A [`SectionLink`].
+    pub section: Value,
+    /// From the home page down to this page's section ([`SectionLink`]s).
+    pub ancestors: Vec<Value>,
+    /// [`PageLink`]s.
+    pub previous: Option<Value>,
+    pub next: Option<Value>,
     pub extra: &'a toml::Table,
 }
 
@@ -197,9 +208,11 @@ pub struct SectionView<'a> {
     pub content: &'a str,
     pub toc: &'a [Heading],
     pub guidance: bool,
-    pub pages: Vec<PageLink<'a>>,
-    pub subsections: Vec<SectionLink<'a>>,
-    pub ancestors: Vec<SectionLink<'a>>,
+    /// [`PageLink`]s.
+    pub pages: Vec<Value>,
+    /// [`SectionLink`]s.
+    pub subsections: Vec<Value>,
+    pub ancestors: Vec<Value>,
     pub sources: Vec<SourceView<'a>>,
     pub references: Vec<Reference<'a>>,
     pub last_reviewed: Option<DateView>,
@@ -214,6 +227,13 @@ pub struct Views<'a> {
     linked: &'a Linked,
     /// The URL of each source's own page, by source id.
     source_pages: BTreeMap<&'a str, String>,
+    /// Every vocabulary value's [`FacetValueView`].
+    facet_values: FxHashMap<(Facet, &'a str), Value>,
+    /// Each page's [`PageLink`], by page index.
+    page_links: Vec<Value>,
+    /// Each section's [`PageLink`] and [`SectionLink`], by section index.
+    section_page_links: Vec<Value>,
+    section_links: Vec<Value>,
 }
 
 impl<'a> Views<'a> {
@@ -226,12 +246,35 @@ impl<'a> Views<'a> {
                 Some((id, config.base_url.link(&p.path)))
             })
             .collect();
-        Views {
+        let mut views = Views {
             config,
             content,
             linked,
             source_pages,
-        }
+            facet_values: FxHashMap::default(),
+            page_links: Vec::new(),
+            section_page_links: Vec::new(),
+            section_links: Vec::new(),
+        };
+        views.facet_values = Facet::ALL
+            .into_iter()
+            .flat_map(|facet| {
+                let vocabulary = config.vocabularies.get(facet);
+                vocabulary.values.iter().map(move |v| (facet, v))
+            })
+            .map(|(facet, v)| ((facet, v.id.as_str()), to_value(&views.facet_value_view(facet, v))))
+            .collect();
+        views.page_links = (0..content.pages.len())
+            .into_par_iter()
+            .map(|i| to_value(&views.build_page_link(i)))
+            .collect();
+        views.section_page_links = (0..content.sections.len())
+            .map(|i| to_value(&views.build_section_page_link(i)))
+            .collect();
+        views.section_links = (0..content.sections.len())
+            .map(|i| to_value(&views.build_section_link(i)))
+            .collect();
+        views
     }
 
     pub fn site(&self) -> SiteView<'a> {
@@ -290,19 +333,29 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn facet_value(&self, facet: Facet, id: &'a str) -> Option<FacetValueView<'a>> {
+    fn facet_value_view(&self, facet: Facet, value: &'a crate::config::VocabularyValue) -> FacetValueView<'a> {
         let vocabulary = self.config.vocabularies.get(facet);
-        vocabulary.value(id).map(|v| FacetValueView {
+        FacetValueView {
             facet: facet.key(),
             facet_name: &vocabulary.name,
-            id: &v.id,
-            label: &v.label,
-            description: &v.description,
+            id: &value.id,
+            label: &value.label,
+            description: &value.description,
             url: self
                 .config
                 .base_url
-                .link(&self.config.vocabularies.value_path(facet, &v.id)),
-        })
+                .link(&self.config.vocabularies.value_path(facet, &value.id)),
+        }
+    }
+
+    fn facet_value(&self, facet: Facet, id: &str) -> Option<FacetValueView<'a>> {
+        let vocabulary = self.config.vocabularies.get(facet);
+        vocabulary.value(id).map(|v| self.facet_value_view(facet, v))
+    }
+
+    /// The shared [`FacetValueView`] of a value; `None` for an id not in the vocabulary.
+    fn facet_value_shared(&self, facet: Facet, id: &str) -> Option<Value> {
+        self.facet_values.get(&(facet, id)).cloned()
     }
 
     pub fn facet(&self, pages: &FacetPages) -> FacetView<'a> {
@@ -331,34 +384,44 @@ impl<'a> Views<'a> {
         self.linked.facets.iter().map(|f| self.facet(f)).collect()
     }
 
-    pub fn facet_value_page(
-        &self,
-        pages: &FacetPages,
-        index: usize,
-    ) -> Option<(FacetValueView<'a>, Vec<PageLink<'a>>)> {
+    pub fn facet_value_page(&self, pages: &FacetPages, index: usize) -> Option<(FacetValueView<'a>, Vec<Value>)> {
         let (id, list) = pages.values.get(index)?;
-        let id = self.config.vocabularies.get(pages.facet).value(id)?.id.as_str();
         let value = self.facet_value(pages.facet, id)?;
         Some((value, list.iter().map(|&p| self.page_link(p)).collect()))
     }
 
     /// Every page and section (but the home page) by title, grouped by first letter.
-    pub fn a_to_z(&self) -> Vec<Letter<'a>> {
-        let mut entries: Vec<PageLink<'a>> = (0..self.content.pages.len()).map(|i| self.page_link(i)).collect();
+    pub fn a_to_z(&self) -> Vec<Letter> {
+        let mut entries: Vec<(&str, String, Value)> = (0..self.content.pages.len())
+            .map(|i| {
+                let page = &self.content.pages[i];
+                (
+                    page.meta.title.as_str(),
+                    self.config.base_url.link(&page.path),
+                    self.page_link(i),
+                )
+            })
+            .collect();
         entries.extend(
             (0..self.content.sections.len())
                 .filter(|&i| self.content.sections[i].parent.is_some())
-                .map(|i| self.target_link(Target::Section(i))),
+                .map(|i| {
+                    let section = &self.content.sections[i];
+                    (
+                        section.meta.title.as_str(),
+                        self.config.base_url.link(&section.path),
+                        self.target_link(Target::Section(i)),
+                    )
+                }),
         );
-        entries.sort_by(|a, b| {
-            a.title
-                .to_lowercase()
-                .cmp(&b.title.to_lowercase())
-                .then_with(|| a.url.cmp(&b.url))
-        });
-        let mut letters: Vec<Letter<'a>> = Vec::new();
-        for entry in entries {
-            let first = entry.title.chars().find(|c| !c.is_whitespace()).unwrap_or('#');
+        let mut entries: Vec<(String, &str, String, Value)> = entries
+            .into_iter()
+            .map(|(title, url, link)| (title.to_lowercase(), title, url, link))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
+        let mut letters: Vec<Letter> = Vec::new();
+        for (_, title, _, entry) in entries {
+            let first = title.chars().find(|c| !c.is_whitespace()).unwrap_or('#');
             let (letter, id) = if first.is_alphabetic() {
                 let upper: String = first.to_uppercase().collect();
                 let id = crate::slug::slugify(&upper);
@@ -391,7 +454,15 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    pub fn page_link(&self, index: usize) -> PageLink<'a> {
+    fn facet_values_shared(&self, facet: Facet, page: &Page) -> Vec<Value> {
+        page.meta
+            .facet_values(facet)
+            .into_iter()
+            .filter_map(|id| self.facet_value_shared(facet, id))
+            .collect()
+    }
+
+    fn build_page_link(&self, index: usize) -> PageLink<'a> {
         let page = &self.content.pages[index];
         PageLink {
             title: &page.meta.title,
@@ -406,7 +477,18 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn section_link(&self, index: usize) -> SectionLink<'a> {
+    fn build_section_page_link(&self, index: usize) -> PageLink<'a> {
+        let s = &self.content.sections[index];
+        PageLink {
+            title: &s.meta.title,
+            url: self.config.base_url.link(&s.path),
+            summary: &s.meta.summary,
+            treatment_type: None,
+            settings: Vec::new(),
+        }
+    }
+
+    fn build_section_link(&self, index: usize) -> SectionLink<'a> {
         let section = &self.content.sections[index];
         SectionLink {
             title: &section.meta.title,
@@ -416,23 +498,24 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn target_link(&self, target: Target) -> PageLink<'a> {
+    /// A page's [`PageLink`].
+    pub fn page_link(&self, index: usize) -> Value {
+        self.page_links[index].clone()
+    }
+
+    /// A section's [`SectionLink`].
+    pub fn section_link(&self, index: usize) -> Value {
+        self.section_links[index].clone()
+    }
+
+    fn target_link(&self, target: Target) -> Value {
         match target {
             Target::Page(i) => self.page_link(i),
-            Target::Section(i) => {
-                let s = &self.content.sections[i];
-                PageLink {
-                    title: &s.meta.title,
-                    url: self.config.base_url.link(&s.path),
-                    summary: &s.meta.summary,
-                    treatment_type: None,
-                    settings: Vec::new(),
-                }
-            }
+            Target::Section(i) => self.section_page_links[i].clone(),
         }
     }
 
-    fn ancestors(&self, mut section: Option<usize>) -> Vec<SectionLink<'a>> {
+    fn ancestors(&self, mut section: Option<usize>) -> Vec<Value> {
         let mut out = Vec::new();
         while let Some(i) = section {
             out.push(self.section_link(i));
@@ -485,10 +568,10 @@ impl<'a> Views<'a> {
             treatment_type: meta
                 .treatment_type
                 .as_deref()
-                .and_then(|id| self.facet_value(Facet::TreatmentType, id)),
-            settings: self.facet_values(Facet::Settings, page),
-            substances: self.facet_values(Facet::Substances, page),
-            access: self.facet_values(Facet::Access, page),
+                .and_then(|id| self.facet_value_shared(Facet::TreatmentType, id)),
+            settings: self.facet_values_shared(Facet::Settings, page),
+            substances: self.facet_values_shared(Facet::Substances, page),
+            access: self.facet_values_shared(Facet::Access, page),
             pros: &meta.pros,
             cons: &meta.cons,
             suits: &meta.suits,
@@ -584,12 +667,18 @@ impl<'a> Views<'a> {
     }
 
     /// The home page's subsections: the site's main navigation.
-    pub fn navigation(&self) -> Vec<SectionLink<'a>> {
+    pub fn navigation(&self) -> Vec<Value> {
         self.content
             .root_section()
             .map(|root| root.subsections.iter().map(|&s| self.section_link(s)).collect())
             .unwrap_or_default()
     }
+}
+
+/// A view as a template value, made once and then shared (cloning a [`Value`] is cheap).
+fn to_value<T: Serialize>(view: &T) -> Value {
+    // Views are strings, numbers, lists and maps: serialising them cannot fail.
+    Value::try_from_serializable(view).unwrap_or(Value::none())
 }
 
 fn date_view(date: Date) -> DateView {

@@ -14,6 +14,7 @@ pub mod format;
 pub mod tokenize;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -22,7 +23,8 @@ use crate::config::{Config, Facet, SearchWeights};
 use crate::content::{Content, Meta};
 use crate::links::Linked;
 use format::{Posting, encode_shard, encode_words, pack, prefix, push_varint, range_of};
-use tokenize::{Stemmer, html_to_text, is_stop_word, words};
+use rustc_hash::FxHashMap;
+use tokenize::{Stemmer, for_each_word, html_to_text, is_stop_word, words};
 
 /// The folder under the output that holds the index.
 pub const SEARCH_DIR: &str = "search/";
@@ -79,8 +81,9 @@ struct Document<'a> {
 
 /// A document's words, counted per field.
 struct Analysed {
-    /// Each indexed word and its count in the title, headings, summary and body.
-    counts: BTreeMap<String, [u32; 4]>,
+    /// Each indexed word (by [`Interner`] id) and its count in the title, headings, summary
+    /// and body. Counts stop at 65,535: far past where BM25 stops telling them apart.
+    counts: Vec<(u32, [u16; 4])>,
     lengths: [u32; 4],
     /// The text excerpts are cut from.
     text: String,
@@ -94,11 +97,15 @@ pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex
         return SearchIndex::default();
     }
     let documents = documents(config, content, linked);
+    let interner = Interner::default();
     let analysed: Vec<Analysed> = documents
         .par_iter()
-        .map(|d| analyse(d, &config.search.weights))
+        .map_init(FxHashMap::default, |seen, d| {
+            analyse(d, &config.search.weights, &interner, seen)
+        })
         .collect();
-    let (dictionary, postings) = score(&analysed, &config.search.weights);
+    let mut analysed = analysed;
+    let (dictionary, postings) = score(&mut analysed, interner.into_words(), &config.search.weights);
 
     let mut files = BTreeMap::new();
     let shard_boundaries = write_shards(&dictionary, &postings, &analysed, &mut files);
@@ -260,13 +267,56 @@ fn documents<'a>(config: &'a Config, content: &'a Content, linked: &'a Linked) -
     documents
 }
 
-fn analyse(document: &Document<'_>, weights: &SearchWeights) -> Analysed {
+/// Numbers for words, shared by the threads that analyse pages, so that a page's counts hold
+/// no strings. Each thread remembers the words it has seen; only a word new to it takes the lock.
+#[derive(Default)]
+struct Interner(Mutex<Words>);
+
+/// Each word's id, and the words by id.
+#[derive(Default)]
+struct Words {
+    ids: FxHashMap<Box<str>, u32>,
+    list: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn id(&self, seen: &mut FxHashMap<Box<str>, u32>, word: &str) -> u32 {
+        if let Some(&id) = seen.get(word) {
+            return id;
+        }
+        let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let Words { ids, list } = &mut *shared;
+        let id = match ids.get(word) {
+            Some(&id) => id,
+            None => {
+                let id = list.len() as u32;
+                list.push(word.into());
+                ids.insert(word.into(), id);
+                id
+            }
+        };
+        seen.insert(word.into(), id);
+        id
+    }
+
+    /// The words, by id.
+    fn into_words(self) -> Vec<Box<str>> {
+        self.0.into_inner().unwrap_or_else(PoisonError::into_inner).list
+    }
+}
+
+fn analyse(
+    document: &Document<'_>,
+    weights: &SearchWeights,
+    interner: &Interner,
+    seen: &mut FxHashMap<Box<str>, u32>,
+) -> Analysed {
     let mut text = html_to_text(document.html);
     for item in &document.lists {
         text.push(' ');
         text.push_str(item);
     }
-    let mut counts: BTreeMap<String, [u32; 4]> = BTreeMap::new();
+    let mut counts: FxHashMap<u32, [u16; 4]> = FxHashMap::default();
     let mut lengths = [0u32; 4];
     let labels = document.labels.join(" ");
     let headings = document.headings.join(" ");
@@ -281,15 +331,17 @@ fn analyse(document: &Document<'_>, weights: &SearchWeights) -> Analysed {
             continue;
         }
         for part in parts {
-            for word in words(part) {
-                if is_stop_word(&word) {
-                    continue;
+            for_each_word(part, |word| {
+                if is_stop_word(word) {
+                    return;
                 }
                 lengths[field] += 1;
-                counts.entry(word).or_default()[field] += 1;
-            }
+                let count = &mut counts.entry(interner.id(seen, word)).or_default()[field];
+                *count = count.saturating_add(1);
+            });
         }
     }
+    let counts: Vec<(u32, [u16; 4])> = counts.into_iter().collect();
     let title_words = words(document.title);
     let title_word = title_words
         .iter()
@@ -327,12 +379,11 @@ struct Dictionary {
 }
 
 /// Scores every (stem, page) pair with BM25 and keeps each stem's best pages as impacts.
-fn score(analysed: &[Analysed], weights: &SearchWeights) -> (Dictionary, Vec<Vec<Posting>>) {
-    let surface: BTreeSet<&str> = analysed
-        .iter()
-        .flat_map(|a| a.counts.keys().map(String::as_str))
-        .collect();
-    let surface: Vec<&str> = surface.into_iter().collect();
+fn score(
+    analysed: &mut [Analysed],
+    surface: Vec<Box<str>>,
+    weights: &SearchWeights,
+) -> (Dictionary, Vec<Vec<Posting>>) {
     let stemmed: Vec<String> = surface
         .par_iter()
         .map_init(Stemmer::default, |stemmer, w| stemmer.stem(w).into_owned())
@@ -341,26 +392,37 @@ fn score(analysed: &[Analysed], weights: &SearchWeights) -> (Dictionary, Vec<Vec
     let stem_ids: HashMap<&str, usize> = stems.iter().enumerate().map(|(i, s)| (*s, i)).collect();
     let mut words = BTreeMap::new();
     let mut words_per_stem = vec![0; stems.len()];
-    let mut word_stem: HashMap<&str, usize> = HashMap::with_capacity(surface.len());
+    // By word id.
+    let mut word_stem: Vec<usize> = Vec::with_capacity(surface.len());
     for (word, stem) in surface.iter().zip(&stemmed) {
         let id = stem_ids[stem.as_str()];
-        words.insert((*word).to_string(), id);
+        words.insert(word.to_string(), id);
         words_per_stem[id] += 1;
-        word_stem.insert(word, id);
+        word_stem.push(id);
     }
 
-    // Per page, each stem's counts per field.
+    // Per page, each stem's counts per field. The words' counts are not needed after this.
     let per_page: Vec<Vec<(usize, [u32; 4])>> = analysed
-        .par_iter()
+        .par_iter_mut()
         .map(|a| {
-            let mut by_stem: BTreeMap<usize, [u32; 4]> = BTreeMap::new();
-            for (word, counts) in &a.counts {
-                let entry = by_stem.entry(word_stem[word.as_str()]).or_default();
-                for (total, count) in entry.iter_mut().zip(counts) {
-                    *total += count;
+            let mut by_stem: Vec<(usize, [u32; 4])> = std::mem::take(&mut a.counts)
+                .into_iter()
+                .map(|(word, counts)| (word_stem[word as usize], counts.map(u32::from)))
+                .collect();
+            by_stem.sort_unstable_by_key(|(stem, _)| *stem);
+            // Words of one stem are now side by side: add them up.
+            let mut merged: Vec<(usize, [u32; 4])> = Vec::with_capacity(by_stem.len());
+            for (stem, counts) in by_stem {
+                match merged.last_mut() {
+                    Some((last, totals)) if *last == stem => {
+                        for (total, count) in totals.iter_mut().zip(counts) {
+                            *total += count;
+                        }
+                    }
+                    _ => merged.push((stem, counts)),
                 }
             }
-            by_stem.into_iter().collect()
+            merged
         })
         .collect();
     let mut df = vec![0u32; stems.len()];
@@ -371,14 +433,14 @@ fn score(analysed: &[Analysed], weights: &SearchWeights) -> (Dictionary, Vec<Vec
     }
     let n = analysed.len().max(1) as f32;
     let mut average = [0f32; 4];
-    for a in analysed {
+    for a in analysed.iter() {
         for (total, length) in average.iter_mut().zip(a.lengths) {
             *total += length as f32 / n;
         }
     }
     let field_weights = [weights.title, weights.headings, weights.summary, weights.body];
     let mut scored: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stems.len()];
-    for (page, (stems_here, a)) in per_page.iter().zip(analysed).enumerate() {
+    for (page, (stems_here, a)) in per_page.iter().zip(analysed.iter()).enumerate() {
         for (stem, counts) in stems_here {
             // Each field saturates on its own and the fields add up, so that a word in the
             // title outranks many mentions in the text (BM25F would saturate them together).

@@ -19,7 +19,9 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(word)
 }
 
 fn is_word_char(c: char) -> bool {
@@ -31,32 +33,63 @@ fn is_word_char(c: char) -> bool {
 /// than [`MAX_WORD_CHARS`] are skipped.
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut word = String::new();
-    let mut chars = text.chars().peekable();
-    let mut previous_is_word = false;
-    while let Some(c) = chars.next() {
-        if is_word_char(c) {
-            word.push(c);
-            previous_is_word = true;
-            continue;
-        }
-        if (c == '\'' || c == '\u{2019}') && previous_is_word && chars.peek().is_some_and(|&n| is_word_char(n)) {
-            continue;
-        }
-        previous_is_word = false;
-        flush(&mut word, &mut out);
-    }
-    flush(&mut word, &mut out);
+    for_each_word(text, |word| out.push(word.to_string()));
     out
 }
 
-fn flush(word: &mut String, out: &mut Vec<String>) {
-    if !word.is_empty() {
-        if word.chars().count() <= MAX_WORD_CHARS {
-            out.push(word.to_lowercase());
+/// [`words`] without a string per word: `f` sees each word in a reused buffer. ASCII, most
+/// of any English page, takes a byte-at-a-time path; other characters are decoded.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut word = String::new();
+    let mut lowered = String::new();
+    let mut previous_is_word = false;
+    let next_is_word = |at: usize| {
+        text.get(at..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(is_word_char)
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, width) = if b.is_ascii() {
+            (b as char, 1)
+        } else {
+            match text.get(i..).and_then(|rest| rest.chars().next()) {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        i += width;
+        if is_word_char(c) {
+            // ASCII is lowercased here; a word with other letters is lowercased whole in `flush`.
+            word.push(c.to_ascii_lowercase());
+            previous_is_word = true;
+            continue;
         }
-        word.clear();
+        if (c == '\'' || c == '\u{2019}') && previous_is_word && next_is_word(i) {
+            continue;
+        }
+        previous_is_word = false;
+        flush(&mut word, &mut lowered, &mut f);
     }
+    flush(&mut word, &mut lowered, &mut f);
+}
+
+fn flush(word: &mut String, lowered: &mut String, f: &mut impl FnMut(&str)) {
+    if word.is_empty() {
+        return;
+    }
+    if word.is_ascii() {
+        if word.len() <= MAX_WORD_CHARS {
+            f(word);
+        }
+    } else if word.chars().count() <= MAX_WORD_CHARS {
+        // `str::to_lowercase`, not per char: it knows a final sigma.
+        *lowered = word.to_lowercase();
+        f(lowered);
+    }
+    word.clear();
 }
 
 /// English Snowball stems.

@@ -170,7 +170,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     };
     // Watch before the first build, so that a save during it is not missed.
     let mut watcher = watch::Watcher::new(&options.root)?;
-    let mut cache = Cache::default();
+    let mut cache = Cache::new();
     let started = Instant::now();
     let site = Arc::new(RwLock::new(Snapshot::default()));
     match pipeline::build_cached(&options.root, &overrides, &|_| {}, &mut cache) {
