@@ -21,28 +21,41 @@ fn memory() -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// CPU time used by the process so far, in seconds (user + system, from /proc/self/stat).
+fn cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
     let Some(root) = std::env::args().nth(1) else {
         eprintln!("usage: cargo run --release --example stage-times -- DIR");
         std::process::exit(2);
     };
     // Each stage's name, start and the memory in use as it started.
-    type Stage = (String, Instant, (u64, u64));
+    type Stage = (String, Instant, (u64, u64), f64);
     let stages: RefCell<Vec<Stage>> = RefCell::new(Vec::new());
     let progress = |stage: &str| {
-        stages.borrow_mut().push((stage.to_string(), Instant::now(), memory()));
+        stages
+            .borrow_mut()
+            .push((stage.to_string(), Instant::now(), memory(), cpu()));
     };
     let overrides = signpost::config::Overrides::default();
     let built = pipeline::prepare(root.as_ref(), &overrides, &progress, &mut Cache::default())
         .and_then(|prepared| prepared.render_into(&Discard, &progress));
-    let end = (Instant::now(), memory());
+    let end = (Instant::now(), memory(), cpu());
     let stages = stages.into_inner();
-    println!("{:>8}  {:>9}  {:>9}  stage", "time", "RSS after", "peak");
-    for (i, (stage, start, _)) in stages.iter().enumerate() {
-        let (next, (rss, peak)) = stages.get(i + 1).map_or(end, |(_, t, m)| (*t, *m));
+    println!("{:>8}  {:>8}  {:>9}  {:>9}  stage", "time", "CPU", "RSS after", "peak");
+    for (i, (stage, start, _, cpu_start)) in stages.iter().enumerate() {
+        let (next, (rss, peak), cpu_end) = stages.get(i + 1).map_or(end, |(_, t, m, c)| (*t, *m, *c));
+        let wall = (next - *start).as_secs_f64();
         println!(
-            "{:>6.2} s  {rss:>6} MB  {peak:>6} MB  {stage}",
-            (next - *start).as_secs_f64()
+            "{wall:>6.2} s  {:>6.0} %  {rss:>6} MB  {peak:>6} MB  {stage}",
+            100.0 * (cpu_end - cpu_start) / wall.max(1e-9)
         );
     }
     if let Err(diagnostics) = built {

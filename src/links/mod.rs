@@ -50,38 +50,59 @@ pub fn resolve(
         rendered.heading_ids().map(str::to_string).collect()
     };
 
-    // Resolve first (reading every page's headings), then rewrite each page's HTML.
-    let mut resolve_all = |file: &SourceFile, rendered: &Rendered| -> Vec<Option<(Target, String)>> {
+    // Resolve first (reading every page's headings), then rewrite each page's HTML. Pages are
+    // resolved in parallel, each with its own list of problems, reported in page order.
+    // Each link's target and URL (None where it did not resolve).
+    type Resolved = Vec<Option<(Target, String)>>;
+    let resolve_all = |file: &SourceFile, rendered: &Rendered| -> (Resolved, Diagnostics) {
         let resolver = Resolver {
             config,
             content,
             text: &file.text,
             file: &file.display,
         };
-        rendered
+        let mut problems = Diagnostics::new();
+        let links = rendered
             .links
             .iter()
-            .map(|link| resolver.link(link, |t| heading_ids(t, &pages, &sections), &mut diagnostics))
+            .map(|link| resolver.link(link, |t| heading_ids(t, &pages, &sections), &mut problems))
+            .collect();
+        (links, problems)
+    };
+    let mut unzip = |resolved: Vec<(Resolved, Diagnostics)>| -> Vec<Resolved> {
+        resolved
+            .into_iter()
+            .map(|(links, problems)| {
+                diagnostics.extend(problems);
+                links
+            })
             .collect()
     };
-    let page_links: Vec<_> = content
-        .pages
-        .iter()
-        .zip(&pages)
-        .map(|(p, r)| resolve_all(&p.file, r))
-        .collect();
-    let section_links: Vec<_> = content
-        .sections
-        .iter()
-        .zip(&sections)
-        .map(|(s, r)| resolve_all(&s.file, r))
-        .collect();
-    for (rendered, links) in pages.iter_mut().zip(&page_links) {
+    let page_links = unzip(
+        content
+            .pages
+            .par_iter()
+            .zip(&pages)
+            .map(|(p, r)| resolve_all(&p.file, r))
+            .collect(),
+    );
+    let section_links = unzip(
+        content
+            .sections
+            .par_iter()
+            .zip(&sections)
+            .map(|(s, r)| resolve_all(&s.file, r))
+            .collect(),
+    );
+    pages.par_iter_mut().zip(&page_links).for_each(|(rendered, links)| {
         rendered.html = replace_placeholders(&rendered.html, links);
-    }
-    for (rendered, links) in sections.iter_mut().zip(&section_links) {
-        rendered.html = replace_placeholders(&rendered.html, links);
-    }
+    });
+    sections
+        .par_iter_mut()
+        .zip(&section_links)
+        .for_each(|(rendered, links)| {
+            rendered.html = replace_placeholders(&rendered.html, links);
+        });
     let targets = |links: &Vec<Option<(Target, String)>>| links.iter().flatten().map(|(t, _)| *t).collect::<Vec<_>>();
     let page_targets: Vec<Vec<Target>> = page_links.iter().map(targets).collect();
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();

@@ -79,74 +79,80 @@ pub fn render(
 ) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     let jobs = jobs(config, content, linked, matrices, &search);
-    // Files outside the jobs, first, so that their memory (most of it the search index) is
-    // handed to the sink before the pages are rendered.
-    let mut extra: Vec<(String, Contents)> = Vec::new();
-    let mut add = |path: String, contents: Contents| extra.push((path, contents));
-    let generated: Vec<String> = jobs
-        .iter()
-        .filter(|j| {
-            matches!(
-                j.kind,
-                JobKind::Facet(_) | JobKind::FacetValue(..) | JobKind::AtoZ | JobKind::Matrix(_) | JobKind::Search
-            )
-        })
-        .map(|j| j.output.trim_end_matches("index.html").to_string())
-        .collect();
-    let text = |text: String| Contents::Bytes(text.into_bytes());
-    add("sitemap.xml".into(), text(feeds::sitemap(config, content, &generated)));
-    add("robots.txt".into(), text(feeds::robots(config)));
-    add("atom.xml".into(), text(feeds::atom(config, content)));
-    add("syntax.css".into(), text(syntax_css));
-    for matrix in matrices {
-        add(format!("{}matrix.json", matrix.path), text(matrix.to_json()));
-        add(format!("{}matrix.csv", matrix.path), text(matrix.to_csv()));
-    }
-    let manifest = search.manifest.clone();
-    for (path, bytes) in search.files {
-        add(path, Contents::Bytes(bytes));
-    }
 
     // A generated page may not take a content page's place; two content files at one URL are
     // already reported by `content`, naming both: the first is kept.
     let mut taken: HashSet<&str> = HashSet::new();
-    let mut skip = vec![false; jobs.len()];
-    for (i, job) in jobs.iter().enumerate() {
+    let mut kept: Vec<&Job> = Vec::with_capacity(jobs.len());
+    for job in &jobs {
         if taken.insert(&job.output) {
-            continue;
-        }
-        skip[i] = true;
-        if !matches!(job.kind, JobKind::Page(_) | JobKind::Section(_)) {
+            kept.push(job);
+        } else if !matches!(job.kind, JobKind::Page(_) | JobKind::Section(_)) {
             diagnostics.push(Diagnostic::error(
                 job.origin.clone(),
                 format!("the generated page /{} would replace a content page at the same URL", job.output),
             ).code(Code::GeneratedPageClash).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
         }
     }
-    let mut later: Vec<(String, Contents)> = Vec::new();
-    for (path, contents) in extra {
-        if taken.contains(path.as_str()) {
-            continue;
-        }
-        later.push((path, contents));
+
+    // Every file to write is one piece of work, and all of them run in parallel, the biggest
+    // first (the comparison page, the tables' data, lists of many pages) so that no thread is
+    // left finishing a long one alone at the end.
+    let generated: Vec<String> = jobs
+        .iter()
+        .filter(|j| j.kind.is_generated())
+        .map(|j| j.output.trim_end_matches("index.html").to_string())
+        .collect();
+    let mut big: Vec<&Job> = kept.iter().copied().filter(|j| j.kind.is_generated()).collect();
+    big.sort_by_key(|j| j.kind.size_rank());
+    let mut work: Vec<Work<'_>> = big.into_iter().map(Work::Page).collect();
+    let mut made: Vec<(String, Made<'_>)> = vec![
+        (
+            "sitemap.xml".into(),
+            Box::new(|| feeds::sitemap(config, content, &generated)),
+        ),
+        ("robots.txt".into(), Box::new(|| feeds::robots(config))),
+        ("atom.xml".into(), Box::new(|| feeds::atom(config, content))),
+    ];
+    for matrix in matrices {
+        made.push((format!("{}matrix.json", matrix.path), Box::new(|| matrix.to_json())));
+        made.push((format!("{}matrix.csv", matrix.path), Box::new(|| matrix.to_csv())));
     }
+    let mut files: Vec<(String, Contents)> = vec![("syntax.css".into(), Contents::Bytes(syntax_css.into_bytes()))];
+    let manifest = search.manifest.clone();
+    files.extend(
+        search
+            .files
+            .into_iter()
+            .map(|(path, bytes)| (path, Contents::Bytes(bytes))),
+    );
+    // The theme's static files and the content's assets never replace a file made above.
     let mut owned: HashSet<String> = taken.iter().map(|p| p.to_string()).collect();
-    owned.extend(later.iter().map(|(p, _)| p.clone()));
+    owned.extend(made.iter().map(|(path, _)| path.clone()));
+    owned.extend(files.iter().map(|(path, _)| path.clone()));
     for (path, contents) in theme.static_files.iter() {
         if owned.insert(path.clone()) {
-            later.push((path.clone(), contents.clone()));
+            files.push((path.clone(), contents.clone()));
         }
     }
     for asset in &content.assets {
         if owned.insert(asset.to.clone()) {
-            later.push((asset.to.clone(), Contents::CopyOf(asset.from.clone())));
+            files.push((asset.to.clone(), Contents::CopyOf(asset.from.clone())));
         }
     }
-    for (path, contents) in later {
-        if let Err(d) = sink.put(&path, contents) {
-            diagnostics.push(d);
-        }
-    }
+    let not_taken = |path: &String| !taken.contains(path.as_str());
+    work.extend(
+        made.into_iter()
+            .filter(|(path, _)| not_taken(path))
+            .map(|(path, make)| Work::Made(path, make)),
+    );
+    work.extend(
+        files
+            .into_iter()
+            .filter(|(path, _)| not_taken(path))
+            .map(|(path, contents)| Work::File(path, contents)),
+    );
+    work.extend(kept.iter().copied().filter(|j| !j.kind.is_generated()).map(Work::Page));
 
     let views = Views::new(config, content, linked);
     let tera = match templates(config, content, theme, &views, &jobs, matrices, manifest.as_deref()) {
@@ -157,14 +163,19 @@ pub fn render(
         }
     };
 
-    let problems: Vec<Diagnostic> = jobs
-        .par_iter()
-        .zip(&skip)
-        .filter(|(_, skip)| !**skip)
-        .filter_map(|(job, _)| {
-            let context = job.context(&views, linked, matrices);
-            let result = render_one(&tera, theme, &job.template, &context, &job.origin)
-                .and_then(|html| sink.put(&job.output, Contents::Bytes(html.into_bytes())));
+    let problems: Vec<Diagnostic> = work
+        .into_par_iter()
+        .with_max_len(1)
+        .filter_map(|work| {
+            let result = match work {
+                Work::Page(job) => {
+                    let context = job.context(&views, linked, matrices);
+                    render_one(&tera, theme, &job.template, &context, &job.origin)
+                        .and_then(|html| sink.put(&job.output, Contents::Bytes(html.into_bytes())))
+                }
+                Work::Made(path, make) => sink.put(&path, Contents::Bytes(make().into_bytes())),
+                Work::File(path, contents) => sink.put(&path, contents),
+            };
             result.err()
         })
         .collect();
@@ -176,6 +187,16 @@ pub fn render(
     }
     diagnostics.extend(seen.into_values());
     diagnostics
+}
+
+/// Text made on demand (a feed, the sitemap, a table's data).
+type Made<'a> = Box<dyn FnOnce() -> String + Send + 'a>;
+
+/// One file of the site to produce.
+enum Work<'a> {
+    Page(&'a Job),
+    Made(String, Made<'a>),
+    File(String, Contents),
 }
 
 /// One HTML file to render.
@@ -199,6 +220,26 @@ enum JobKind {
     Matrix(usize),
     Search,
     NotFound,
+}
+
+impl JobKind {
+    /// A page Signpost makes (not from a content file, nor the 404 page).
+    fn is_generated(&self) -> bool {
+        matches!(
+            self,
+            JobKind::Facet(_) | JobKind::FacetValue(..) | JobKind::AtoZ | JobKind::Matrix(_) | JobKind::Search
+        )
+    }
+
+    /// Roughly how big the page gets, biggest first: a comparison table has a row per page.
+    fn size_rank(&self) -> u8 {
+        match self {
+            JobKind::Matrix(_) => 0,
+            JobKind::AtoZ => 1,
+            JobKind::FacetValue(..) => 2,
+            _ => 3,
+        }
+    }
 }
 
 /// The A–Z index's folder.
