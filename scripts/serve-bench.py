@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Times `signpost serve` from a file save to the rebuilt page being served.
 
-Usage: serve-bench.py SIGNPOST_BINARY SITE_DIR [EDITS]
+Usage: serve-bench.py SIGNPOST_BINARY SITE_DIR [EDITS] [-v]
+
+With -v, prints each edit's time and the server's own lines.
 
 Starts the dev server on the site, then for each edit appends a unique marker to one page's
 body (a body-only edit) or changes its title (a title edit, which touches lists), and polls the
@@ -13,13 +15,14 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
 
 def main():
     binary, site = sys.argv[1], sys.argv[2]
-    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] != "-v" else 20
     server = subprocess.Popen([binary, "serve", "--root", site, "--port", "0"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -29,6 +32,9 @@ def main():
             if match:
                 base = match.group(1)
                 break
+        # Keep reading the server's lines (one per rebuild) so that its output never blocks.
+        log = []
+        threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
         pages = sorted(glob.glob(os.path.join(site, "content", "*", "*.md")))
         pages = [p for p in pages if not p.endswith("_index.md")]
         results = {"body": [], "title": []}
@@ -57,11 +63,15 @@ def main():
                         raise SystemExit(f"timed out waiting for {url}")
                     time.sleep(0.002)
                 results[kind].append((time.perf_counter() - started) * 1000)
+                if "-v" in sys.argv:
+                    print(f"{kind} edit {n}: {results[kind][-1]:.0f} ms ({rel})", flush=True)
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(original)
                 time.sleep(1.0)
         for kind, times in results.items():
             print(f"{kind:5} edit: median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms over {len(times)} edits")
+        if "-v" in sys.argv:
+            print("".join(log))
     finally:
         server.kill()
 

@@ -37,7 +37,27 @@ pub struct Prepared {
     search: search::SearchIndex,
     theme: theme::Theme,
     syntax_css: String,
+    highlighter: Highlighter,
     diagnostics: Diagnostics,
+}
+
+/// The last good build, kept by `serve` so that an edit to one page's text alone can be
+/// rendered without a full build ([`rerender_page`]).
+pub struct Kept {
+    pub config: Config,
+    pub content: Content,
+    linked: links::Linked,
+    matrices: Vec<matrix::Matrix>,
+    theme: theme::Theme,
+    tera: tera::Tera,
+    highlighter: Highlighter,
+}
+
+/// A build kept in memory for `serve`.
+pub struct Served {
+    pub site: RenderedSite,
+    pub warnings: Diagnostics,
+    pub kept: Kept,
 }
 
 impl Prepared {
@@ -53,9 +73,19 @@ impl Prepared {
 
     /// Renders every file into `sink`. An error means the sink did not get a whole site.
     pub fn render_into(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<Built, Diagnostics> {
+        let (kept, warnings) = self.render_keeping(sink, progress)?;
+        Ok(Built {
+            config: kept.config,
+            content: kept.content,
+            site: RenderedSite::default(),
+            warnings,
+        })
+    }
+
+    fn render_keeping(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<(Kept, Diagnostics), Diagnostics> {
         let mut diagnostics = self.diagnostics;
         progress("rendering templates");
-        diagnostics.extend(render::render(
+        let (problems, tera) = render::render(
             &self.config,
             &self.content,
             &self.linked,
@@ -64,17 +94,73 @@ impl Prepared {
             &self.theme,
             self.syntax_css,
             sink,
-        ));
-        if diagnostics.has_errors() {
+        );
+        diagnostics.extend(problems);
+        let Some(tera) = tera.filter(|_| !diagnostics.has_errors()) else {
             return Err(diagnostics);
-        }
-        Ok(Built {
+        };
+        let kept = Kept {
             config: self.config,
             content: self.content,
-            site: RenderedSite::default(),
-            warnings: diagnostics,
-        })
+            linked: self.linked,
+            matrices: self.matrices,
+            theme: self.theme,
+            tera,
+            highlighter: self.highlighter,
+        };
+        Ok((kept, diagnostics))
     }
+}
+
+/// [`build_cached`], keeping what [`rerender_page`] needs.
+pub fn build_served(root: &Path, overrides: &Overrides, cache: &mut Cache) -> Result<Served, Diagnostics> {
+    let prepared = prepare(root, overrides, &|_| {}, cache)?;
+    let collect = Collect::default();
+    let (kept, warnings) = prepared.render_keeping(&collect, &|_| {})?;
+    Ok(Served {
+        site: collect.into_site(),
+        warnings,
+        kept,
+    })
+}
+
+/// Renders one page alone after an edit to its text (`serve`): its output path and HTML,
+/// byte for byte what a full build would make. `None` when the edit needs a full build: the
+/// file is not a page, its front matter changed, or anything other pages show of it changed
+/// (see [`links::relink_page`]), or there is a problem to report. `relative` is the file's
+/// path under the site folder. The search index is left to the full build that follows.
+pub fn rerender_page(kept: &mut Kept, relative: &Path) -> Option<(String, Vec<u8>)> {
+    let key = relative.strip_prefix("content").ok()?.to_str()?.replace('\\', "/");
+    let Some(content::Target::Page(index)) = kept.content.find(&key) else {
+        return None;
+    };
+    let page = &kept.content.pages[index];
+    let text = content::read_text(&kept.config.root.join(relative), &page.file.display).ok()?;
+    let old = content::front_matter::split(&page.file.text).ok()?;
+    let new = content::front_matter::split(&text).ok()?;
+    if new.front_matter != old.front_matter || new.body_start != old.body_start {
+        return None;
+    }
+    let rendered = markdown::render(
+        &text,
+        new.body_start,
+        &page.file.display,
+        &kept.config,
+        &kept.highlighter,
+    );
+    let relinked = links::relink_page(&kept.config, &kept.content, &kept.linked, index, &text, rendered)?;
+    kept.content.pages[index].file.text = text;
+    kept.linked.pages[index] = relinked;
+    render::render_page(
+        &kept.config,
+        &kept.content,
+        &kept.linked,
+        &kept.matrices,
+        &kept.theme,
+        &kept.tera,
+        index,
+    )
+    .ok()
 }
 
 /// Work kept between builds of the same site (by `serve`), so that a rebuild skips what did
@@ -235,6 +321,7 @@ pub fn prepare(
         search,
         theme,
         syntax_css,
+        highlighter,
         diagnostics,
     })
 }

@@ -97,7 +97,7 @@ impl Content {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
     Page(usize),
     Section(usize),
@@ -257,7 +257,8 @@ fn dir_path(dir: &str) -> String {
         .collect()
 }
 
-fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+/// A content file as text: it must be UTF-8; a byte-order mark is dropped.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(display, format!("cannot read the file: {e}")).code(Code::FileUnreadable))?;
     match String::from_utf8(bytes) {

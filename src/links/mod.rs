@@ -189,44 +189,18 @@ fn link_glossary_terms(
     sections: &mut [Rendered],
     diagnostics: &mut Diagnostics,
 ) {
-    let Some(page) = &config.glossary.page else {
-        return;
-    };
-    let key = normalise(page);
-    let (glossary, path) = match content.find(&key) {
-        Some(Target::Page(i)) => (Target::Page(i), &content.pages[i].path),
-        Some(Target::Section(i)) => (Target::Section(i), &content.sections[i].path),
-        None => {
-            diagnostics.push(
-                config.diagnostic_at(
-                    Diagnostic::error(
-                        crate::config::CONFIG_FILE,
-                        format!("[glossary] page `{page}` does not exist"),
-                    )
-                    .code(Code::ConfigInvalidValue)
-                    .with_optional_hint(closest(&key, content.keys()).map(|b| format!("did you mean `@/{b}`?"))),
-                    "[glossary]",
-                ),
-            );
+    let glossary = match find_glossary(config, content) {
+        Ok(Some(glossary)) => glossary,
+        Ok(None) => return,
+        Err(d) => {
+            diagnostics.push(d);
             return;
         }
     };
     if !config.glossary.link_terms {
         return;
     }
-    let entries = match glossary {
-        Target::Page(i) => &pages[i],
-        Target::Section(i) => &sections[i],
-    };
-    let url = config.base_url.link(path);
-    let terms = glossary::terms(
-        entries
-            .toc
-            .iter()
-            .filter(|h| h.level == 2)
-            .map(|h| (h.title.clone(), format!("{url}#{}", h.id))),
-        &config.glossary.skip,
-    );
+    let terms = glossary_terms(config, content, glossary, pages, sections);
     pages.par_iter_mut().enumerate().for_each(|(i, rendered)| {
         if glossary != Target::Page(i) {
             rendered.html = glossary::link_terms(&rendered.html, &terms);
@@ -237,6 +211,109 @@ fn link_glossary_terms(
             rendered.html = glossary::link_terms(&rendered.html, &terms);
         }
     });
+}
+
+/// The `[glossary] page`, if the site names one; an error if it does not exist.
+fn find_glossary(config: &Config, content: &Content) -> Result<Option<Target>, Diagnostic> {
+    let Some(page) = &config.glossary.page else {
+        return Ok(None);
+    };
+    let key = normalise(page);
+    match content.find(&key) {
+        Some(target) => Ok(Some(target)),
+        None => Err(config.diagnostic_at(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("[glossary] page `{page}` does not exist"),
+            )
+            .code(Code::ConfigInvalidValue)
+            .with_optional_hint(closest(&key, content.keys()).map(|b| format!("did you mean `@/{b}`?"))),
+            "[glossary]",
+        )),
+    }
+}
+
+/// The glossary's terms: its `##` headings, each linking to its entry.
+fn glossary_terms(
+    config: &Config,
+    content: &Content,
+    glossary: Target,
+    pages: &[Rendered],
+    sections: &[Rendered],
+) -> glossary::Terms {
+    let (entries, path) = match glossary {
+        Target::Page(i) => (&pages[i], &content.pages[i].path),
+        Target::Section(i) => (&sections[i], &content.sections[i].path),
+    };
+    let url = config.base_url.link(path);
+    glossary::terms(
+        entries
+            .toc
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| (h.title.clone(), format!("{url}#{}", h.id))),
+        &config.glossary.skip,
+    )
+}
+
+/// Links one page's newly rendered text as [`resolve`] would, for `serve` to re-render the
+/// page alone. `None` unless everything other pages see of it is unchanged: the pages it
+/// links to, its heading ids (others may link to them), its citations (source pages list
+/// their citers), and no problem to report. The glossary page itself is never done alone.
+pub fn relink_page(
+    config: &Config,
+    content: &Content,
+    linked: &Linked,
+    index: usize,
+    text: &str,
+    mut rendered: Rendered,
+) -> Option<Rendered> {
+    let page = &content.pages[index];
+    let before = &linked.pages[index];
+    let glossary = find_glossary(config, content).ok()?;
+    if glossary == Some(Target::Page(index))
+        || !rendered.diagnostics.is_empty()
+        || rendered.citations != before.citations
+        || !rendered.heading_ids().eq(before.heading_ids())
+    {
+        return None;
+    }
+    let resolve = |rendered: &Rendered, text: &str| -> Option<Vec<Option<(Target, String)>>> {
+        let resolver = Resolver {
+            config,
+            content,
+            text,
+            file: &page.file.display,
+        };
+        let mut problems = Diagnostics::new();
+        let heading_ids = |target: Target| -> BTreeSet<String> {
+            let rendered = match target {
+                Target::Page(i) if i == index => rendered,
+                Target::Page(i) => &linked.pages[i],
+                Target::Section(i) => &linked.sections[i],
+            };
+            rendered.heading_ids().map(str::to_string).collect()
+        };
+        let links = rendered
+            .links
+            .iter()
+            .map(|link| resolver.link(link, heading_ids, &mut problems))
+            .collect();
+        problems.is_empty().then_some(links)
+    };
+    let targets =
+        |links: &[Option<(Target, String)>]| -> BTreeSet<Target> { links.iter().flatten().map(|(t, _)| *t).collect() };
+    let links = resolve(&rendered, text)?;
+    let old_links = resolve(before, &page.file.text)?;
+    if targets(&links) != targets(&old_links) {
+        return None;
+    }
+    rendered.html = replace_placeholders(&rendered.html, &links);
+    if let Some(glossary) = glossary.filter(|_| config.glossary.link_terms) {
+        let terms = glossary_terms(config, content, glossary, &linked.pages, &linked.sections);
+        rendered.html = glossary::link_terms(&rendered.html, &terms);
+    }
+    Some(rendered)
 }
 
 struct Resolver<'a> {

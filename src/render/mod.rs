@@ -76,7 +76,7 @@ pub fn render(
     theme: &Theme,
     syntax_css: String,
     sink: &dyn Sink,
-) -> Diagnostics {
+) -> (Diagnostics, Option<Tera>) {
     let mut diagnostics = Diagnostics::new();
     let jobs = jobs(config, content, linked, matrices, &search);
 
@@ -159,7 +159,7 @@ pub fn render(
         Ok(tera) => tera,
         Err(d) => {
             diagnostics.push(d);
-            return diagnostics;
+            return (diagnostics, None);
         }
     };
 
@@ -186,7 +186,31 @@ pub fn render(
             .or_insert(d);
     }
     diagnostics.extend(seen.into_values());
-    diagnostics
+    (diagnostics, Some(tera))
+}
+
+/// Renders one page again with the templates of a finished build (`serve`, after an edit to
+/// the page's text alone): its output path and HTML, exactly as [`render`] made them.
+pub fn render_page(
+    config: &Config,
+    content: &Content,
+    linked: &Linked,
+    matrices: &[Matrix],
+    theme: &Theme,
+    tera: &Tera,
+    index: usize,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let page = &content.pages[index];
+    let job = Job {
+        kind: JobKind::Page(index),
+        output: format!("{}index.html", page.path),
+        template: page_template(content, index),
+        origin: page.file.display.clone(),
+    };
+    let views = Views::new(config, content, linked);
+    let context = job.context(&views, linked, matrices);
+    let html = render_one(tera, theme, &job.template, &context, &job.origin)?;
+    Ok((job.output, html.into_bytes()))
 }
 
 /// Text made on demand (a feed, the sitemap, a table's data).

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Value;
@@ -229,8 +230,9 @@ pub struct Views<'a> {
     source_pages: BTreeMap<&'a str, String>,
     /// Every vocabulary value's [`FacetValueView`].
     facet_values: FxHashMap<(Facet, &'a str), Value>,
-    /// Each page's [`PageLink`], by page index.
-    page_links: Vec<Value>,
+    /// Each page's [`PageLink`], by page index, made when first asked for (re-rendering one
+    /// page in `serve` needs only a few).
+    page_links: Vec<OnceLock<Value>>,
     /// Each section's [`PageLink`] and [`SectionLink`], by section index.
     section_page_links: Vec<Value>,
     section_links: Vec<Value>,
@@ -264,10 +266,7 @@ impl<'a> Views<'a> {
             })
             .map(|(facet, v)| ((facet, v.id.as_str()), to_value(&views.facet_value_view(facet, v))))
             .collect();
-        views.page_links = (0..content.pages.len())
-            .into_par_iter()
-            .map(|i| to_value(&views.build_page_link(i)))
-            .collect();
+        views.page_links = (0..content.pages.len()).map(|_| OnceLock::new()).collect();
         views.section_page_links = (0..content.sections.len())
             .map(|i| to_value(&views.build_section_page_link(i)))
             .collect();
@@ -500,7 +499,9 @@ impl<'a> Views<'a> {
 
     /// A page's [`PageLink`].
     pub fn page_link(&self, index: usize) -> Value {
-        self.page_links[index].clone()
+        self.page_links[index]
+            .get_or_init(|| to_value(&self.build_page_link(index)))
+            .clone()
     }
 
     /// A section's [`SectionLink`].

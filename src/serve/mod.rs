@@ -12,13 +12,13 @@ pub mod watch;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Instant;
 
 use crate::config::Overrides;
 use crate::diagnostics::Diagnostics;
-use crate::pipeline::{self, Built, Cache};
-use crate::render::Contents;
+use crate::pipeline::{self, Cache, Kept};
+use crate::render::{Contents, RenderedSite};
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -44,9 +44,8 @@ pub struct Response {
 }
 
 impl Snapshot {
-    fn from_built(built: &Built) -> Snapshot {
-        let files = built
-            .site
+    fn from_site(site: &RenderedSite, base_path: &str) -> Snapshot {
+        let files = site
             .files
             .iter()
             .map(|(path, contents)| {
@@ -60,7 +59,7 @@ impl Snapshot {
             })
             .collect();
         Snapshot {
-            base_path: built.config.base_url.path.clone(),
+            base_path: base_path.to_string(),
             files,
             error: None,
         }
@@ -162,7 +161,33 @@ fn diagnostics_text(diagnostics: Diagnostics) -> String {
         .join("\n\n")
 }
 
+/// What the watcher and the builder share.
+struct State {
+    /// The last good build, with pages re-rendered alone since patched in.
+    kept: Option<Kept>,
+    /// Whether `kept` matches the files: no change is waiting for a full build.
+    fresh: bool,
+    /// Counts changes, so that a full build overtaken by a later change is thrown away.
+    generation: u64,
+    /// A full build is wanted.
+    dirty: bool,
+    /// What changed since the last full build was published, for the terminal.
+    changes: Vec<String>,
+}
+
+type Shared = Arc<(Mutex<State>, Condvar)>;
+
+fn lock(shared: &Shared) -> MutexGuard<'_, State> {
+    shared.0.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// Runs the preview server until the process is stopped.
+///
+/// Every change starts a full build (the same pipeline as `build`, with cached markdown) on
+/// a builder thread. Before that, an edit to a page's text that nothing else shows is
+/// rendered alone and served at once; the full build then brings the search index up to
+/// date. A full build overtaken by a newer change is thrown away, so what is served always
+/// ends up equal to a full build of the files as they are.
 pub fn serve(options: ServeOptions) -> Result<(), String> {
     let overrides = Overrides {
         drafts: options.drafts,
@@ -173,16 +198,19 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let mut cache = Cache::new();
     let started = Instant::now();
     let site = Arc::new(RwLock::new(Snapshot::default()));
-    match pipeline::build_cached(&options.root, &overrides, &|_| {}, &mut cache) {
-        Ok(built) => {
-            print_warnings(&built.warnings);
+    let mut kept = None;
+    match pipeline::build_served(&options.root, &overrides, &mut cache) {
+        Ok(served) => {
+            print_warnings(&served.warnings);
             outln!(
                 "Built {} pages and {} sections in {} ms",
-                built.content.pages.len(),
-                built.content.sections.len(),
+                served.kept.content.pages.len(),
+                served.kept.content.sections.len(),
                 started.elapsed().as_millis()
             );
-            *site.write().map_err(|_| "lock poisoned")? = Snapshot::from_built(&built);
+            *site.write().map_err(|_| "lock poisoned")? =
+                Snapshot::from_site(&served.site, &served.kept.config.base_url.path);
+            kept = Some(served.kept);
         }
         Err(diagnostics) => {
             let text = diagnostics_text(diagnostics);
@@ -217,71 +245,178 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         open_browser(&url);
     }
 
+    let root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
+    let shared: Shared = Arc::new((
+        Mutex::new(State {
+            fresh: kept.is_some(),
+            kept,
+            generation: 0,
+            dirty: false,
+            changes: Vec::new(),
+        }),
+        Condvar::new(),
+    ));
+    {
+        let shared = Arc::clone(&shared);
+        let site = Arc::clone(&site);
+        let listeners = Arc::clone(&listeners);
+        let root = root.clone();
+        std::thread::spawn(move || builder(&root, &overrides, cache, &shared, &site, &listeners));
+    }
     loop {
         let changed = watcher.next_change();
         if changed.is_empty() {
             continue;
         }
-        rebuild(&options.root, &overrides, &mut cache, &site, &listeners, &changed);
+        let started = Instant::now();
+        let what = describe(&root, &changed);
+        let mut state = lock(&shared);
+        state.generation += 1;
+        let quick = if state.fresh {
+            state.kept.as_mut().and_then(|kept| quick_pages(kept, &root, &changed))
+        } else {
+            None
+        };
+        match quick {
+            Some(pages) => publish_pages(pages, &site, &listeners, &what, started),
+            None => state.fresh = false,
+        }
+        if !state.changes.contains(&what) {
+            state.changes.push(what);
+        }
+        state.dirty = true;
+        shared.1.notify_one();
     }
 }
 
-/// One rebuild after a change: swap in the new site and tell the browsers, or keep the last
-/// good site and show the error.
-fn rebuild(
-    root: &Path,
-    overrides: &Overrides,
-    cache: &mut Cache,
-    site: &RwLock<Snapshot>,
-    listeners: &http::Listeners,
-    changed: &[PathBuf],
-) {
-    let started = Instant::now();
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+/// The changed files, for the terminal: the first three and how many more.
+fn describe(root: &Path, changed: &[PathBuf]) -> String {
     let mut names: Vec<String> = changed
         .iter()
         .take(3)
-        .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
         .collect();
     if changed.len() > 3 {
         names.push(format!("and {} more", changed.len() - 3));
     }
-    let what = names.join(", ");
-    let root = root.as_path();
-    match pipeline::build_cached(root, overrides, &|_| {}, cache) {
-        Ok(built) => {
-            print_warnings(&built.warnings);
-            let next = Snapshot::from_built(&built);
-            let Ok(mut current) = site.write() else {
-                return;
-            };
-            let had_error = current.error.is_some();
-            let updated = next.changed_since(&current);
-            *current = next;
-            drop(current);
-            outln!(
-                "changed {what}: {} re-rendered, {} updated in {} ms",
-                plural(cache.last_rendered, "page"),
-                plural(updated.len(), "file"),
-                started.elapsed().as_millis()
-            );
-            if had_error {
-                listeners.send("ok", "");
+    names.join(", ")
+}
+
+/// Re-renders the changed pages alone, if every changed file is a page whose edit nothing
+/// else shows ([`pipeline::rerender_page`]); `None` means a full build is needed first.
+fn quick_pages(kept: &mut Kept, root: &Path, changed: &[PathBuf]) -> Option<Vec<(String, Vec<u8>)>> {
+    changed
+        .iter()
+        .map(|path| pipeline::rerender_page(kept, path.strip_prefix(root).ok()?))
+        .collect()
+}
+
+/// Serves pages rendered alone, and tells the browsers showing them.
+fn publish_pages(
+    pages: Vec<(String, Vec<u8>)>,
+    site: &RwLock<Snapshot>,
+    listeners: &http::Listeners,
+    what: &str,
+    started: Instant,
+) {
+    let Ok(mut current) = site.write() else {
+        return;
+    };
+    let mut urls = Vec::new();
+    for (path, html) in pages {
+        urls.push(format!(
+            "{}{}",
+            current.base_path,
+            path.strip_suffix("index.html").unwrap_or(&path)
+        ));
+        current.files.insert(path, Arc::new(html));
+    }
+    drop(current);
+    let data = serde_json::to_string(&urls).unwrap_or_else(|_| "[]".into());
+    listeners.send("reload", &data);
+    outln!(
+        "changed {what}: {} re-rendered in {} ms; the search index follows",
+        plural(urls.len(), "page"),
+        started.elapsed().as_millis()
+    );
+}
+
+/// The builder thread: a full build whenever one is wanted, published unless a newer change
+/// came in while it ran (then it starts again).
+fn builder(
+    root: &Path,
+    overrides: &Overrides,
+    mut cache: Cache,
+    shared: &Shared,
+    site: &RwLock<Snapshot>,
+    listeners: &http::Listeners,
+) {
+    loop {
+        let generation = {
+            let mut state = lock(shared);
+            while !state.dirty {
+                state = shared.1.wait(state).unwrap_or_else(PoisonError::into_inner);
             }
-            if !updated.is_empty() {
-                let css_only = updated.iter().all(|p| p.ends_with(".css"));
-                let data = serde_json::to_string(&updated).unwrap_or_else(|_| "[]".into());
-                listeners.send(if css_only { "css" } else { "reload" }, &data);
+            state.dirty = false;
+            state.generation
+        };
+        let started = Instant::now();
+        let result = pipeline::build_served(root, overrides, &mut cache);
+        let mut state = lock(shared);
+        if state.generation != generation {
+            continue;
+        }
+        let what = std::mem::take(&mut state.changes).join(", ");
+        match result {
+            Ok(served) => {
+                print_warnings(&served.warnings);
+                let next = Snapshot::from_site(&served.site, &served.kept.config.base_url.path);
+                state.kept = Some(served.kept);
+                state.fresh = true;
+                publish_build(next, site, listeners, &what, cache.last_rendered, started);
+            }
+            Err(diagnostics) => {
+                state.fresh = false;
+                let text = diagnostics_text(diagnostics);
+                errln!("changed {what}: the build failed; still serving the last good site\n{text}");
+                if let Ok(mut current) = site.write() {
+                    current.error = Some(text.clone());
+                }
+                listeners.send("build-error", &text);
             }
         }
-        Err(diagnostics) => {
-            let text = diagnostics_text(diagnostics);
-            errln!("changed {what}: the build failed; still serving the last good site\n{text}");
-            if let Ok(mut current) = site.write() {
-                current.error = Some(text.clone());
-            }
-            listeners.send("build-error", &text);
-        }
+    }
+}
+
+/// Swaps in a full build and tells the browsers what changed.
+fn publish_build(
+    next: Snapshot,
+    site: &RwLock<Snapshot>,
+    listeners: &http::Listeners,
+    what: &str,
+    rendered: usize,
+    started: Instant,
+) {
+    let Ok(mut current) = site.write() else {
+        return;
+    };
+    let had_error = current.error.is_some();
+    let updated = next.changed_since(&current);
+    *current = next;
+    drop(current);
+    outln!(
+        "changed {what}: full build, {} re-rendered, {} updated in {} ms",
+        plural(rendered, "page"),
+        plural(updated.len(), "file"),
+        started.elapsed().as_millis()
+    );
+    if had_error {
+        listeners.send("ok", "");
+    }
+    if !updated.is_empty() {
+        let css_only = updated.iter().all(|p| p.ends_with(".css"));
+        let data = serde_json::to_string(&updated).unwrap_or_else(|_| "[]".into());
+        listeners.send(if css_only { "css" } else { "reload" }, &data);
     }
 }
 
