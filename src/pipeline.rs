@@ -305,6 +305,12 @@ pub fn prepare(
     progress("resolving links");
     let (linked, link_diagnostics) = links::resolve(&config, &content, pages, sections);
     diagnostics.extend(link_diagnostics);
+    let mut content = content;
+    if !cache.keep {
+        // Source text is only read up to here (for error positions); `serve` keeps it to
+        // compare the next edit with.
+        content.release_texts();
+    }
 
     progress("building comparison tables");
     let matrices = matrix::build(&config, &content);

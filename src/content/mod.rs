@@ -92,6 +92,16 @@ impl Content {
             .chain(self.sections.iter().map(|s| s.key.as_str()))
     }
 
+    /// Frees every file's text once no later stage needs it (a large site's text is as big
+    /// as its HTML). File names and front matter stay.
+    pub fn release_texts(&mut self) {
+        let files = self.pages.iter_mut().map(|p| &mut p.file);
+        for file in files.chain(self.sections.iter_mut().map(|s| &mut s.file)) {
+            file.text = String::new();
+            file.body_start = 0;
+        }
+    }
+
     pub fn root_section(&self) -> Option<&Section> {
         self.sections.iter().find(|s| s.parent.is_none())
     }

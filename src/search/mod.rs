@@ -100,8 +100,8 @@ pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex
     let interner = Interner::default();
     let analysed: Vec<Analysed> = documents
         .par_iter()
-        .map_init(FxHashMap::default, |seen, d| {
-            analyse(d, &config.search.weights, &interner, seen)
+        .map_init(Scratch::default, |scratch, d| {
+            analyse(d, &config.search.weights, &interner, scratch)
         })
         .collect();
     let mut analysed = analysed;
@@ -268,7 +268,8 @@ fn documents<'a>(config: &'a Config, content: &'a Content, linked: &'a Linked) -
 }
 
 /// Numbers for words, shared by the threads that analyse pages, so that a page's counts hold
-/// no strings. Each thread remembers the words it has seen; only a word new to it takes the lock.
+/// no strings. Each thread remembers the words it has seen ([`Scratch`]); only a word new to
+/// it takes the lock.
 #[derive(Default)]
 struct Interner(Mutex<Words>);
 
@@ -279,14 +280,56 @@ struct Words {
     list: Vec<Box<str>>,
 }
 
-impl Interner {
-    fn id(&self, seen: &mut FxHashMap<Box<str>, u32>, word: &str) -> u32 {
-        if let Some(&id) = seen.get(word) {
-            return id;
+/// One thread's working space for [`analyse`]: the words it has met, with their ids (`None`
+/// for a stop word), and the current page's counts by word id, so that counting a word is
+/// one hash lookup and an array index.
+#[derive(Default)]
+struct Scratch {
+    seen: FxHashMap<Box<str>, Option<u32>>,
+    counts: Vec<[u16; 4]>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    /// Counts one word in `field`; false for a stop word.
+    fn count(&mut self, interner: &Interner, word: &str, field: usize) -> bool {
+        let id = match self.seen.get(word) {
+            Some(id) => *id,
+            None => {
+                let id = (!is_stop_word(word)).then(|| interner.id(word));
+                self.seen.insert(word.into(), id);
+                id
+            }
+        };
+        let Some(id) = id else {
+            return false;
+        };
+        let slot = id as usize;
+        if slot >= self.counts.len() {
+            self.counts.resize(slot + 1, [0; 4]);
         }
+        if self.counts[slot] == [0; 4] {
+            self.touched.push(id);
+        }
+        self.counts[slot][field] = self.counts[slot][field].saturating_add(1);
+        true
+    }
+
+    /// The page's counts, in the order the words first appeared; leaves the counts at zero.
+    fn take(&mut self) -> Vec<(u32, [u16; 4])> {
+        let counts = &mut self.counts;
+        self.touched
+            .drain(..)
+            .map(|id| (id, std::mem::take(&mut counts[id as usize])))
+            .collect()
+    }
+}
+
+impl Interner {
+    fn id(&self, word: &str) -> u32 {
         let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let Words { ids, list } = &mut *shared;
-        let id = match ids.get(word) {
+        match ids.get(word) {
             Some(&id) => id,
             None => {
                 let id = list.len() as u32;
@@ -294,9 +337,7 @@ impl Interner {
                 ids.insert(word.into(), id);
                 id
             }
-        };
-        seen.insert(word.into(), id);
-        id
+        }
     }
 
     /// The words, by id.
@@ -305,18 +346,12 @@ impl Interner {
     }
 }
 
-fn analyse(
-    document: &Document<'_>,
-    weights: &SearchWeights,
-    interner: &Interner,
-    seen: &mut FxHashMap<Box<str>, u32>,
-) -> Analysed {
+fn analyse(document: &Document<'_>, weights: &SearchWeights, interner: &Interner, scratch: &mut Scratch) -> Analysed {
     let mut text = html_to_text(document.html);
     for item in &document.lists {
         text.push(' ');
         text.push_str(item);
     }
-    let mut counts: FxHashMap<u32, [u16; 4]> = FxHashMap::default();
     let mut lengths = [0u32; 4];
     let labels = document.labels.join(" ");
     let headings = document.headings.join(" ");
@@ -332,16 +367,13 @@ fn analyse(
         }
         for part in parts {
             for_each_word(part, |word| {
-                if is_stop_word(word) {
-                    return;
+                if scratch.count(interner, word, field) {
+                    lengths[field] += 1;
                 }
-                lengths[field] += 1;
-                let count = &mut counts.entry(interner.id(seen, word)).or_default()[field];
-                *count = count.saturating_add(1);
             });
         }
     }
-    let counts: Vec<(u32, [u16; 4])> = counts.into_iter().collect();
+    let counts = scratch.take();
     let title_words = words(document.title);
     let title_word = title_words
         .iter()
