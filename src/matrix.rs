@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Config, MatrixConfig, MatrixField};
@@ -107,17 +108,11 @@ fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matri
                 && (sections.is_empty() || sections.iter().any(|s| p.key.starts_with(&format!("{s}/"))))
         })
         .collect();
-    pages.sort_by(|a, b| {
-        a.meta
-            .title
-            .to_lowercase()
-            .cmp(&b.meta.title.to_lowercase())
-            .then_with(|| a.key.cmp(&b.key))
-    });
+    pages.sort_by_cached_key(|p| (p.meta.title.to_lowercase(), p.key.clone()));
 
     let ids = row_ids(&pages);
     let rows = pages
-        .iter()
+        .par_iter()
         .zip(ids)
         .map(|(page, id)| Row {
             id,
@@ -146,7 +141,7 @@ fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matri
                     id: v.id.clone(),
                     label: v.label.clone(),
                     count: pages
-                        .iter()
+                        .par_iter()
                         .filter(|p| p.meta.facet_values(facet).contains(&v.id.as_str()))
                         .count(),
                 })

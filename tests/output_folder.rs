@@ -165,3 +165,42 @@ fn output_dir_in_site_toml_is_checked_the_same_way() {
         assert_same_tree(&before, &tree(site.temp()));
     }
 }
+
+/// A web server reading the output folder while a rebuild swaps it in never finds it missing:
+/// on Linux the new folder takes the old one's place in one step.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_output_folder_is_never_missing_during_a_rebuild() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let site = Site::fixture("guidance-site");
+    site.build(&[]).success();
+    let home = site.public().join("index.html");
+    let done = Arc::new(AtomicBool::new(false));
+    let (missing, looks) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let reader = {
+        let (done, missing, looks) = (Arc::clone(&done), Arc::clone(&missing), Arc::clone(&looks));
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                if !home.is_file() {
+                    missing.fetch_add(1, Ordering::Relaxed);
+                }
+                looks.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+    for n in 0..10 {
+        site.edit("content/about.md", "About this site", &format!("About this site {n}"));
+        site.build(&[]).success();
+        site.edit("content/about.md", &format!("About this site {n}"), "About this site");
+    }
+    done.store(true, Ordering::Relaxed);
+    reader.join().expect("the reader thread");
+    assert!(looks.load(Ordering::Relaxed) > 1000, "the reader hardly ran");
+    assert_eq!(
+        missing.load(Ordering::Relaxed),
+        0,
+        "index.html was missing during a rebuild"
+    );
+}
