@@ -110,3 +110,31 @@ fn broken_links_sections_and_other_files_are_left_to_the_full_build() {
     assert!(quick(&mut kept, "site.toml").is_none());
     assert!(quick(&mut kept, "content/treatments/missing.md").is_none());
 }
+
+/// The shipped guidance: citations, glossary terms, sources, differences and related pages.
+/// A new closing paragraph on each of a few pages renders exactly as a full build does.
+#[test]
+fn text_edits_to_shipped_pages_match_a_full_build() {
+    let site = Site::empty();
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&repository.join("content"), &site.root.join("content"));
+    std::fs::copy(repository.join("site.toml"), site.root.join("site.toml")).expect("copy site.toml");
+    let mut kept = kept(&site);
+    for page in [
+        "content/medication/methadone-maintenance.md",
+        "content/detox-and-rehab/residential-rehab.md",
+        "content/getting-help/self-referral.md",
+    ] {
+        let text = site.read(page);
+        site.write(
+            page,
+            format!("{text}\nA closing paragraph about detox and a key worker.\n"),
+        );
+        let (output, html) = quick(&mut kept, page).unwrap_or_else(|| panic!("the edit to {page} was refused"));
+        assert_eq!(
+            String::from_utf8_lossy(&html),
+            String::from_utf8_lossy(&full_build_page(&site, &output)),
+            "{page}"
+        );
+    }
+}
