@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -115,6 +116,7 @@ impl Prepared {
 /// [`build_cached`], keeping what [`rerender_page`] needs.
 pub fn build_served(root: &Path, overrides: &Overrides, cache: &mut Cache) -> Result<Served, Diagnostics> {
     let prepared = prepare(root, overrides, &|_| {}, cache)?;
+    cache.stopped()?;
     let collect = Collect::default();
     let (kept, warnings) = prepared.render_keeping(&collect, &|_| {})?;
     Ok(Served {
@@ -178,7 +180,12 @@ pub struct Cache {
     syntax_css: Option<(String, Result<String, String>)>,
     /// How many files the last build rendered (cache misses), for the rebuild summary.
     pub last_rendered: usize,
+    /// Asked between stages: true when the build has become useless (`serve`: a newer change
+    /// came in) and should stop.
+    stop: Option<Stop>,
 }
+
+type Stop = Arc<dyn Fn() -> bool + Send + Sync>;
 
 impl Cache {
     /// A cache that keeps what each build made, for the next one.
@@ -186,6 +193,19 @@ impl Cache {
         Cache {
             keep: true,
             ..Cache::default()
+        }
+    }
+
+    /// Builds with this cache stop between stages once `stop` says so, returning `Err` with
+    /// no diagnostics.
+    pub fn stop_when(&mut self, stop: impl Fn() -> bool + Send + Sync + 'static) {
+        self.stop = Some(Arc::new(stop));
+    }
+
+    fn stopped(&self) -> Result<(), Diagnostics> {
+        match &self.stop {
+            Some(stop) if stop() => Err(Diagnostics::new()),
+            _ => Ok(()),
         }
     }
 }
@@ -226,6 +246,7 @@ pub fn prepare(
     if cache.config_text != config.text {
         *cache = Cache {
             keep: cache.keep,
+            stop: cache.stop.take(),
             config_text: config.text.clone(),
             ..Cache::default()
         };
@@ -302,6 +323,7 @@ pub fn prepare(
     let pages = take(pages, &mut diagnostics);
     let sections = take(sections, &mut diagnostics);
 
+    cache.stopped()?;
     progress("resolving links");
     let (linked, link_diagnostics) = links::resolve(&config, &content, pages, sections);
     diagnostics.extend(link_diagnostics);
@@ -315,6 +337,7 @@ pub fn prepare(
     progress("building comparison tables");
     let matrices = matrix::build(&config, &content);
 
+    cache.stopped()?;
     progress("building the search index");
     let search = search::build(&config, &content, &linked);
 

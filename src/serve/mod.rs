@@ -12,6 +12,7 @@ pub mod watch;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Instant;
 
@@ -177,6 +178,10 @@ struct State {
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
 
+/// The newest change's number, readable without the lock: a full build stops between stages
+/// once it is no longer the newest.
+type Latest = Arc<AtomicU64>;
+
 fn lock(shared: &Shared) -> MutexGuard<'_, State> {
     shared.0.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -186,7 +191,8 @@ fn lock(shared: &Shared) -> MutexGuard<'_, State> {
 /// Every change starts a full build (the same pipeline as `build`, with cached markdown) on
 /// a builder thread. Before that, an edit to a page's text that nothing else shows is
 /// rendered alone and served at once; the full build then brings the search index up to
-/// date. A full build overtaken by a newer change is thrown away, so what is served always
+/// date. A full build overtaken by a newer change stops at its next stage and is thrown away,
+/// so what is served always
 /// ends up equal to a full build of the files as they are.
 pub fn serve(options: ServeOptions) -> Result<(), String> {
     let overrides = Overrides {
@@ -246,6 +252,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     }
 
     let root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
+    let latest: Latest = Arc::new(AtomicU64::new(0));
     let shared: Shared = Arc::new((
         Mutex::new(State {
             fresh: kept.is_some(),
@@ -261,7 +268,8 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         let site = Arc::clone(&site);
         let listeners = Arc::clone(&listeners);
         let root = root.clone();
-        std::thread::spawn(move || builder(&root, &overrides, cache, &shared, &site, &listeners));
+        let latest = Arc::clone(&latest);
+        std::thread::spawn(move || builder(&root, &overrides, cache, &shared, &latest, &site, &listeners));
     }
     loop {
         let changed = watcher.next_change();
@@ -272,6 +280,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         let what = describe(&root, &changed);
         let mut state = lock(&shared);
         state.generation += 1;
+        latest.store(state.generation, Ordering::Relaxed);
         let quick = if state.fresh {
             state.kept.as_mut().and_then(|kept| quick_pages(kept, &root, &changed))
         } else {
@@ -348,6 +357,7 @@ fn builder(
     overrides: &Overrides,
     mut cache: Cache,
     shared: &Shared,
+    latest: &Latest,
     site: &RwLock<Snapshot>,
     listeners: &http::Listeners,
 ) {
@@ -361,6 +371,8 @@ fn builder(
             state.generation
         };
         let started = Instant::now();
+        let newest = Arc::clone(latest);
+        cache.stop_when(move || newest.load(Ordering::Relaxed) != generation);
         let result = pipeline::build_served(root, overrides, &mut cache);
         let mut state = lock(shared);
         if state.generation != generation {
