@@ -192,8 +192,7 @@ fn lock(shared: &Shared) -> MutexGuard<'_, State> {
 /// a builder thread. Before that, an edit to a page's text that nothing else shows is
 /// rendered alone and served at once; the full build then brings the search index up to
 /// date. A full build overtaken by a newer change stops at its next stage and is thrown away,
-/// so what is served always
-/// ends up equal to a full build of the files as they are.
+/// so what is served always ends up equal to a full build of the files as they are.
 pub fn serve(options: ServeOptions) -> Result<(), String> {
     let overrides = Overrides {
         drafts: options.drafts,
