@@ -1,5 +1,7 @@
 //! Prints how long each build stage takes on a site, and the memory in use when it ends,
-//! without writing the site: `cargo run --release --example stage-times -- DIR`. Used for
+//! without writing the site: `cargo run --release --example stage-times -- DIR [--again]`.
+//! With `--again`, the site is built once with `serve`'s cache and the figures are for a
+//! second build with that cache (what `serve` does after an edit). Used for
 //! docs/benchmarks.md.
 
 use std::cell::RefCell;
@@ -33,9 +35,15 @@ fn cpu() -> f64 {
 
 fn main() {
     let Some(root) = std::env::args().nth(1) else {
-        eprintln!("usage: cargo run --release --example stage-times -- DIR");
+        eprintln!("usage: cargo run --release --example stage-times -- DIR [--again]");
         std::process::exit(2);
     };
+    let again = std::env::args().any(|a| a == "--again");
+    let mut cache = if again { Cache::new() } else { Cache::default() };
+    let overrides = signpost::config::Overrides::default();
+    if again {
+        let _ = pipeline::build_served(root.as_ref(), &overrides, &mut cache);
+    }
     // Each stage's name, start and the memory in use as it started.
     type Stage = (String, Instant, (u64, u64), f64);
     let stages: RefCell<Vec<Stage>> = RefCell::new(Vec::new());
@@ -44,8 +52,7 @@ fn main() {
             .borrow_mut()
             .push((stage.to_string(), Instant::now(), memory(), cpu()));
     };
-    let overrides = signpost::config::Overrides::default();
-    let built = pipeline::prepare(root.as_ref(), &overrides, &progress, &mut Cache::default())
+    let built = pipeline::prepare(root.as_ref(), &overrides, &progress, &mut cache)
         .and_then(|prepared| prepared.render_into(&Discard, &progress));
     let end = (Instant::now(), memory(), cpu());
     let stages = stages.into_inner();

@@ -7,7 +7,8 @@ With -v, prints each edit's time and the server's own lines.
 
 Starts the dev server on the site, then for each edit appends a unique marker to one page's
 body (a body-only edit) or changes its title (a title edit, which touches lists), and polls the
-page over HTTP until the marker is served. Prints the median and worst time of each kind.
+page over HTTP until the marker is served (for a title edit, on the page and on its section's
+list). Prints the median and worst time of each kind.
 """
 import glob
 import os
@@ -49,18 +50,22 @@ def main():
                     edited = original + f"\n{marker}\n"
                 else:
                     edited = re.sub(r'^title = "', f'title = "{marker} ', original, count=1, flags=re.M)
+                # A title shows on the page and in its section's list.
+                section = base.rstrip("/") + "/" + rel.rsplit("/", 2)[0] + "/"
+                waiting = [url] if kind == "body" else [url, section]
                 started = time.perf_counter()
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(edited)
-                while True:
+                while waiting:
                     try:
-                        body = urllib.request.urlopen(url, timeout=30).read().decode("utf-8", "replace")
+                        body = urllib.request.urlopen(waiting[0], timeout=30).read().decode("utf-8", "replace")
                     except Exception:
                         body = ""
                     if marker in body:
-                        break
+                        waiting.pop(0)
+                        continue
                     if time.perf_counter() - started > 120:
-                        raise SystemExit(f"timed out waiting for {url}")
+                        raise SystemExit(f"timed out waiting for {waiting[0]}")
                     time.sleep(0.002)
                 results[kind].append((time.perf_counter() - started) * 1000)
                 if "-v" in sys.argv:

@@ -59,6 +59,63 @@ pub struct RowCell {
     pub text: String,
 }
 
+/// A row as `matrix.json` has it: id, title, url, summary and one field per column, keys in
+/// sorted order (the file's stable shape), serialised straight from the row.
+struct RowJson<'a>(&'a Row);
+
+impl Serialize for RowJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[derive(Serialize)]
+        struct IdLabel<'a> {
+            id: &'a str,
+            label: &'a str,
+        }
+        enum Field<'a> {
+            Text(&'a str),
+            Items(&'a [String]),
+            Values(&'a [FacetCellValue]),
+        }
+        let row = self.0;
+        let mut fields: Vec<(&str, Field<'_>)> = vec![
+            ("id", Field::Text(&row.id)),
+            ("title", Field::Text(&row.title)),
+            ("url", Field::Text(&row.url)),
+            ("summary", Field::Text(&row.summary)),
+        ];
+        fields.extend(row.cells.iter().map(|cell| {
+            let field = match cell.kind {
+                "facet" => Field::Values(&cell.values),
+                "list" => Field::Items(&cell.items),
+                _ => Field::Text(&cell.text),
+            };
+            (cell.field, field)
+        }));
+        // Sorted by key; of two fields with one key, the later one counts.
+        fields.reverse();
+        fields.sort_by_key(|(key, _)| *key);
+        fields.dedup_by_key(|(key, _)| *key);
+        let mut map = serializer.serialize_map(Some(fields.len()))?;
+        for (key, field) in fields {
+            match field {
+                Field::Text(text) => map.serialize_entry(key, text)?,
+                Field::Items(items) => map.serialize_entry(key, items)?,
+                Field::Values(values) => {
+                    let values: Vec<IdLabel<'_>> = values
+                        .iter()
+                        .map(|v| IdLabel {
+                            id: &v.id,
+                            label: &v.label,
+                        })
+                        .collect();
+                    map.serialize_entry(key, &values)?
+                }
+            }
+        }
+        map.end()
+    }
+}
+
 /// What one cell holds, before it is laid out.
 #[derive(Debug, Clone)]
 enum Cell {
@@ -93,6 +150,28 @@ pub fn build(config: &Config, content: &Content) -> Vec<Matrix> {
     config.matrices.iter().map(|m| build_one(config, content, m)).collect()
 }
 
+/// Makes a page's row again in every table that has one, after an edit to its text that left
+/// its place among the titles and its facet values as they were (`serve`).
+pub fn update_row(config: &Config, content: &Content, matrices: &mut [Matrix], index: usize) {
+    let page = &content.pages[index];
+    let url = config.base_url.link(&page.path);
+    for (matrix, settings) in matrices.iter_mut().zip(&config.matrices) {
+        if let Some(row) = matrix.rows.iter_mut().find(|row| row.url == url) {
+            row.title.clone_from(&page.meta.title);
+            row.summary.clone_from(&page.meta.summary);
+            row.cells = row_cells(config, page, settings);
+        }
+    }
+}
+
+fn row_cells(config: &Config, page: &Page, matrix: &MatrixConfig) -> Vec<RowCell> {
+    matrix
+        .columns
+        .iter()
+        .map(|c| row_cell(cell(config, page, c.field), c.field, &c.label))
+        .collect()
+}
+
 fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matrix {
     let sections: Vec<String> = matrix
         .sections
@@ -119,11 +198,7 @@ fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matri
             title: page.meta.title.clone(),
             url: config.base_url.link(&page.path),
             summary: page.meta.summary.clone(),
-            cells: matrix
-                .columns
-                .iter()
-                .map(|c| row_cell(cell(config, page, c.field), c.field, &c.label))
-                .collect(),
+            cells: row_cells(config, page, matrix),
         })
         .collect::<Vec<_>>();
 
@@ -272,38 +347,13 @@ impl Matrix {
             title: &'a str,
             description: &'a str,
             columns: &'a [Column],
-            rows: Vec<serde_json::Value>,
+            rows: Vec<RowJson<'a>>,
         }
-        let rows = self
-            .rows
-            .iter()
-            .map(|row| {
-                let mut object = serde_json::Map::new();
-                object.insert("id".into(), row.id.clone().into());
-                object.insert("title".into(), row.title.clone().into());
-                object.insert("url".into(), row.url.clone().into());
-                object.insert("summary".into(), row.summary.clone().into());
-                for cell in &row.cells {
-                    let value = match cell.kind {
-                        "facet" => serde_json::Value::Array(
-                            cell.values
-                                .iter()
-                                .map(|v| serde_json::json!({"id": v.id, "label": v.label}))
-                                .collect(),
-                        ),
-                        "list" => serde_json::json!(cell.items),
-                        _ => serde_json::json!(cell.text),
-                    };
-                    object.insert(cell.field.into(), value);
-                }
-                serde_json::Value::Object(object)
-            })
-            .collect();
         let export = Export {
             title: &self.title,
             description: &self.description,
             columns: &self.columns,
-            rows,
+            rows: self.rows.iter().map(RowJson).collect(),
         };
         let mut json = serde_json::to_string_pretty(&export).unwrap_or_default();
         json.push('\n');

@@ -19,6 +19,9 @@ use crate::render::{self, Collect, RenderedSite, Sink, theme};
 use crate::review;
 use crate::search;
 
+mod quick;
+pub use quick::{Tables, render_later, rerender_edit, take_tables};
+
 /// A built site and the warnings met on the way.
 pub struct Built {
     pub config: Config,
@@ -42,16 +45,18 @@ pub struct Prepared {
     diagnostics: Diagnostics,
 }
 
-/// The last good build, kept by `serve` so that an edit to one page's text alone can be
-/// rendered without a full build ([`rerender_page`]).
+/// The last good build, kept by `serve` so that an edit to one page can be rendered without
+/// a full build ([`rerender_edit`]).
 pub struct Kept {
     pub config: Config,
     pub content: Content,
     linked: links::Linked,
     matrices: Vec<matrix::Matrix>,
-    theme: theme::Theme,
-    tera: tera::Tera,
+    theme: Arc<theme::Theme>,
+    tera: Arc<tera::Tera>,
     highlighter: Highlighter,
+    /// What quick re-renders left to [`render_later`].
+    later: quick::Later,
 }
 
 /// A build kept in memory for `serve`.
@@ -105,15 +110,16 @@ impl Prepared {
             content: self.content,
             linked: self.linked,
             matrices: self.matrices,
-            theme: self.theme,
-            tera,
+            theme: Arc::new(self.theme),
+            tera: Arc::new(tera),
             highlighter: self.highlighter,
+            later: quick::Later::default(),
         };
         Ok((kept, diagnostics))
     }
 }
 
-/// [`build_cached`], keeping what [`rerender_page`] needs.
+/// [`build_cached`], keeping what [`rerender_edit`] needs.
 pub fn build_served(root: &Path, overrides: &Overrides, cache: &mut Cache) -> Result<Served, Diagnostics> {
     let prepared = prepare(root, overrides, &|_| {}, cache)?;
     cache.stopped()?;
@@ -124,45 +130,6 @@ pub fn build_served(root: &Path, overrides: &Overrides, cache: &mut Cache) -> Re
         warnings,
         kept,
     })
-}
-
-/// Renders one page alone after an edit to its text (`serve`): its output path and HTML,
-/// byte for byte what a full build would make. `None` when the edit needs a full build: the
-/// file is not a page, its front matter changed, or anything other pages show of it changed
-/// (see [`links::relink_page`]), or there is a problem to report. `relative` is the file's
-/// path under the site folder. The search index is left to the full build that follows.
-pub fn rerender_page(kept: &mut Kept, relative: &Path) -> Option<(String, Vec<u8>)> {
-    let key = relative.strip_prefix("content").ok()?.to_str()?.replace('\\', "/");
-    let Some(content::Target::Page(index)) = kept.content.find(&key) else {
-        return None;
-    };
-    let page = &kept.content.pages[index];
-    let text = content::read_text(&kept.config.root.join(relative), &page.file.display).ok()?;
-    let old = content::front_matter::split(&page.file.text).ok()?;
-    let new = content::front_matter::split(&text).ok()?;
-    if new.front_matter != old.front_matter || new.body_start != old.body_start {
-        return None;
-    }
-    let rendered = markdown::render(
-        &text,
-        new.body_start,
-        &page.file.display,
-        &kept.config,
-        &kept.highlighter,
-    );
-    let relinked = links::relink_page(&kept.config, &kept.content, &kept.linked, index, &text, rendered)?;
-    kept.content.pages[index].file.text = text;
-    kept.linked.pages[index] = relinked;
-    render::render_page(
-        &kept.config,
-        &kept.content,
-        &kept.linked,
-        &kept.matrices,
-        &kept.theme,
-        &kept.tera,
-        index,
-    )
-    .ok()
 }
 
 /// Work kept between builds of the same site (by `serve`), so that a rebuild skips what did

@@ -1,9 +1,13 @@
-//! `serve` renders a page alone when only its text changed (`pipeline::rerender_page`). The
-//! page must come out byte for byte as a full build makes it, and any edit that other pages
-//! would show must be refused, so that it waits for a full build instead.
+//! `serve` renders only what an edit to one page changes (`pipeline::rerender_edit`): the page
+//! alone after a change to its text, and also the pages, lists and tables that show it after
+//! a change to its title, summary, pros and cons. Every file must come out byte for byte as a
+//! full build makes it, nothing a full build would change may be missed (but the search
+//! index, which the full build that follows brings up to date), and any other edit must be
+//! refused, so that it waits for a full build instead.
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::Site;
@@ -15,7 +19,10 @@ const ALPHA: &str = "content/treatments/alpha.md";
 fn kept(site: &Site) -> Kept {
     match pipeline::build_served(&site.root, &Overrides::default(), &mut Cache::new()) {
         Ok(served) => served.kept,
-        Err(d) => panic!("the fixture does not build: {:?}", d.sorted().first()),
+        Err(d) => panic!(
+            "the fixture does not build: {:?}",
+            d.sorted().into_iter().find(|d| d.is_error())
+        ),
     }
 }
 
@@ -29,7 +36,55 @@ fn full_build_page(site: &Site, output: &str) -> Vec<u8> {
 }
 
 fn quick(kept: &mut Kept, relative: &str) -> Option<(String, Vec<u8>)> {
-    pipeline::rerender_page(kept, Path::new(relative))
+    let mut files = quick_files(kept, relative)?;
+    assert_eq!(files.len(), 1, "a text edit re-rendered more than its page");
+    files.pop()
+}
+
+/// What `serve` renders for an edit: the page and the pages near it, then the tables and the
+/// long lists.
+fn quick_files(kept: &mut Kept, relative: &str) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut files = pipeline::rerender_edit(kept, Path::new(relative))?;
+    if let Some(tables) = pipeline::take_tables(kept) {
+        files.extend(tables.render(&|| false));
+    }
+    files.extend(pipeline::render_later(kept, &|| false));
+    Some(files)
+}
+
+/// Every file of a fresh full build but the search index, as text.
+fn full_build(site: &Site) -> BTreeMap<String, String> {
+    let built = site.pipeline(&Overrides::default()).expect("full build");
+    built
+        .site
+        .files
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with(signpost::search::SEARCH_DIR))
+        .map(|(path, contents)| (path, String::from_utf8_lossy(&contents.to_bytes()).into_owned()))
+        .collect()
+}
+
+/// Makes each edit in turn and checks that the files re-rendered for it, laid over the site
+/// as it was, give exactly the fresh full build (the search index aside).
+fn check_edits(site: &Site, file: &str, edits: &[(&str, &str)]) {
+    let mut kept = kept(site);
+    let mut served = full_build(site);
+    for (from, to) in edits {
+        site.edit(file, from, to);
+        let files = quick_files(&mut kept, file).unwrap_or_else(|| panic!("`{from}` → `{to}` was refused"));
+        let full = full_build(site);
+        for (path, bytes) in files {
+            let html = String::from_utf8_lossy(&bytes).into_owned();
+            assert_eq!(Some(&html), full.get(&path), "{path} after `{from}` → `{to}`");
+            served.insert(path, html);
+        }
+        for (path, html) in &full {
+            assert!(
+                served.get(path) == Some(html),
+                "{path} changed in the full build after `{from}` → `{to}`, but was not re-rendered"
+            );
+        }
+    }
 }
 
 #[test]
@@ -62,10 +117,64 @@ fn a_text_edit_renders_the_page_exactly_as_a_full_build() {
 }
 
 #[test]
-fn edits_that_other_pages_show_wait_for_a_full_build() {
-    let refused: [(&str, &str, &str); 6] = [
-        (ALPHA, "title = \"Alpha\"", "title = \"Alpha two\""),
-        (ALPHA, "summary = \"Summary of Alpha.\"", "summary = \"Changed.\""),
+fn title_and_summary_edits_render_every_page_that_shows_them() {
+    let site = Site::fixture("crosslinks");
+    check_edits(
+        &site,
+        ALPHA,
+        &[
+            // A longer title that keeps its place among the titles.
+            ("title = \"Alpha\"", "title = \"Alpha, changed\""),
+            // One that moves it to the end of every list sorted by title.
+            ("title = \"Alpha, changed\"", "title = \"Zulu <b>&</b> more\""),
+            ("summary = \"Summary of Alpha.\"", "summary = \"A new summary.\""),
+            ("pros = [\"Good, with a comma\", ", "pros = [\"Better\", "),
+            ("duration = \"A few weeks\"", "duration = \"Months\"\ncons = [\"Slow\"]"),
+            // Title and text together, and back to where it started.
+            ("title = \"Zulu <b>&</b> more\"", "title = \"Alpha\""),
+            ("Then detox in text", "Then, in a new sentence, detox in text"),
+        ],
+    );
+}
+
+/// The shipped guidance has differences, sources with their own pages, citations, related
+/// links and two sort orders.
+#[test]
+fn title_edits_to_shipped_pages_match_a_full_build() {
+    let site = Site::empty();
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&repository.join("content"), &site.root.join("content"));
+    std::fs::copy(repository.join("site.toml"), site.root.join("site.toml")).expect("copy site.toml");
+    for page in [
+        "content/medication/methadone-maintenance.md",
+        "content/detox-and-rehab/residential-rehab.md",
+    ] {
+        let text = site.read(page);
+        let title = text
+            .lines()
+            .find_map(|l| l.strip_prefix("title = "))
+            .expect("a title")
+            .to_string();
+        let summary = text
+            .lines()
+            .find_map(|l| l.strip_prefix("summary = "))
+            .expect("a summary")
+            .to_string();
+        check_edits(
+            &site,
+            page,
+            &[
+                (&format!("title = {title}"), "title = \"A new title\""),
+                ("title = \"A new title\"", "title = \"Zzz last\""),
+                (&format!("summary = {summary}"), "summary = \"Short.\""),
+            ],
+        );
+    }
+}
+
+#[test]
+fn edits_that_change_links_facets_or_order_wait_for_a_full_build() {
+    let refused: [(&str, &str, &str); 11] = [
         // A heading id other pages may link to.
         (ALPHA, "## Detox and more", "## Detox and less"),
         // A link to a page it did not link to (a backlink appears there).
@@ -78,16 +187,42 @@ fn edits_that_other_pages_show_wait_for_a_full_build() {
             "A key worker is your main contact.",
             "A key worker helps.",
         ),
+        // Facet values decide the facet pages and related pages.
+        (ALPHA, "settings = [\"community\"]", "settings = [\"residential\"]"),
+        (
+            ALPHA,
+            "related = [\"@/treatments/gamma.md\"]",
+            "related = [\"@/treatments/beta.md\"]",
+        ),
+        (ALPHA, "sources = [\"src\"]", "sources = []"),
+        (ALPHA, "last_reviewed = 2026-01-01", "last_reviewed = 2026-02-01"),
+        (ALPHA, "+++\ntitle", "+++\nweight = 5\ntitle"),
+        (ALPHA, "+++\ntitle", "+++\nslug = \"other\"\ntitle"),
+        // A problem to report: the full build reports it.
+        (ALPHA, "treatment_type = \"talking\"", "treatment_type = \"talkin\""),
     ];
     for (file, from, to) in refused {
         let site = Site::fixture("crosslinks");
         let mut kept = kept(&site);
         site.edit(file, from, to);
         assert!(
-            quick(&mut kept, file).is_none(),
+            quick_files(&mut kept, file).is_none(),
             "`{from}` → `{to}` in {file} was rendered alone"
         );
     }
+}
+
+/// `get_page` data is made once per build, for any page: a title edit cannot tell who shows it.
+#[test]
+fn title_edits_wait_for_a_full_build_when_templates_call_get_page() {
+    let site = Site::fixture("crosslinks");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% set alpha = get_page(path=\"@/treatments/alpha.md\") %}{{ alpha.title }}{% endblock content %}",
+    );
+    let mut kept = kept(&site);
+    site.edit(ALPHA, "title = \"Alpha\"", "title = \"Alpha two\"");
+    assert!(quick_files(&mut kept, ALPHA).is_none());
 }
 
 #[test]
@@ -137,4 +272,34 @@ fn text_edits_to_shipped_pages_match_a_full_build() {
             "{page}"
         );
     }
+}
+
+/// Many pages with few facet values, so that related lists are decided by ties, which go by
+/// title: moving one page through the title order changes other pages' lists.
+#[test]
+fn a_title_moving_through_tied_related_lists_matches_a_full_build() {
+    let site = Site::fixture("crosslinks");
+    let types = ["talking", "medication"];
+    let settings = ["community", "residential", "community\", \"residential"];
+    for n in 0..30 {
+        site.write(
+            &format!("content/treatments/tied-{n:02}.md"),
+            format!(
+                "+++\ntitle = \"Tied {n:02}\"\nsummary = \"Tied page {n}.\"\ntreatment_type = \"{}\"\nsettings = [\"{}\"]\nsources = [\"src\"]\nlast_reviewed = 2026-01-01\nnext_review = 2027-01-01\n+++\n\nText.\n",
+                types[n % 2],
+                settings[n % 3]
+            ),
+        );
+    }
+    let page = "content/treatments/tied-07.md";
+    check_edits(
+        &site,
+        page,
+        &[
+            ("title = \"Tied 07\"", "title = \"Aaa first\""),
+            ("title = \"Aaa first\"", "title = \"Tied 15b\""),
+            ("title = \"Tied 15b\"", "title = \"Zzz last\""),
+            ("title = \"Zzz last\"", "title = \"Tied 07\""),
+        ],
+    );
 }

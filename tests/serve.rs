@@ -36,7 +36,13 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn start(name: &str, extra_args: &[&str]) -> Server {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve");
+    start_fixture("serve", name, extra_args)
+}
+
+fn start_fixture(fixture: &str, name: &str, extra_args: &[&str]) -> Server {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
     let root = std::env::temp_dir().join(format!("signpost-serve-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     copy_dir(&fixture, &root);
@@ -266,18 +272,63 @@ fn incremental_output_equals_a_full_build() {
     server.wait_for("/guidance/", 200, "New home.");
     server.wait_for("/guidance/notes/first/", 200, "First note renamed");
 
+    let differences = differences_from_a_full_build(&server, "/guidance/");
+    assert!(
+        differences.is_empty(),
+        "served files differ from a full build: {differences:?}"
+    );
+}
+
+/// A title edit is served at once on the page and on every list that shows it (quick
+/// re-renders), and the site then ends equal to a full build (search index included).
+#[test]
+fn a_title_edit_reaches_every_list_and_ends_equal_to_a_full_build() {
+    let server = start_fixture("crosslinks", "title", &[]);
+    let alpha = "content/treatments/alpha.md";
+    let text = std::fs::read_to_string(server.root.join(alpha)).expect("read");
+    server.write(alpha, &text.replace("title = \"Alpha\"", "title = \"Zeta renamed\""));
+    for list in [
+        "/sub/treatments/alpha/",
+        "/sub/treatments/",
+        "/sub/a-z/",
+        "/sub/compare/",
+    ] {
+        server.wait_for(list, 200, "Zeta renamed");
+    }
+    let (_, json) = server.get("/sub/compare/matrix.json");
+    assert!(json.contains("Zeta renamed"), "{json:.300}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let differences = differences_from_a_full_build(&server, "/sub/");
+        if differences.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still different from a full build: {differences:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The output files that the server does not serve exactly as a fresh full build writes them.
+fn differences_from_a_full_build(server: &Server, base: &str) -> Vec<String> {
     let out = server.root.join("full-build");
+    let _ = std::fs::remove_dir_all(&out);
     let status = Command::new(env!("CARGO_BIN_EXE_signpost"))
         .args(["build", "--root"])
         .arg(&server.root)
         .arg("--output")
         .arg(&out)
+        .stdout(Stdio::null())
         .status()
         .expect("build");
     assert!(status.success());
     let script = "<script src=\"/__signpost/livereload.js\" defer></script>";
-    let mut compared = 0;
-    for file in files_under(&out) {
+    let mut differences = Vec::new();
+    let files = files_under(&out);
+    assert!(files.len() > 10, "only {} files built", files.len());
+    for file in files {
         let relative = file
             .strip_prefix(&out)
             .expect("inside")
@@ -287,17 +338,17 @@ fn incremental_output_equals_a_full_build() {
             continue;
         }
         let built = std::fs::read(&file).expect("read");
-        let (status, served) = server.get(&format!("/guidance/{relative}"));
-        assert_eq!(status, 200, "{relative}");
-        if let Ok(text) = String::from_utf8(built.clone()) {
-            assert_eq!(served.replace(script, ""), text, "{relative} differs");
-        } else {
+        let (status, served) = server.get(&format!("{base}{relative}"));
+        let same = match String::from_utf8(built.clone()) {
+            Ok(text) => served.replace(script, "") == text,
             // The served body was read as lossy UTF-8 (binary search index files, images).
-            assert_eq!(served, String::from_utf8_lossy(&built), "{relative} differs");
+            Err(_) => served == String::from_utf8_lossy(&built),
+        };
+        if status != 200 || !same {
+            differences.push(relative);
         }
-        compared += 1;
     }
-    assert!(compared > 10, "compared only {compared} files");
+    differences
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {

@@ -258,20 +258,20 @@ pub struct WrittenLink {
     pub offset: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Difference {
     pub topic: String,
     pub views: Vec<View>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct View {
     pub source: String,
     pub view: String,
 }
 
 /// Checked front matter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Meta {
     pub title: String,
     pub summary: String,

@@ -102,6 +102,22 @@ impl Content {
         }
     }
 
+    /// Puts a section's pages in reading order again (by weight or title, as the section
+    /// says; then by file), after a page's title or weight changed.
+    pub fn sort_pages(&mut self, section: usize) {
+        let pages = &self.pages;
+        let sort_by = self.sections[section].meta.sort_by;
+        self.sections[section].pages.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            let by_title = a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase());
+            match sort_by {
+                SortBy::Weight => a.meta.weight.cmp(&b.meta.weight).then(by_title),
+                SortBy::Title => by_title,
+            }
+            .then_with(|| a.key.cmp(&b.key))
+        });
+    }
+
     pub fn root_section(&self) -> Option<&Section> {
         self.sections.iter().find(|s| s.parent.is_none())
     }
@@ -530,19 +546,11 @@ fn order(content: &mut Content) {
             content.sections[parent].subsections.push(i);
         }
     }
-    let pages = &content.pages;
+    for i in 0..content.sections.len() {
+        content.sort_pages(i);
+    }
     let sections = content.sections.clone();
     for section in &mut content.sections {
-        let sort_by = section.meta.sort_by;
-        section.pages.sort_by(|&a, &b| {
-            let (a, b) = (&pages[a], &pages[b]);
-            let by_title = a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase());
-            match sort_by {
-                SortBy::Weight => a.meta.weight.cmp(&b.meta.weight).then(by_title),
-                SortBy::Title => by_title,
-            }
-            .then_with(|| a.key.cmp(&b.key))
-        });
         section.subsections.sort_by(|&a, &b| {
             let (a, b) = (&sections[a], &sections[b]);
             a.meta

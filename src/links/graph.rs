@@ -38,54 +38,126 @@ pub fn backlinks(content: &Content, page_targets: &[Vec<Target>], section_target
 /// are sums of a few bitsets kept as bit-sliced counters, and the best pages are read off the
 /// counters from the highest score down, in title order.
 pub fn related(content: &Content, explicit: Vec<Vec<Target>>, count: usize) -> Vec<Vec<Target>> {
-    let n = content.pages.len();
-    // Title order: bit `r` of every bitset is the page ranked `r` by title.
-    let titles: Vec<String> = content.pages.iter().map(|p| p.meta.title.to_lowercase()).collect();
-    let mut by_title: Vec<usize> = (0..n).collect();
-    by_title.sort_by(|&a, &b| {
-        titles[a]
-            .cmp(&titles[b])
-            .then_with(|| content.pages[a].key.cmp(&content.pages[b].key))
-    });
-    let words = n.div_ceil(64);
-    // Each used facet value's pages, and each page's values with their weights.
-    let mut value_ids: BTreeMap<(Facet, &str), usize> = BTreeMap::new();
-    let mut bitsets: Vec<Vec<u64>> = Vec::new();
-    let mut page_values: Vec<Vec<(usize, u32)>> = vec![Vec::new(); n];
-    for (rank, &page) in by_title.iter().enumerate() {
-        for facet in Facet::ALL {
-            let weight = if facet == Facet::TreatmentType { 2 } else { 1 };
-            for value in content.pages[page].meta.facet_values(facet) {
-                let id = *value_ids.entry((facet, value)).or_insert_with(|| {
-                    bitsets.push(vec![0; words]);
-                    bitsets.len() - 1
-                });
-                if bitsets[id][rank / 64] & (1 << (rank % 64)) == 0 {
-                    bitsets[id][rank / 64] |= 1 << (rank % 64);
-                    page_values[page].push((id, weight));
-                }
-            }
-        }
-    }
-    let scorer = Scorer {
-        bitsets: &bitsets,
-        page_values: &page_values,
-        by_title: &by_title,
-        words,
-    };
+    let ranking = Ranking::new(content);
     explicit
         .into_par_iter()
         .enumerate()
-        .map_init(Vec::new, |planes, (i, mut list)| {
-            list.dedup();
-            // What an editor listed is always kept; ranking only fills the remaining places.
-            if list.len() < count {
-                let ranked = scorer.best(i, &list, count - list.len(), planes);
-                list.extend(ranked.into_iter().map(Target::Page));
-            }
-            list
-        })
+        .map_init(Vec::new, |planes, (i, list)| ranking.list(i, list, count, planes))
         .collect()
+}
+
+/// [`related`] again after page `moved` changed place in title order, its facet values and
+/// every `related` list as they were (`serve`, after a title edit). Only a list that holds
+/// the page, or whose last ranked page ties with it, can change: those are ranked again.
+/// Returns the pages whose list changed.
+pub fn rerank_moved(
+    content: &Content,
+    explicit: Vec<Vec<Target>>,
+    count: usize,
+    related: &mut [Vec<Target>],
+    moved: usize,
+) -> Vec<usize> {
+    let ranking = Ranking::new(content);
+    let shared = |a: usize, b: usize| -> u32 {
+        let theirs = &ranking.page_values[b];
+        ranking.page_values[a]
+            .iter()
+            .filter(|(value, _)| theirs.iter().any(|(v, _)| v == value))
+            .map(|&(_, weight)| weight)
+            .sum()
+    };
+    let mut planes = Vec::new();
+    let mut changed = Vec::new();
+    for (i, mut listed) in explicit.into_iter().enumerate() {
+        let list = &related[i];
+        let holds = list.contains(&Target::Page(moved));
+        listed.dedup();
+        let ties_last = || {
+            let score = shared(i, moved);
+            let last = match list.last() {
+                Some(Target::Page(last)) if list.len() == count && listed.len() < count => *last,
+                _ => return false,
+            };
+            score > 0 && !listed.contains(&Target::Page(last)) && score == shared(i, last)
+        };
+        if i == moved || !(holds || ties_last()) {
+            continue;
+        }
+        let again = ranking.list(i, listed, count, &mut planes);
+        if again != related[i] {
+            related[i] = again;
+            changed.push(i);
+        }
+    }
+    changed
+}
+
+/// Facet values as bitsets over pages in title order, for ranking related pages.
+struct Ranking {
+    /// Per facet value, the pages having it (bit = title rank).
+    bitsets: Vec<Vec<u64>>,
+    /// Per page, its values and their weights.
+    page_values: Vec<Vec<(usize, u32)>>,
+    /// Page index by title rank.
+    by_title: Vec<usize>,
+    words: usize,
+}
+
+impl Ranking {
+    fn new(content: &Content) -> Ranking {
+        let n = content.pages.len();
+        // Title order: bit `r` of every bitset is the page ranked `r` by title.
+        let titles: Vec<String> = content.pages.iter().map(|p| p.meta.title.to_lowercase()).collect();
+        let mut by_title: Vec<usize> = (0..n).collect();
+        by_title.sort_by(|&a, &b| {
+            titles[a]
+                .cmp(&titles[b])
+                .then_with(|| content.pages[a].key.cmp(&content.pages[b].key))
+        });
+        let words = n.div_ceil(64);
+        // Each used facet value's pages, and each page's values with their weights.
+        let mut value_ids: BTreeMap<(Facet, &str), usize> = BTreeMap::new();
+        let mut bitsets: Vec<Vec<u64>> = Vec::new();
+        let mut page_values: Vec<Vec<(usize, u32)>> = vec![Vec::new(); n];
+        for (rank, &page) in by_title.iter().enumerate() {
+            for facet in Facet::ALL {
+                let weight = if facet == Facet::TreatmentType { 2 } else { 1 };
+                for value in content.pages[page].meta.facet_values(facet) {
+                    let id = *value_ids.entry((facet, value)).or_insert_with(|| {
+                        bitsets.push(vec![0; words]);
+                        bitsets.len() - 1
+                    });
+                    if bitsets[id][rank / 64] & (1 << (rank % 64)) == 0 {
+                        bitsets[id][rank / 64] |= 1 << (rank % 64);
+                        page_values[page].push((id, weight));
+                    }
+                }
+            }
+        }
+        Ranking {
+            bitsets,
+            page_values,
+            by_title,
+            words,
+        }
+    }
+
+    /// Page `i`'s related list: what its front matter names (`list`), then the best ranked.
+    fn list(&self, i: usize, mut list: Vec<Target>, count: usize, planes: &mut Vec<u64>) -> Vec<Target> {
+        list.dedup();
+        // What an editor listed is always kept; ranking only fills the remaining places.
+        if list.len() < count {
+            let scorer = Scorer {
+                bitsets: &self.bitsets,
+                page_values: &self.page_values,
+                by_title: &self.by_title,
+                words: self.words,
+            };
+            let ranked = scorer.best(i, &list, count - list.len(), planes);
+            list.extend(ranked.into_iter().map(Target::Page));
+        }
+        list
+    }
 }
 
 struct Scorer<'a> {

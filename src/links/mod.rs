@@ -107,23 +107,7 @@ pub fn resolve(
     let page_targets: Vec<Vec<Target>> = page_links.iter().map(targets).collect();
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
-    let explicit = content
-        .pages
-        .iter()
-        .map(|page| {
-            let resolver = Resolver {
-                config,
-                content,
-                text: &page.file.text,
-                file: &page.file.display,
-            };
-            page.meta
-                .related
-                .iter()
-                .filter_map(|link| resolver.target(&link.target, link.offset, &mut diagnostics))
-                .collect()
-        })
-        .collect();
+    let explicit = explicit_related(config, content, &mut diagnostics);
     let related = graph::related(content, explicit, config.related.count);
     let backlinks = graph::backlinks(content, &page_targets, &section_targets);
     let (facets, facet_warnings) = facets::index(config, content);
@@ -141,6 +125,35 @@ pub fn resolve(
         },
         diagnostics,
     )
+}
+
+/// Each page's `related` front matter, resolved (a link that leads nowhere is an error).
+fn explicit_related(config: &Config, content: &Content, diagnostics: &mut Diagnostics) -> Vec<Vec<Target>> {
+    content
+        .pages
+        .iter()
+        .map(|page| {
+            let resolver = Resolver {
+                config,
+                content,
+                text: &page.file.text,
+                file: &page.file.display,
+            };
+            page.meta
+                .related
+                .iter()
+                .filter_map(|link| resolver.target(&link.target, link.offset, diagnostics))
+                .collect()
+        })
+        .collect()
+}
+
+/// Ranks related pages again after page `moved` changed place in title order (ties go by
+/// title), for `serve`; links and facet values must be as they were. Returns the pages whose
+/// related list changed.
+pub fn rerank(config: &Config, content: &Content, linked: &mut Linked, moved: usize) -> Vec<usize> {
+    let explicit = explicit_related(config, content, &mut Diagnostics::new());
+    graph::rerank_moved(content, explicit, config.related.count, &mut linked.related, moved)
 }
 
 /// A warning for each source in site.toml that no page names or cites: a reader can only

@@ -8,7 +8,7 @@ pub mod feeds;
 pub mod theme;
 pub mod views;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -78,7 +78,7 @@ pub fn render(
     sink: &dyn Sink,
 ) -> (Diagnostics, Option<Tera>) {
     let mut diagnostics = Diagnostics::new();
-    let jobs = jobs(config, content, linked, matrices, &search);
+    let jobs = jobs(config, content, linked, matrices, search.manifest.is_some());
 
     // A generated page may not take a content page's place; two content files at one URL are
     // already reported by `content`, naming both: the first is kept.
@@ -189,28 +189,99 @@ pub fn render(
     (diagnostics, Some(tera))
 }
 
-/// Renders one page again with the templates of a finished build (`serve`, after an edit to
-/// the page's text alone): its output path and HTML, exactly as [`render`] made them.
-pub fn render_page(
+/// Output files made outside a full build: each site-relative path with its bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Which outputs of a finished build to render again ([`render_wanted`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Wanted {
+    /// Page indexes.
+    pub pages: BTreeSet<usize>,
+    /// Section indexes.
+    pub sections: BTreeSet<usize>,
+    /// Facet value pages, as (index into `Linked::facets`, value index).
+    pub facet_values: BTreeSet<(usize, usize)>,
+    pub a_to_z: bool,
+    /// The Atom feed.
+    pub feed: bool,
+}
+
+/// Renders some outputs again with the templates of a finished build (`serve`, after an edit
+/// that few pages show): each output path with its bytes, exactly as [`render`] made them,
+/// in path order. Rendering runs in parallel; once `stop` says so, no more outputs are
+/// started and the result is `None`.
+#[allow(clippy::too_many_arguments)]
+pub fn render_wanted(
     config: &Config,
     content: &Content,
     linked: &Linked,
     matrices: &[Matrix],
     theme: &Theme,
     tera: &Tera,
-    index: usize,
-) -> Result<(String, Vec<u8>), Diagnostic> {
-    let page = &content.pages[index];
-    let job = Job {
-        kind: JobKind::Page(index),
-        output: format!("{}index.html", page.path),
-        template: page_template(content, index),
-        origin: page.file.display.clone(),
+    wanted: &Wanted,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Files>, Diagnostic> {
+    let is_wanted = |kind: &JobKind| match *kind {
+        JobKind::Page(i) => wanted.pages.contains(&i),
+        JobKind::Section(i) => wanted.sections.contains(&i),
+        JobKind::FacetValue(f, v) => wanted.facet_values.contains(&(f, v)),
+        JobKind::AtoZ => wanted.a_to_z,
+        JobKind::Facet(_) | JobKind::Matrix(_) | JobKind::Search | JobKind::NotFound => false,
     };
+    let jobs: Vec<Job> = jobs(config, content, linked, matrices, false)
+        .into_iter()
+        .filter(|job| is_wanted(&job.kind))
+        .collect();
+    let mut made: Vec<(String, Made<'_>)> = Vec::new();
+    if wanted.feed {
+        made.push(("atom.xml".into(), Box::new(|| feeds::atom(config, content))));
+    }
     let views = Views::new(config, content, linked);
-    let context = job.context(&views, linked, matrices);
+    let mut work: Vec<Work<'_>> = jobs.iter().map(Work::Page).collect();
+    work.extend(made.into_iter().map(|(path, make)| Work::Made(path, make)));
+    let files = work
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|work| {
+            if stop() {
+                return Ok(None);
+            }
+            Ok(Some(match work {
+                Work::Page(job) => {
+                    let context = job.context(&views, linked, matrices);
+                    let html = render_one(tera, theme, &job.template, &context, &job.origin)?;
+                    (job.output.clone(), html.into_bytes())
+                }
+                Work::Made(path, make) => (path, make().into_bytes()),
+                Work::File(path, contents) => (path, contents.to_bytes()),
+            }))
+        })
+        .collect::<Result<Option<Vec<_>>, Diagnostic>>()?;
+    Ok(files.map(|mut files| {
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }))
+}
+
+/// One comparison table's page and data files again, with the templates of a finished build
+/// (`serve`, after an edit to a page in it): each output path with its bytes, exactly as
+/// [`render`] made them. Needs nothing but the table, so it can run on any thread.
+pub fn render_table(tera: &Tera, theme: &Theme, matrix: &Matrix) -> Result<Files, Diagnostic> {
+    let job = Job {
+        kind: JobKind::Matrix(0),
+        output: format!("{}index.html", matrix.path),
+        template: "compare.html".to_string(),
+        origin: PathBuf::from(crate::config::CONFIG_FILE),
+    };
+    let mut context = Context::new();
+    context.insert("current_path", &matrix.path);
+    context.insert("matrix", matrix);
     let html = render_one(tera, theme, &job.template, &context, &job.origin)?;
-    Ok((job.output, html.into_bytes()))
+    Ok(vec![
+        (job.output, html.into_bytes()),
+        (format!("{}matrix.csv", matrix.path), matrix.to_csv().into_bytes()),
+        (format!("{}matrix.json", matrix.path), matrix.to_json().into_bytes()),
+    ])
 }
 
 /// Text made on demand (a feed, the sitemap, a table's data).
@@ -272,7 +343,8 @@ pub const A_TO_Z_PATH: &str = "a-z/";
 /// The search page's folder (the index itself is in a content-hashed folder inside it).
 pub const SEARCH_PATH: &str = crate::search::SEARCH_DIR;
 
-fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix], search: &SearchIndex) -> Vec<Job> {
+/// Every page to render with a template, in site order (`has_search`: the search page too).
+fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix], has_search: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (i, page) in content.pages.iter().enumerate() {
         jobs.push(Job {
@@ -324,7 +396,7 @@ fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix]
             origin: site_toml.clone(),
         });
     }
-    if search.manifest.is_some() {
+    if has_search {
         jobs.push(Job {
             kind: JobKind::Search,
             output: format!("{SEARCH_PATH}index.html"),

@@ -28,6 +28,17 @@ pub enum Contents {
     CopyOf(PathBuf),
 }
 
+impl Contents {
+    /// The bytes, reading a file to copy now (empty if it has gone: the next build reports it).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Contents::Bytes(bytes) => bytes.clone(),
+            Contents::Embedded(bytes) => bytes.to_vec(),
+            Contents::CopyOf(from) => std::fs::read(from).unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Theme {
     /// By template name ("page.html", "partials/nav.html").

@@ -19,7 +19,7 @@ use std::time::Instant;
 use crate::config::Overrides;
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::{self, Cache, Kept};
-use crate::render::{Contents, RenderedSite};
+use crate::render::{Files, RenderedSite};
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -49,15 +49,8 @@ impl Snapshot {
         let files = site
             .files
             .iter()
-            .map(|(path, contents)| {
-                let bytes = match contents {
-                    Contents::Bytes(bytes) => bytes.clone(),
-                    Contents::Embedded(bytes) => bytes.to_vec(),
-                    // Read now, so that a change to a static file shows as a change.
-                    Contents::CopyOf(from) => std::fs::read(from).unwrap_or_default(),
-                };
-                (path.clone(), Arc::new(bytes))
-            })
+            // A file to copy is read now, so that a change to a static file shows as a change.
+            .map(|(path, contents)| (path.clone(), Arc::new(contents.to_bytes())))
             .collect();
         Snapshot {
             base_path: base_path.to_string(),
@@ -112,6 +105,23 @@ impl Snapshot {
             Some(bytes) => html_response(404, with_reload_script(bytes)),
             None => html_response(404, b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec()),
         }
+    }
+
+    /// Serves these files from now on; returns the URL paths of those whose bytes changed.
+    fn insert_changed(&mut self, files: Files) -> Vec<String> {
+        let mut urls = Vec::new();
+        for (path, bytes) in files {
+            if self.files.get(&path).is_some_and(|old| **old == bytes) {
+                continue;
+            }
+            urls.push(format!(
+                "{}{}",
+                self.base_path,
+                path.strip_suffix("index.html").unwrap_or(&path)
+            ));
+            self.files.insert(path, Arc::new(bytes));
+        }
+        urls
     }
 
     /// Output paths whose bytes differ between two snapshots, as URL paths.
@@ -268,10 +278,46 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         let listeners = Arc::clone(&listeners);
         let root = root.clone();
         let latest = Arc::clone(&latest);
-        std::thread::spawn(move || builder(&root, &overrides, cache, &shared, &latest, &site, &listeners));
+        // Full builds run in the background, at a lower priority than quick re-renders and
+        // requests, so that a page being edited is never kept waiting behind one.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("full-build-{i}"))
+            .start_handler(|_| background_priority())
+            .build()
+            .map_err(|e| format!("cannot start build threads: {e}"))?;
+        std::thread::spawn(move || {
+            background_priority();
+            pool.install(|| builder(&root, &overrides, cache, &shared, &latest, &site, &listeners));
+        });
     }
+    // Quick re-renders get threads of their own: the global pool may be busy with a full build
+    // that this change has just overtaken, and would run their work after its own.
+    let quick_pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("quick-render-{i}"))
+        .build()
+        .map_err(|e| format!("cannot start render threads: {e}"))?;
+    let waiting = watcher.changes_waiting();
+    // The change whose long lists (A–Z, tables, facet pages) are still to render, if any.
+    let mut later: Option<(String, Instant)> = None;
     loop {
-        let changed = watcher.next_change();
+        // The long lists wait until the files have been quiet for a moment, so that quick
+        // saves in a row each get their page at once.
+        let changed = match &later {
+            None => watcher.next_change(),
+            Some((what, started)) => match watcher.next_change_within(LATER_AFTER) {
+                Some(changed) => changed,
+                None => {
+                    let stop = || waiting.load(Ordering::Relaxed);
+                    if render_later(&shared, &latest, &quick_pool, &stop, &site, &listeners, what, *started) {
+                        later = None;
+                        // Now the full build, for the search index.
+                        lock(&shared).dirty = true;
+                        shared.1.notify_one();
+                    }
+                    continue;
+                }
+            },
+        };
         if changed.is_empty() {
             continue;
         }
@@ -280,21 +326,87 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         let mut state = lock(&shared);
         state.generation += 1;
         latest.store(state.generation, Ordering::Relaxed);
-        let quick = if state.fresh {
-            state.kept.as_mut().and_then(|kept| quick_pages(kept, &root, &changed))
-        } else {
-            None
-        };
-        match quick {
-            Some(pages) => publish_pages(pages, &site, &listeners, &what, started),
-            None => state.fresh = false,
+        let fresh = state.fresh;
+        let kept = state.kept.as_mut().filter(|_| fresh);
+        match kept.and_then(|kept| quick_pool.install(|| quick_pages(kept, &root, &changed))) {
+            Some(files) => {
+                publish_files(files, &site, &listeners, &what, started);
+                later = Some((what.clone(), started));
+            }
+            None => {
+                state.fresh = false;
+                later = None;
+            }
         }
         if !state.changes.contains(&what) {
             state.changes.push(what);
         }
-        state.dirty = true;
-        shared.1.notify_one();
+        // After a quick re-render, the full build waits for the long lists (above), so that
+        // the two do not share the processor; otherwise it starts now.
+        if later.is_none() {
+            state.dirty = true;
+            shared.1.notify_one();
+        }
     }
+}
+
+/// How long the files must be quiet before the long lists are rendered after a quick edit.
+const LATER_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// Renders and serves the long lists left by quick edits ([`pipeline::render_later`]), with
+/// the kept build taken out of the shared state meanwhile, so that the builder is not held
+/// up; comparison tables are rendered on a thread of their own, from a copy, and served
+/// unless a newer change came first. Returns false when `stop` cut it short (the work stays
+/// for next time).
+#[allow(clippy::too_many_arguments)]
+fn render_later(
+    shared: &Shared,
+    latest: &Latest,
+    pool: &rayon::ThreadPool,
+    stop: &(dyn Fn() -> bool + Sync),
+    site: &Arc<RwLock<Snapshot>>,
+    listeners: &Arc<http::Listeners>,
+    what: &str,
+    started: Instant,
+) -> bool {
+    let (taken, generation) = {
+        let mut state = lock(shared);
+        let taken = if state.fresh { state.kept.take() } else { None };
+        (taken, state.generation)
+    };
+    // No kept build: a full build is on its way and makes everything.
+    let Some(mut kept) = taken else {
+        return true;
+    };
+    if let Some(tables) = pipeline::take_tables(&mut kept) {
+        let (site, listeners, latest) = (Arc::clone(site), Arc::clone(listeners), Arc::clone(latest));
+        let what = what.to_string();
+        std::thread::spawn(move || {
+            background_priority();
+            let current = || latest.load(Ordering::Relaxed) == generation;
+            let files = tables.render(&|| !current());
+            // Checked under the lock that a newer change's files are published under.
+            if let Ok(mut snapshot) = site.write()
+                && current()
+            {
+                let urls = snapshot.insert_changed(files);
+                drop(snapshot);
+                report_files(&listeners, &what, &urls, started);
+            }
+        });
+    }
+    let files = pool.install(|| pipeline::render_later(&mut kept, stop));
+    let done = !stop() || !files.is_empty();
+    let mut state = lock(shared);
+    // Only this thread makes changes, so a full build published meanwhile is of the same
+    // files: it replaced the kept build, and its output equals these files.
+    if state.kept.is_none() {
+        state.kept = Some(kept);
+    }
+    if !files.is_empty() {
+        publish_files(files, site, listeners, what, started);
+    }
+    done
 }
 
 /// The changed files, for the terminal: the first three and how many more.
@@ -310,41 +422,35 @@ fn describe(root: &Path, changed: &[PathBuf]) -> String {
     names.join(", ")
 }
 
-/// Re-renders the changed pages alone, if every changed file is a page whose edit nothing
-/// else shows ([`pipeline::rerender_page`]); `None` means a full build is needed first.
-fn quick_pages(kept: &mut Kept, root: &Path, changed: &[PathBuf]) -> Option<Vec<(String, Vec<u8>)>> {
-    changed
-        .iter()
-        .map(|path| pipeline::rerender_page(kept, path.strip_prefix(root).ok()?))
-        .collect()
+/// Re-renders what the changed pages show, if every changed file is a page whose edit
+/// allows it ([`pipeline::rerender_edit`]); `None` means a full build is needed first.
+fn quick_pages(kept: &mut Kept, root: &Path, changed: &[PathBuf]) -> Option<Files> {
+    let mut files = Vec::new();
+    for path in changed {
+        files.extend(pipeline::rerender_edit(kept, path.strip_prefix(root).ok()?)?);
+    }
+    Some(files)
 }
 
-/// Serves pages rendered alone, and tells the browsers showing them.
-fn publish_pages(
-    pages: Vec<(String, Vec<u8>)>,
-    site: &RwLock<Snapshot>,
-    listeners: &http::Listeners,
-    what: &str,
-    started: Instant,
-) {
+/// Serves files rendered alone, and tells the browsers showing those that changed.
+fn publish_files(files: Files, site: &RwLock<Snapshot>, listeners: &http::Listeners, what: &str, started: Instant) {
     let Ok(mut current) = site.write() else {
         return;
     };
-    let mut urls = Vec::new();
-    for (path, html) in pages {
-        urls.push(format!(
-            "{}{}",
-            current.base_path,
-            path.strip_suffix("index.html").unwrap_or(&path)
-        ));
-        current.files.insert(path, Arc::new(html));
-    }
+    let urls = current.insert_changed(files);
     drop(current);
-    let data = serde_json::to_string(&urls).unwrap_or_else(|_| "[]".into());
-    listeners.send("reload", &data);
+    report_files(listeners, what, &urls, started);
+}
+
+/// Tells the terminal and the browsers about files served after a quick re-render.
+fn report_files(listeners: &http::Listeners, what: &str, urls: &[String], started: Instant) {
+    if !urls.is_empty() {
+        let data = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
+        listeners.send("reload", &data);
+    }
     outln!(
-        "changed {what}: {} re-rendered in {} ms; the search index follows",
-        plural(urls.len(), "page"),
+        "changed {what}: {} updated in {} ms; the search index follows",
+        plural(urls.len(), "file"),
         started.elapsed().as_millis()
     );
 }
@@ -373,19 +479,38 @@ fn builder(
         let newest = Arc::clone(latest);
         cache.stop_when(move || newest.load(Ordering::Relaxed) != generation);
         let result = pipeline::build_served(root, overrides, &mut cache);
+        if latest.load(Ordering::Relaxed) != generation {
+            continue;
+        }
+        // The new snapshot and what differs from the one served are made before taking the
+        // lock, which quick re-renders wait for. A quick re-render published meanwhile belongs
+        // to a newer change, which throws this build away below.
+        let next = result.as_ref().ok().map(|served| {
+            let next = Snapshot::from_site(&served.site, &served.kept.config.base_url.path);
+            let (had_error, updated) = site
+                .read()
+                .map(|current| (current.error.is_some(), next.changed_since(&current)))
+                .unwrap_or_default();
+            (next, had_error, updated)
+        });
         let mut state = lock(shared);
         if state.generation != generation {
             continue;
         }
         let what = std::mem::take(&mut state.changes).join(", ");
-        match result {
-            Ok(served) => {
+        match result.map(|served| (served, next)) {
+            Ok((served, Some((next, had_error, updated)))) => {
                 print_warnings(&served.warnings);
-                let next = Snapshot::from_site(&served.site, &served.kept.config.base_url.path);
                 state.kept = Some(served.kept);
                 state.fresh = true;
-                publish_build(next, site, listeners, &what, cache.last_rendered, started);
+                let Ok(mut current) = site.write() else {
+                    return;
+                };
+                *current = next;
+                drop(current);
+                report_build(listeners, &what, had_error, &updated, cache.last_rendered, started);
             }
+            Ok((_, None)) => {}
             Err(diagnostics) => {
                 state.fresh = false;
                 let text = diagnostics_text(diagnostics);
@@ -399,22 +524,15 @@ fn builder(
     }
 }
 
-/// Swaps in a full build and tells the browsers what changed.
-fn publish_build(
-    next: Snapshot,
-    site: &RwLock<Snapshot>,
+/// Tells the terminal and the browsers what a full build changed.
+fn report_build(
     listeners: &http::Listeners,
     what: &str,
+    had_error: bool,
+    updated: &[String],
     rendered: usize,
     started: Instant,
 ) {
-    let Ok(mut current) = site.write() else {
-        return;
-    };
-    let had_error = current.error.is_some();
-    let updated = next.changed_since(&current);
-    *current = next;
-    drop(current);
     outln!(
         "changed {what}: full build, {} re-rendered, {} updated in {} ms",
         plural(rendered, "page"),
@@ -428,6 +546,17 @@ fn publish_build(
         let css_only = updated.iter().all(|p| p.ends_with(".css"));
         let data = serde_json::to_string(&updated).unwrap_or_else(|_| "[]".into());
         listeners.send(if css_only { "css" } else { "reload" }, &data);
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (Linux: each thread has its own nice
+/// value). Elsewhere, threads keep their priority.
+fn background_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread; failure only leaves its priority as it was.
+    unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, 10);
     }
 }
 

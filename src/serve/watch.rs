@@ -3,6 +3,8 @@
 //! rename, a write) and editor scratch files are ignored.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -19,6 +21,8 @@ pub struct Watcher {
     root: PathBuf,
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
+    /// Set as soon as a change arrives that [`Watcher::next_change`] has not yet returned.
+    waiting: Arc<AtomicBool>,
 }
 
 impl Watcher {
@@ -27,13 +31,34 @@ impl Watcher {
             .canonicalize()
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         let (sender, events) = channel();
-        let mut watcher = notify::recommended_watcher(sender).map_err(|e| format!("cannot watch for changes: {e}"))?;
+        let waiting = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&waiting);
+        let events_root = root.clone();
+        let handler = move |event: notify::Result<Event>| {
+            if let Ok(event) = &event
+                && is_edit(event)
+                && event
+                    .paths
+                    .iter()
+                    .any(|p| p.strip_prefix(&events_root).is_ok_and(is_source))
+            {
+                flag.store(true, Ordering::Relaxed);
+            }
+            // The receiver only goes when serve stops.
+            let _ = sender.send(event);
+        };
+        let mut watcher = notify::recommended_watcher(handler).map_err(|e| format!("cannot watch for changes: {e}"))?;
         // The root itself non-recursively (site.toml, and folders created later), each source
         // folder recursively; never the output folder or build artefacts.
         watcher
             .watch(&root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-        let mut this = Watcher { root, watcher, events };
+        let mut this = Watcher {
+            root,
+            watcher,
+            events,
+            waiting,
+        };
         for dir in WATCHED_DIRS {
             this.watch_dir(dir);
         }
@@ -50,12 +75,26 @@ impl Watcher {
     /// Blocks until something relevant changes, then returns the changed paths once the
     /// files have been quiet for a moment.
     pub fn next_change(&mut self) -> Vec<PathBuf> {
-        let mut changed: Vec<PathBuf> = Vec::new();
         let Ok(first) = self.events.recv() else {
             // The watcher has stopped; nothing more will come.
             std::thread::sleep(Duration::from_secs(3600));
-            return changed;
+            return Vec::new();
         };
+        self.gather(first)
+    }
+
+    /// [`Watcher::next_change`], or `None` if nothing happens within `timeout`.
+    pub fn next_change_within(&mut self, timeout: Duration) -> Option<Vec<PathBuf>> {
+        match self.events.recv_timeout(timeout) {
+            Ok(first) => Some(self.gather(first)),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => Some(self.next_change()),
+        }
+    }
+
+    /// The changed paths from `first` and the events that follow it until the files are quiet.
+    fn gather(&mut self, first: notify::Result<Event>) -> Vec<PathBuf> {
+        let mut changed: Vec<PathBuf> = Vec::new();
         self.collect(first, &mut changed);
         let started = Instant::now();
         loop {
@@ -75,18 +114,21 @@ impl Watcher {
         }
         changed.sort();
         changed.dedup();
+        self.waiting.store(false, Ordering::Relaxed);
         changed
+    }
+
+    /// A flag that turns true as soon as a change arrives after the last
+    /// [`Watcher::next_change`] returned: work for the last change can stop early.
+    pub fn changes_waiting(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.waiting)
     }
 
     fn collect(&mut self, event: notify::Result<Event>, changed: &mut Vec<PathBuf>) {
         let Ok(event) = event else {
             return;
         };
-        // Reads (other programs opening files) and permission changes are not edits.
-        if matches!(
-            event.kind,
-            EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Other
-        ) {
+        if !is_edit(&event) {
             return;
         }
         for path in event.paths {
@@ -106,6 +148,14 @@ impl Watcher {
             changed.push(path);
         }
     }
+}
+
+/// Reads (other programs opening files) and permission changes are not edits.
+fn is_edit(event: &Event) -> bool {
+    !matches!(
+        event.kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Other
+    )
 }
 
 /// site.toml, or a file under a watched folder that is not an editor's scratch file.

@@ -1,0 +1,307 @@
+//! Quick re-renders for `serve`: after an edit to one page, render only the outputs that show
+//! what changed, from the last good build, and serve them at once: first the page and the
+//! pages near it ([`rerender_edit`]), then the long lists and tables ([`render_later`]). The
+//! full build that always follows makes the rest (the search index) and must agree byte for
+//! byte with what was rendered here (tests/quick_rebuild.rs).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::content::front_matter::{self, Kind, Meta};
+use crate::content::{self, Content, Target};
+use crate::links;
+use crate::markdown;
+use crate::matrix::{self, Matrix};
+use crate::render::{self, Files, Theme, Wanted};
+
+use super::Kept;
+
+/// What a quick re-render left for [`render_later`] and [`take_tables`]: the outputs that
+/// list every page (A–Z, facet pages, feed; comparison tables) and the work to bring their
+/// data up to date.
+#[derive(Default)]
+pub struct Later {
+    wanted: Wanted,
+    /// Comparison tables, by index.
+    tables: BTreeSet<usize>,
+    /// A page moved in title order: the tables and facet pages are sorted again.
+    resort: bool,
+}
+
+/// Comparison tables to render again, with all they need, so that the work can run on another
+/// thread while the kept build takes the next edit: at 10,000 pages a table is the longest
+/// output to make.
+pub struct Tables {
+    tera: Arc<tera::Tera>,
+    theme: Arc<Theme>,
+    matrices: Vec<Matrix>,
+}
+
+impl Tables {
+    /// The tables' pages and data files, each path with its bytes; nothing once `stop` says
+    /// so. A template error is left for the full build to report.
+    pub fn render(&self, stop: &dyn Fn() -> bool) -> Files {
+        let mut files = Vec::new();
+        for matrix in &self.matrices {
+            if stop() {
+                return Vec::new();
+            }
+            files.extend(render::render_table(&self.tera, &self.theme, matrix).unwrap_or_default());
+        }
+        files
+    }
+}
+
+/// The comparison tables left by [`rerender_edit`], ready to render anywhere.
+pub fn take_tables(kept: &mut Kept) -> Option<Tables> {
+    if kept.later.tables.is_empty() {
+        return None;
+    }
+    settle(kept);
+    let tables = std::mem::take(&mut kept.later.tables);
+    Some(Tables {
+        tera: Arc::clone(&kept.tera),
+        theme: Arc::clone(&kept.theme),
+        matrices: tables.into_iter().map(|m| kept.matrices[m].clone()).collect(),
+    })
+}
+
+/// Sorts the tables and facet pages again if a page moved in title order.
+fn settle(kept: &mut Kept) {
+    if kept.later.resort {
+        kept.matrices = matrix::build(&kept.config, &kept.content);
+        kept.linked.facets = links::facets::index(&kept.config, &kept.content).0;
+        kept.later.resort = false;
+    }
+}
+
+/// The files an edit to one page changes, rendered from the last good build: the page, and,
+/// when the edit changed what other pages show of it (its title, summary, pros and cons and
+/// the like), its section's list and the pages whose related links, backlinks, neighbours or
+/// source lists show it. The long lists that show it too are left to [`render_later`].
+/// `None` when the edit needs a full build: the file is not a page; it
+/// changed anything that decides where links go, which facet pages list it, or what the
+/// site warns about; the page is the glossary; the templates read pages through
+/// `get_page`; or there is a problem to report. `relative` is the file's path under the
+/// site folder.
+pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
+    let key = relative.strip_prefix("content").ok()?.to_str()?.replace('\\', "/");
+    let Some(Target::Page(index)) = kept.content.find(&key) else {
+        return None;
+    };
+    let page = &kept.content.pages[index];
+    let text = content::read_text(&kept.config.root.join(relative), &page.file.display).ok()?;
+    let old = front_matter::split(&page.file.text).ok()?;
+    let new = front_matter::split(&text).ok()?;
+    let meta = if new.front_matter == old.front_matter {
+        None
+    } else {
+        if uses_get_page(kept) {
+            // Its data is made once per build, for every page: no telling who shows what.
+            return None;
+        }
+        let kind = match kept.content.sections[page.section].meta.guidance {
+            true => Kind::GuidancePage,
+            false => Kind::Page,
+        };
+        let meta = front_matter::parse(&text, &new, &page.file.display, kind, &kept.config).ok()?;
+        if !same_but_shown_text(&page.meta, &meta) {
+            return None;
+        }
+        Some(meta)
+    };
+    let body_start = new.body_start;
+    let rendered = markdown::render(&text, body_start, &page.file.display, &kept.config, &kept.highlighter);
+    let relinked = links::relink_page(&kept.config, &kept.content, &kept.linked, index, &text, rendered)?;
+
+    // Every check has passed: from here on the kept build is brought up to date.
+    let file = &mut kept.content.pages[index].file;
+    file.text = text;
+    file.body_start = body_start;
+    kept.linked.pages[index] = relinked;
+    let wanted = match meta {
+        None => Wanted {
+            pages: BTreeSet::from([index]),
+            ..Wanted::default()
+        },
+        Some(meta) => retitle(kept, index, meta),
+    };
+    render::render_wanted(
+        &kept.config,
+        &kept.content,
+        &kept.linked,
+        &kept.matrices,
+        &kept.theme,
+        &kept.tera,
+        &wanted,
+        &|| false,
+    )
+    .ok()
+    .flatten()
+}
+
+/// Whether a template calls `get_page`, whose data is fixed when the templates are loaded.
+fn uses_get_page(kept: &Kept) -> bool {
+    kept.theme.templates.values().any(|t| t.text.contains("get_page"))
+}
+
+/// Whether two versions of a page's front matter differ only in text that other pages show
+/// as it is (title, summary, pros, cons, who it suits, duration, the views in `differences`,
+/// `extra`): not in its URL, template, facets, sources, related links, dates or order weight.
+fn same_but_shown_text(old: &Meta, new: &Meta) -> bool {
+    let mut masked = new.clone();
+    masked.title.clone_from(&old.title);
+    masked.summary.clone_from(&old.summary);
+    masked.pros.clone_from(&old.pros);
+    masked.cons.clone_from(&old.cons);
+    masked.suits.clone_from(&old.suits);
+    masked.not_suited.clone_from(&old.not_suited);
+    masked.duration.clone_from(&old.duration);
+    masked.extra.clone_from(&old.extra);
+    // Where `related` links were written moves with the text above them; where they go may not.
+    let targets = |meta: &Meta| meta.related.iter().map(|l| l.target.clone()).collect::<Vec<_>>();
+    if targets(old) == targets(new) {
+        masked.related.clone_from(&old.related);
+    }
+    // A difference's topic and views are text; which sources hold them decides which source
+    // pages list this one.
+    let sources = |meta: &Meta| {
+        meta.differences
+            .iter()
+            .map(|d| d.views.iter().map(|v| v.source.clone()).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    if sources(old) == sources(new) {
+        masked.differences.clone_from(&old.differences);
+    }
+    masked == *old
+}
+
+/// The long lists left by [`rerender_edit`], rendered: the A–Z, the facet value pages and the
+/// feed (the comparison tables are [`take_tables`]). Empty when nothing was left. Once `stop` says
+/// so (a newer change is waiting), it stops early, returns nothing and keeps the work for the
+/// next call.
+pub fn render_later(kept: &mut Kept, stop: &(dyn Fn() -> bool + Sync)) -> Files {
+    if kept.later.wanted == Wanted::default() || stop() {
+        return Vec::new();
+    }
+    settle(kept);
+    let rendered = render::render_wanted(
+        &kept.config,
+        &kept.content,
+        &kept.linked,
+        &kept.matrices,
+        &kept.theme,
+        &kept.tera,
+        &kept.later.wanted,
+        stop,
+    );
+    match rendered {
+        Ok(Some(files)) => {
+            kept.later.wanted = Wanted::default();
+            files
+        }
+        Ok(None) => Vec::new(),
+        // The full build that follows reports it.
+        Err(_) => {
+            kept.later.wanted = Wanted::default();
+            Vec::new()
+        }
+    }
+}
+
+/// Puts a page's new front matter in the kept build, ranks related pages again if it moved in
+/// title order, and says which outputs show the page: the near ones now, the long lists
+/// later (in `kept.later`).
+fn retitle(kept: &mut Kept, index: usize, meta: Meta) -> Wanted {
+    let section = kept.content.pages[index].section;
+    let old_order = kept.content.sections[section].pages.clone();
+    let old_title = std::mem::replace(&mut kept.content.pages[index].meta, meta).title;
+    let mut related_changed = Vec::new();
+    if moved_in_title_order(&kept.content, index, &old_title) {
+        kept.content.sort_pages(section);
+        related_changed = links::rerank(&kept.config, &kept.content, &mut kept.linked, index);
+        kept.later.resort = true;
+    } else {
+        matrix::update_row(&kept.config, &kept.content, &mut kept.matrices, index);
+    }
+
+    let content = &kept.content;
+    let linked = &kept.linked;
+    let page = &content.pages[index];
+    let later = &mut kept.later.wanted;
+    later.a_to_z = true;
+    later.feed |= page.meta.last_reviewed.is_some();
+    // Which facet pages and tables show the page does not change with its title.
+    for (f, facet) in linked.facets.iter().enumerate() {
+        for (v, (_, pages)) in facet.values.iter().enumerate() {
+            if pages.contains(&index) {
+                later.facet_values.insert((f, v));
+            }
+        }
+    }
+    let url = kept.config.base_url.link(&page.path);
+    kept.later
+        .tables
+        .extend((0..kept.matrices.len()).filter(|&m| kept.matrices[m].rows.iter().any(|row| row.url == url)));
+
+    let mut wanted = Wanted {
+        sections: BTreeSet::from([section]),
+        ..Wanted::default()
+    };
+    wanted.pages.insert(index);
+    wanted.pages.extend(related_changed);
+    let shows = |list: &Vec<Target>| list.contains(&Target::Page(index));
+    wanted
+        .pages
+        .extend((0..content.pages.len()).filter(|&q| shows(&linked.related[q]) || shows(&linked.backlinks[q])));
+    // Pages whose previous or next page is this one, or changed with the new order.
+    let new_order = &content.sections[section].pages;
+    for order in [&old_order, new_order] {
+        if let Some(at) = order.iter().position(|&p| p == index) {
+            wanted.pages.extend(order.get(at.wrapping_sub(1)));
+            wanted.pages.extend(order.get(at + 1));
+        }
+    }
+    if old_order != *new_order {
+        let neighbours = |order: &[usize], p: usize| {
+            let at = order.iter().position(|&q| q == p);
+            at.map(|at| (order.get(at.wrapping_sub(1)).copied(), order.get(at + 1).copied()))
+        };
+        wanted.pages.extend(
+            new_order
+                .iter()
+                .copied()
+                .filter(|&p| neighbours(&old_order, p) != neighbours(new_order, p)),
+        );
+    }
+    // Source pages list the pages that name or cite their source.
+    let uses =
+        |id: &str| page.meta.sources.iter().any(|s| s == id) || linked.pages[index].citations.iter().any(|s| s == id);
+    wanted
+        .pages
+        .extend((0..content.pages.len()).filter(|&p| content.pages[p].meta.about_source.as_deref().is_some_and(uses)));
+    wanted
+}
+
+/// Whether a page's new title puts it somewhere else among the pages sorted by title (the
+/// order of section lists, facet pages, comparison tables and ties between related pages).
+fn moved_in_title_order(content: &Content, index: usize, old_title: &str) -> bool {
+    let page = &content.pages[index];
+    let old = old_title.to_lowercase();
+    let new = page.meta.title.to_lowercase();
+    if old == new {
+        return false;
+    }
+    let (low, high) = if old < new { (old, new) } else { (new, old) };
+    let key = page.key.as_str();
+    content.pages.iter().enumerate().any(|(i, other)| {
+        if i == index {
+            return false;
+        }
+        let title = other.meta.title.to_lowercase();
+        let place = (title.as_str(), other.key.as_str());
+        (low.as_str(), key) < place && place < (high.as_str(), key)
+    })
+}
