@@ -8,7 +8,8 @@ With -v, prints each edit's time and the server's own lines.
 Starts the dev server on the site, then for each edit appends a unique marker to one page's
 body (a body-only edit) or changes its title (a title edit, which touches lists), and polls the
 page over HTTP until the marker is served (for a title edit, on the page and on its section's
-list). Prints the median and worst time of each kind.
+list; then, timed separately as "lists", on the A–Z and in the comparison table's data).
+Prints the median and worst time of each kind.
 """
 import glob
 import os
@@ -38,7 +39,7 @@ def main():
         threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
         pages = sorted(glob.glob(os.path.join(site, "content", "*", "*.md")))
         pages = [p for p in pages if not p.endswith("_index.md")]
-        results = {"body": [], "title": []}
+        results = {"body": [], "title": [], "lists": []}
         for kind in ("body", "title"):
             for n in range(edits):
                 path = pages[(n * 7919) % len(pages)]
@@ -70,6 +71,15 @@ def main():
                 results[kind].append((time.perf_counter() - started) * 1000)
                 if "-v" in sys.argv:
                     print(f"{kind} edit {n}: {results[kind][-1]:.0f} ms ({rel})", flush=True)
+                if kind == "title":
+                    # The long lists: polled less often, as they are big.
+                    for target in ("a-z/", "compare/matrix.json"):
+                        target = base.rstrip("/") + "/" + target
+                        while marker not in urllib.request.urlopen(target, timeout=30).read().decode("utf-8", "replace"):
+                            if time.perf_counter() - started > 120:
+                                raise SystemExit(f"timed out waiting for {target}")
+                            time.sleep(0.02)
+                    results["lists"].append((time.perf_counter() - started) * 1000)
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(original)
                 time.sleep(1.0)

@@ -217,7 +217,7 @@ fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matri
                     label: v.label.clone(),
                     count: pages
                         .par_iter()
-                        .filter(|p| p.meta.facet_values(facet).contains(&v.id.as_str()))
+                        .filter(|p| p.meta.facet_values(facet).contains(&v.id))
                         .count(),
                 })
                 .filter(|v| v.count > 0)
@@ -310,7 +310,7 @@ fn cell(config: &Config, page: &Page, field: MatrixField) -> Cell {
         let vocabulary = config.vocabularies.get(facet);
         return Cell::Facet(
             meta.facet_values(facet)
-                .into_iter()
+                .iter()
                 .filter_map(|id| vocabulary.value(id))
                 .map(|v| FacetCellValue {
                     id: v.id.clone(),

@@ -301,12 +301,13 @@ pub struct Meta {
 }
 
 impl Meta {
-    pub fn facet_values(&self, facet: Facet) -> Vec<&str> {
+    /// The page's value ids for a facet (no allocation: this is asked for every page often).
+    pub fn facet_values(&self, facet: Facet) -> &[String] {
         match facet {
-            Facet::TreatmentType => self.treatment_type.iter().map(String::as_str).collect(),
-            Facet::Settings => self.settings.iter().map(String::as_str).collect(),
-            Facet::Substances => self.substances.iter().map(String::as_str).collect(),
-            Facet::Access => self.access.iter().map(String::as_str).collect(),
+            Facet::TreatmentType => self.treatment_type.as_slice(),
+            Facet::Settings => &self.settings,
+            Facet::Substances => &self.substances,
+            Facet::Access => &self.access,
         }
     }
 }

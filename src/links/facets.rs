@@ -31,7 +31,7 @@ pub fn index(config: &Config, content: &Content) -> (Vec<FacetPages>, Vec<Diagno
                 let pages: Vec<usize> = by_title
                     .iter()
                     .copied()
-                    .filter(|&p| content.pages[p].meta.facet_values(facet).contains(&value.id.as_str()))
+                    .filter(|&p| content.pages[p].meta.facet_values(facet).contains(&value.id))
                     .collect();
                 if pages.is_empty() {
                     warnings.push(

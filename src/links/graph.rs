@@ -1,9 +1,8 @@
 //! The link graph: backlinks ("pages that link here") and related pages ranked by the facet
 //! values they share.
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::config::Facet;
 use crate::content::{Content, Target};
@@ -52,7 +51,7 @@ pub fn related(content: &Content, explicit: Vec<Vec<Target>>, count: usize) -> V
 /// Returns the pages whose list changed.
 pub fn rerank_moved(
     content: &Content,
-    explicit: Vec<Vec<Target>>,
+    explicit: &[Vec<Target>],
     count: usize,
     related: &mut [Vec<Target>],
     moved: usize,
@@ -68,22 +67,23 @@ pub fn rerank_moved(
     };
     let mut planes = Vec::new();
     let mut changed = Vec::new();
-    for (i, mut listed) in explicit.into_iter().enumerate() {
+    for (i, listed) in explicit.iter().enumerate() {
         let list = &related[i];
         let holds = list.contains(&Target::Page(moved));
-        listed.dedup();
+        // How many places the editor's own list takes (repeats written together count once).
+        let listed_places = listed.len() - listed.windows(2).filter(|w| w[0] == w[1]).count();
         let ties_last = || {
-            let score = shared(i, moved);
             let last = match list.last() {
-                Some(Target::Page(last)) if list.len() == count && listed.len() < count => *last,
+                Some(Target::Page(last)) if list.len() == count && listed_places < count => *last,
                 _ => return false,
             };
+            let score = shared(i, moved);
             score > 0 && !listed.contains(&Target::Page(last)) && score == shared(i, last)
         };
         if i == moved || !(holds || ties_last()) {
             continue;
         }
-        let again = ranking.list(i, listed, count, &mut planes);
+        let again = ranking.list(i, listed.clone(), count, &mut planes);
         if again != related[i] {
             related[i] = again;
             changed.push(i);
@@ -116,14 +116,15 @@ impl Ranking {
         });
         let words = n.div_ceil(64);
         // Each used facet value's pages, and each page's values with their weights.
-        let mut value_ids: BTreeMap<(Facet, &str), usize> = BTreeMap::new();
+        // Ids are given in title order, so they do not depend on the map's order.
+        let mut value_ids: FxHashMap<(Facet, &str), usize> = FxHashMap::default();
         let mut bitsets: Vec<Vec<u64>> = Vec::new();
         let mut page_values: Vec<Vec<(usize, u32)>> = vec![Vec::new(); n];
         for (rank, &page) in by_title.iter().enumerate() {
             for facet in Facet::ALL {
                 let weight = if facet == Facet::TreatmentType { 2 } else { 1 };
                 for value in content.pages[page].meta.facet_values(facet) {
-                    let id = *value_ids.entry((facet, value)).or_insert_with(|| {
+                    let id = *value_ids.entry((facet, value.as_str())).or_insert_with(|| {
                         bitsets.push(vec![0; words]);
                         bitsets.len() - 1
                     });

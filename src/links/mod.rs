@@ -28,6 +28,8 @@ pub struct Linked {
     pub sections: Vec<Rendered>,
     /// Each page's related pages: its `related` list in the order written, then ranked ones.
     pub related: Vec<Vec<Target>>,
+    /// Each page's `related` front matter, resolved: the start of its related list.
+    pub explicit: Vec<Vec<Target>>,
     /// Each page's backlinks: the pages and sections whose text links to it.
     pub backlinks: Vec<Vec<Target>>,
     /// The used values of each facet and their pages.
@@ -108,7 +110,7 @@ pub fn resolve(
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
     let explicit = explicit_related(config, content, &mut diagnostics);
-    let related = graph::related(content, explicit, config.related.count);
+    let related = graph::related(content, explicit.clone(), config.related.count);
     let backlinks = graph::backlinks(content, &page_targets, &section_targets);
     let (facets, facet_warnings) = facets::index(config, content);
     diagnostics.extend(facet_warnings);
@@ -120,6 +122,7 @@ pub fn resolve(
             pages,
             sections,
             related,
+            explicit,
             backlinks,
             facets,
         },
@@ -152,8 +155,8 @@ fn explicit_related(config: &Config, content: &Content, diagnostics: &mut Diagno
 /// title), for `serve`; links and facet values must be as they were. Returns the pages whose
 /// related list changed.
 pub fn rerank(config: &Config, content: &Content, linked: &mut Linked, moved: usize) -> Vec<usize> {
-    let explicit = explicit_related(config, content, &mut Diagnostics::new());
-    graph::rerank_moved(content, explicit, config.related.count, &mut linked.related, moved)
+    let count = config.related.count;
+    graph::rerank_moved(content, &linked.explicit, count, &mut linked.related, moved)
 }
 
 /// A warning for each source in site.toml that no page names or cites: a reader can only

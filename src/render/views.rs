@@ -448,7 +448,7 @@ impl<'a> Views<'a> {
     fn facet_values(&self, facet: Facet, page: &'a Page) -> Vec<FacetValueView<'a>> {
         page.meta
             .facet_values(facet)
-            .into_iter()
+            .iter()
             .filter_map(|id| self.facet_value(facet, id))
             .collect()
     }
@@ -456,7 +456,7 @@ impl<'a> Views<'a> {
     fn facet_values_shared(&self, facet: Facet, page: &Page) -> Vec<Value> {
         page.meta
             .facet_values(facet)
-            .into_iter()
+            .iter()
             .filter_map(|id| self.facet_value_shared(facet, id))
             .collect()
     }

@@ -206,8 +206,8 @@ fn documents<'a>(config: &'a Config, content: &'a Content, linked: &'a Linked) -
             .map(|&facet| {
                 let vocabulary = config.vocabularies.get(facet);
                 meta.facet_values(facet)
-                    .into_iter()
-                    .filter_map(|id| vocabulary.values.iter().position(|v| v.id == id))
+                    .iter()
+                    .filter_map(|id| vocabulary.values.iter().position(|v| v.id == *id))
                     .collect()
             })
             .collect();

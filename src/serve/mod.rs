@@ -382,7 +382,6 @@ fn render_later(
         let (site, listeners, latest) = (Arc::clone(site), Arc::clone(listeners), Arc::clone(latest));
         let what = what.to_string();
         std::thread::spawn(move || {
-            background_priority();
             let current = || latest.load(Ordering::Relaxed) == generation;
             let files = tables.render(&|| !current());
             // Checked under the lock that a newer change's files are published under.

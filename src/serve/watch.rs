@@ -34,15 +34,20 @@ impl Watcher {
         let waiting = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&waiting);
         let events_root = root.clone();
+        // Only edits reach the channel: a full build opening every file would otherwise keep
+        // the debounce waiting.
         let handler = move |event: notify::Result<Event>| {
-            if let Ok(event) = &event
-                && is_edit(event)
-                && event
+            if let Ok(event) = &event {
+                if !is_edit(event) {
+                    return;
+                }
+                if event
                     .paths
                     .iter()
                     .any(|p| p.strip_prefix(&events_root).is_ok_and(is_source))
-            {
-                flag.store(true, Ordering::Relaxed);
+                {
+                    flag.store(true, Ordering::Relaxed);
+                }
             }
             // The receiver only goes when serve stops.
             let _ = sender.send(event);
