@@ -2,6 +2,10 @@
 """Times `signpost serve` from a file save to the rebuilt page being served.
 
 Usage: serve-bench.py SIGNPOST_BINARY SITE_DIR [EDITS] [-v]
+       serve-bench.py hugo HUGO_SITE_DIR [EDITS] [-v] [--disableFastRender]
+
+The second form times `hugo server` on the same kind of edits (scripts/hugo-serve-bench.sh
+sets the Hugo site up); Hugo makes no A–Z or comparison table, so "lists" is not timed.
 
 With -v, prints each edit's time and the server's own lines.
 
@@ -14,6 +18,7 @@ Prints the median and worst time of each kind.
 import glob
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -24,13 +29,24 @@ import urllib.request
 
 def main():
     binary, site = sys.argv[1], sys.argv[2]
-    edits = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] != "-v" else 20
-    server = subprocess.Popen([binary, "serve", "--root", site, "--port", "0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 20
+    hugo = os.path.basename(binary) == "hugo"
+    if hugo:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        command = [binary, "server", "--source", site, "--bind", "127.0.0.1", "--port", str(port),
+                   "--baseURL", f"http://127.0.0.1:{port}/"]
+        command += [a for a in sys.argv if a == "--disableFastRender"]
+        ready = r"Web Server is available at (http://\S+)"
+    else:
+        command = [binary, "serve", "--root", site, "--port", "0"]
+        ready = r"Serving at (http://\S+)"
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         base = None
         for line in server.stdout:
-            match = re.match(r"Serving at (http://\S+)", line)
+            match = re.search(ready, line)
             if match:
                 base = match.group(1)
                 break
@@ -71,7 +87,7 @@ def main():
                 results[kind].append((time.perf_counter() - started) * 1000)
                 if "-v" in sys.argv:
                     print(f"{kind} edit {n}: {results[kind][-1]:.0f} ms ({rel})", flush=True)
-                if kind == "title":
+                if kind == "title" and not hugo:
                     # The long lists: polled less often, as they are big.
                     for target in ("a-z/", "compare/matrix.json"):
                         target = base.rstrip("/") + "/" + target
@@ -84,6 +100,8 @@ def main():
                     f.write(original)
                 time.sleep(1.0)
         for kind, times in results.items():
+            if not times:
+                continue
             print(f"{kind:5} edit: median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms over {len(times)} edits")
         if "-v" in sys.argv:
             print("".join(log))

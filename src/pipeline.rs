@@ -20,7 +20,7 @@ use crate::review;
 use crate::search;
 
 mod quick;
-pub use quick::{Tables, render_later, rerender_edit, take_tables};
+pub use quick::{Tables, render_later, rerender_edit, rerender_templates, take_tables};
 
 /// A built site and the warnings met on the way.
 pub struct Built {
@@ -55,6 +55,8 @@ pub struct Kept {
     theme: Arc<theme::Theme>,
     tera: Arc<tera::Tera>,
     highlighter: Highlighter,
+    /// The search index's manifest path, which the search page names.
+    search_manifest: Option<String>,
     /// What quick re-renders left to [`render_later`].
     later: quick::Later,
 }
@@ -91,6 +93,7 @@ impl Prepared {
     fn render_keeping(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<(Kept, Diagnostics), Diagnostics> {
         let mut diagnostics = self.diagnostics;
         progress("rendering templates");
+        let search_manifest = self.search.manifest.clone();
         let (problems, tera) = render::render(
             &self.config,
             &self.content,
@@ -113,6 +116,7 @@ impl Prepared {
             theme: Arc::new(self.theme),
             tera: Arc::new(tera),
             highlighter: self.highlighter,
+            search_manifest,
             later: quick::Later::default(),
         };
         Ok((kept, diagnostics))

@@ -67,11 +67,37 @@ fn full_build(site: &Site) -> BTreeMap<String, String> {
 /// Makes each edit in turn and checks that the files re-rendered for it, laid over the site
 /// as it was, give exactly the fresh full build (the search index aside).
 fn check_edits(site: &Site, file: &str, edits: &[(&str, &str)]) {
+    check_edits_with(site, file, edits, quick_files, full_build);
+}
+
+/// [`check_edits`] for edits to templates: the search page is compared too, as the index
+/// does not change.
+fn check_template_edits(site: &Site, file: &str, edits: &[(&str, &str)]) {
+    let quick = |kept: &mut Kept, file: &str| pipeline::rerender_templates(kept, &[Path::new(file)]);
+    let full = |site: &Site| {
+        let mut files = full_build(site);
+        let page = format!("{}index.html", signpost::search::SEARCH_DIR);
+        let built = site.pipeline(&Overrides::default()).expect("full build");
+        if let Some(contents) = built.site.files.get(&page) {
+            files.insert(page, String::from_utf8_lossy(&contents.to_bytes()).into_owned());
+        }
+        files
+    };
+    check_edits_with(site, file, edits, quick, full);
+}
+
+fn check_edits_with(
+    site: &Site,
+    file: &str,
+    edits: &[(&str, &str)],
+    quick: impl Fn(&mut Kept, &str) -> Option<Vec<(String, Vec<u8>)>>,
+    full_build: impl Fn(&Site) -> BTreeMap<String, String>,
+) {
     let mut kept = kept(site);
     let mut served = full_build(site);
     for (from, to) in edits {
         site.edit(file, from, to);
-        let files = quick_files(&mut kept, file).unwrap_or_else(|| panic!("`{from}` → `{to}` was refused"));
+        let files = quick(&mut kept, file).unwrap_or_else(|| panic!("`{from}` → `{to}` was refused"));
         let full = full_build(site);
         for (path, bytes) in files {
             let html = String::from_utf8_lossy(&bytes).into_owned();
@@ -302,4 +328,47 @@ fn a_title_moving_through_tied_related_lists_matches_a_full_build() {
             ("title = \"Zzz last\"", "title = \"Tied 07\""),
         ],
     );
+}
+
+/// A template edit renders again every page that uses the template, directly or through
+/// `extends` and `include`, and nothing else changes.
+#[test]
+fn template_edits_render_every_page_that_uses_them() {
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    let site = Site::fixture("crosslinks");
+    for name in ["partials/review.html", "base.html", "a-z.html", "search.html"] {
+        let text = common::read(&theme.join(name));
+        site.write(&format!("templates/{name}"), format!("{{# v0 #}}{text}"));
+    }
+    check_template_edits(
+        &site,
+        "templates/partials/review.html",
+        &[("{# v0 #}", "<p>Reviewed text v1</p>")],
+    );
+    check_template_edits(
+        &site,
+        "templates/a-z.html",
+        &[("{# v0 #}", ""), ("{% block", "{# v2 #}{% block")],
+    );
+    check_template_edits(&site, "templates/search.html", &[("{# v0 #}", "{# v1 #}")]);
+    check_template_edits(&site, "templates/base.html", &[("</body>", "<p>Footer v1</p></body>")]);
+}
+
+#[test]
+fn broken_added_or_other_files_are_left_to_the_full_build() {
+    let site = Site::fixture("crosslinks");
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    site.write("templates/a-z.html", common::read(&theme.join("a-z.html")));
+    let mut kept = kept(&site);
+    let quick = |kept: &mut Kept, files: &[&str]| {
+        let paths: Vec<&Path> = files.iter().map(Path::new).collect();
+        pipeline::rerender_templates(kept, &paths)
+    };
+    site.edit("templates/a-z.html", "{% block", "{% blok");
+    assert!(quick(&mut kept, &["templates/a-z.html"]).is_none(), "a broken template");
+    site.edit("templates/a-z.html", "{% blok", "{% block");
+    assert!(quick(&mut kept, &["templates/a-z.html", ALPHA]).is_none(), "a page too");
+    site.write("templates/new.html", "New");
+    assert!(quick(&mut kept, &["templates/new.html"]).is_none(), "a new template");
+    assert!(quick(&mut kept, &["static/extra.css"]).is_none(), "not a template");
 }

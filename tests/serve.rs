@@ -259,6 +259,24 @@ fn a_stylesheet_change_is_sent_as_a_css_event() {
     assert!(server.get("/guidance/extra.css").1.contains("navy"));
 }
 
+/// A template edit is served on the pages that use it.
+#[test]
+fn a_template_edit_is_served() {
+    let server = start("template", &[]);
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/404.html");
+    let text = std::fs::read_to_string(theme).expect("read the theme's 404 template");
+    server.write(
+        "templates/404.html",
+        &text.replace("{% block content %}", "{% block content %}<p>Lost v1</p>"),
+    );
+    server.wait_for("/guidance/nowhere/", 404, "Lost v1");
+    server.write(
+        "templates/404.html",
+        &text.replace("{% block content %}", "{% block content %}<p>Lost v2</p>"),
+    );
+    server.wait_for("/guidance/nowhere/", 404, "Lost v2");
+}
+
 /// The dev server's output equals a fresh full build of the same files.
 #[test]
 fn incremental_output_equals_a_full_build() {

@@ -13,6 +13,7 @@ use crate::content::{self, Content, Target};
 use crate::links;
 use crate::markdown;
 use crate::matrix::{self, Matrix};
+use crate::render::theme;
 use crate::render::{self, Files, Theme, Wanted};
 
 use super::Kept;
@@ -134,6 +135,7 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
         &kept.matrices,
         &kept.theme,
         &kept.tera,
+        kept.search_manifest.is_some(),
         &wanted,
         &|| false,
     )
@@ -194,6 +196,7 @@ pub fn render_later(kept: &mut Kept, stop: &(dyn Fn() -> bool + Sync)) -> Files 
         &kept.matrices,
         &kept.theme,
         &kept.tera,
+        kept.search_manifest.is_some(),
         &kept.later.wanted,
         stop,
     );
@@ -304,4 +307,83 @@ fn moved_in_title_order(content: &Content, index: usize, old_title: &str) -> boo
         let place = (title.as_str(), other.key.as_str());
         (low.as_str(), key) < place && place < (high.as_str(), key)
     })
+}
+
+/// Renders again, with the theme as it now is, every output whose template changed or uses
+/// a changed template (through `extends`, `include` or `import`), after edits to template
+/// files alone (`relative`: their paths under the site folder). `None` when a full build is
+/// needed: a path is not a template, templates were added or removed, or one does not
+/// compile or render (the full build reports it).
+pub fn rerender_templates(kept: &mut Kept, relative: &[&Path]) -> Option<Files> {
+    let theme_templates = Path::new("themes").join(&kept.config.theme).join("templates");
+    let is_template = |path: &&Path| path.starts_with("templates") || path.starts_with(&theme_templates);
+    if relative.is_empty() || !relative.iter().all(is_template) {
+        return None;
+    }
+    let theme = theme::load(&kept.config).ok()?;
+    settle(kept);
+    let old = &kept.theme.templates;
+    if !theme.templates.keys().eq(old.keys()) {
+        return None;
+    }
+    let changed: BTreeSet<String> = theme
+        .templates
+        .iter()
+        .filter(|(name, template)| old.get(*name).is_none_or(|o| o.text != template.text))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let tera = render::compile(
+        &kept.config,
+        &kept.content,
+        &kept.linked,
+        &kept.matrices,
+        &theme,
+        kept.search_manifest.as_deref(),
+    )
+    .ok()?;
+    let wanted = Wanted {
+        templates: users(&theme, changed),
+        ..Wanted::default()
+    };
+    let files = render::render_wanted(
+        &kept.config,
+        &kept.content,
+        &kept.linked,
+        &kept.matrices,
+        &theme,
+        &tera,
+        kept.search_manifest.is_some(),
+        &wanted,
+        &|| false,
+    )
+    .ok()
+    .flatten()?;
+    kept.theme = Arc::new(theme);
+    kept.tera = Arc::new(tera);
+    Some(files)
+}
+
+/// The templates among `changed` and every template that uses one of them, directly or not.
+/// A template uses another if the other's name appears quoted in one of its `{% %}` tags:
+/// that finds `extends`, `include` and `import`, and at worst a few more.
+fn users(theme: &Theme, mut changed: BTreeSet<String>) -> BTreeSet<String> {
+    let uses = |text: &str, name: &str| {
+        let quoted = [format!("\"{name}\""), format!("'{name}'")];
+        text.split("{%").skip(1).any(|tag| {
+            let tag = tag.split("%}").next().unwrap_or("");
+            quoted.iter().any(|q| tag.contains(q.as_str()))
+        })
+    };
+    loop {
+        let more: Vec<String> = theme
+            .templates
+            .iter()
+            .filter(|(name, t)| !changed.contains(*name) && changed.iter().any(|c| uses(&t.text, c)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if more.is_empty() {
+            return changed;
+        }
+        changed.extend(more);
+    }
 }

@@ -204,6 +204,8 @@ pub struct Wanted {
     pub a_to_z: bool,
     /// The Atom feed.
     pub feed: bool,
+    /// Every page rendered with one of these templates (a template edit).
+    pub templates: BTreeSet<String>,
 }
 
 /// Renders some outputs again with the templates of a finished build (`serve`, after an edit
@@ -218,19 +220,23 @@ pub fn render_wanted(
     matrices: &[Matrix],
     theme: &Theme,
     tera: &Tera,
+    has_search: bool,
     wanted: &Wanted,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Files>, Diagnostic> {
-    let is_wanted = |kind: &JobKind| match *kind {
-        JobKind::Page(i) => wanted.pages.contains(&i),
-        JobKind::Section(i) => wanted.sections.contains(&i),
-        JobKind::FacetValue(f, v) => wanted.facet_values.contains(&(f, v)),
-        JobKind::AtoZ => wanted.a_to_z,
-        JobKind::Facet(_) | JobKind::Matrix(_) | JobKind::Search | JobKind::NotFound => false,
+    let is_wanted = |job: &Job| {
+        wanted.templates.contains(&job.template)
+            || match job.kind {
+                JobKind::Page(i) => wanted.pages.contains(&i),
+                JobKind::Section(i) => wanted.sections.contains(&i),
+                JobKind::FacetValue(f, v) => wanted.facet_values.contains(&(f, v)),
+                JobKind::AtoZ => wanted.a_to_z,
+                JobKind::Facet(_) | JobKind::Matrix(_) | JobKind::Search | JobKind::NotFound => false,
+            }
     };
-    let jobs: Vec<Job> = jobs(config, content, linked, matrices, false)
+    let jobs: Vec<Job> = jobs(config, content, linked, matrices, has_search)
         .into_iter()
-        .filter(|job| is_wanted(&job.kind))
+        .filter(is_wanted)
         .collect();
     let mut made: Vec<(String, Made<'_>)> = Vec::new();
     if wanted.feed {
@@ -282,6 +288,21 @@ pub fn render_table(tera: &Tera, theme: &Theme, matrix: &Matrix) -> Result<Files
         (format!("{}matrix.csv", matrix.path), matrix.to_csv().into_bytes()),
         (format!("{}matrix.json", matrix.path), matrix.to_json().into_bytes()),
     ])
+}
+
+/// The templates of a theme compiled as [`render`] compiles them, for a finished build whose
+/// templates changed (`serve`). `search_manifest` is the search index the build made.
+pub fn compile(
+    config: &Config,
+    content: &Content,
+    linked: &Linked,
+    matrices: &[Matrix],
+    theme: &Theme,
+    search_manifest: Option<&str>,
+) -> Result<Tera, Diagnostic> {
+    let views = Views::new(config, content, linked);
+    let jobs = jobs(config, content, linked, matrices, search_manifest.is_some());
+    templates(config, content, theme, &views, &jobs, matrices, search_manifest)
 }
 
 /// Text made on demand (a feed, the sitemap, a table's data).

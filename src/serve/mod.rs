@@ -384,13 +384,14 @@ fn render_later(
         std::thread::spawn(move || {
             let current = || latest.load(Ordering::Relaxed) == generation;
             let files = tables.render(&|| !current());
+            let rendered = files.len();
             // Checked under the lock that a newer change's files are published under.
             if let Ok(mut snapshot) = site.write()
                 && current()
             {
                 let urls = snapshot.insert_changed(files);
                 drop(snapshot);
-                report_files(&listeners, &what, &urls, started);
+                report_files(&listeners, &what, rendered, &urls, started);
             }
         });
     }
@@ -421,12 +422,20 @@ fn describe(root: &Path, changed: &[PathBuf]) -> String {
     names.join(", ")
 }
 
-/// Re-renders what the changed pages show, if every changed file is a page whose edit
-/// allows it ([`pipeline::rerender_edit`]); `None` means a full build is needed first.
+/// Re-renders what the changed files show, if they are all pages whose edits allow it
+/// ([`pipeline::rerender_edit`]) or all templates ([`pipeline::rerender_templates`]); `None`
+/// means a full build is needed first.
 fn quick_pages(kept: &mut Kept, root: &Path, changed: &[PathBuf]) -> Option<Files> {
+    let relative: Vec<&Path> = changed
+        .iter()
+        .map(|p| p.strip_prefix(root).ok())
+        .collect::<Option<_>>()?;
+    if let Some(files) = pipeline::rerender_templates(kept, &relative) {
+        return Some(files);
+    }
     let mut files = Vec::new();
-    for path in changed {
-        files.extend(pipeline::rerender_edit(kept, path.strip_prefix(root).ok()?)?);
+    for path in relative {
+        files.extend(pipeline::rerender_edit(kept, path)?);
     }
     Some(files)
 }
@@ -436,19 +445,21 @@ fn publish_files(files: Files, site: &RwLock<Snapshot>, listeners: &http::Listen
     let Ok(mut current) = site.write() else {
         return;
     };
+    let rendered = files.len();
     let urls = current.insert_changed(files);
     drop(current);
-    report_files(listeners, what, &urls, started);
+    report_files(listeners, what, rendered, &urls, started);
 }
 
 /// Tells the terminal and the browsers about files served after a quick re-render.
-fn report_files(listeners: &http::Listeners, what: &str, urls: &[String], started: Instant) {
+fn report_files(listeners: &http::Listeners, what: &str, rendered: usize, urls: &[String], started: Instant) {
     if !urls.is_empty() {
         let data = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
         listeners.send("reload", &data);
     }
     outln!(
-        "changed {what}: {} updated in {} ms; the search index follows",
+        "changed {what}: {} re-rendered, {} updated in {} ms",
+        plural(rendered, "file"),
         plural(urls.len(), "file"),
         started.elapsed().as_millis()
     );
