@@ -1,8 +1,9 @@
-//! Quick re-renders for `serve`: after an edit to one page, render only the outputs that show
-//! what changed, from the last good build, and serve them at once: first the page and the
-//! pages near it ([`rerender_edit`]), then the long lists and tables ([`render_later`]). The
-//! full build that always follows makes the rest (the search index) and must agree byte for
-//! byte with what was rendered here (tests/quick_rebuild.rs).
+//! Quick re-renders for `serve`: after an edit, render only the outputs that show what
+//! changed, from the last good build, and serve them at once. For a page: first the page and
+//! the pages near it ([`rerender_edit`]), then the long lists ([`render_later`]) and the
+//! comparison tables ([`take_tables`]). For templates: every output that uses them
+//! ([`rerender_templates`]). The full build that always follows makes the rest (the search
+//! index) and must agree byte for byte with what was rendered here (tests/quick_rebuild.rs).
 
 use std::collections::BTreeSet;
 use std::path::Path;
