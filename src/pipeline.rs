@@ -20,7 +20,7 @@ use crate::review;
 use crate::search;
 
 mod quick;
-pub use quick::{Tables, render_later, rerender_edit, rerender_templates, take_tables};
+pub use quick::{Tables, recopy_static, render_later, rerender_edit, rerender_templates, take_tables};
 
 /// A built site and the warnings met on the way.
 pub struct Built {

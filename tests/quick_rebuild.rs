@@ -372,3 +372,29 @@ fn broken_added_or_other_files_are_left_to_the_full_build() {
     assert!(quick(&mut kept, &["templates/new.html"]).is_none(), "a new template");
     assert!(quick(&mut kept, &["static/extra.css"]).is_none(), "not a template");
 }
+
+/// A static file edit is served as the file, and nothing else changes; a static file that
+/// the build does not copy as it is (a new one, or one at a path the build makes) waits.
+#[test]
+fn static_file_edits_are_copied_again() {
+    let site = Site::fixture("crosslinks");
+    site.write("static/extra.css", "body { color: red; }\n");
+    site.write("static/sitemap.xml", "<not-this/>");
+    let quick = |kept: &mut Kept, file: &str| pipeline::recopy_static(kept, &[Path::new(file)]);
+    check_edits_with(
+        &site,
+        "static/extra.css",
+        &[("red", "navy"), ("navy", "teal")],
+        quick,
+        full_build,
+    );
+    let mut kept = kept(&site);
+    site.write("static/sitemap.xml", "<still-not-this/>");
+    assert!(
+        quick(&mut kept, "static/sitemap.xml").is_none(),
+        "the build makes sitemap.xml"
+    );
+    site.write("static/new.css", "p {}");
+    assert!(quick(&mut kept, "static/new.css").is_none(), "a new file");
+    assert!(quick(&mut kept, ALPHA).is_none(), "a page");
+}

@@ -2,7 +2,7 @@
 //! changed, from the last good build, and serve them at once. For a page: first the page and
 //! the pages near it ([`rerender_edit`]), then the long lists ([`render_later`]) and the
 //! comparison tables ([`take_tables`]). For templates: every output that uses them
-//! ([`rerender_templates`]). The full build that always follows makes the rest (the search
+//! ([`rerender_templates`]). For static files: the file itself ([`recopy_static`]). The full build that always follows makes the rest (the search
 //! index) and must agree byte for byte with what was rendered here (tests/quick_rebuild.rs).
 
 use std::collections::BTreeSet;
@@ -387,4 +387,38 @@ fn users(theme: &Theme, mut changed: BTreeSet<String>) -> BTreeSet<String> {
         }
         changed.extend(more);
     }
+}
+
+/// The site's or theme's static files among `relative` (paths under the site folder), read
+/// again, each at its output path, after edits to static files alone. `None` when a full
+/// build is needed: a path is not a static file the last build copied (a new or deleted file,
+/// one another file overrides, or one at a path the build makes itself).
+pub fn recopy_static(kept: &Kept, relative: &[&Path]) -> Option<Files> {
+    if relative.is_empty() {
+        return None;
+    }
+    let root = &kept.config.root;
+    relative
+        .iter()
+        .map(|path| {
+            let output = kept
+                .theme
+                .static_files
+                .iter()
+                .find_map(|(output, contents)| match contents {
+                    render::Contents::CopyOf(from) if from.strip_prefix(root).is_ok_and(|f| f == *path) => Some(output),
+                    _ => None,
+                })?;
+            let made = render::is_made(
+                &kept.config,
+                &kept.content,
+                &kept.linked,
+                &kept.matrices,
+                kept.search_manifest.is_some(),
+                output,
+            );
+            let bytes = std::fs::read(root.join(path)).ok().filter(|_| !made)?;
+            Some((output.clone(), bytes))
+        })
+        .collect()
 }

@@ -290,6 +290,28 @@ pub fn render_table(tera: &Tera, theme: &Theme, matrix: &Matrix) -> Result<Files
     ])
 }
 
+/// Whether [`render`] makes the file at `path` itself (a page, a generated page, the feeds,
+/// the highlight stylesheet, a table's data or the search index), so that a static file or
+/// asset of the same name is not copied there.
+pub fn is_made(
+    config: &Config,
+    content: &Content,
+    linked: &Linked,
+    matrices: &[Matrix],
+    has_search: bool,
+    path: &str,
+) -> bool {
+    const MADE: [&str; 4] = ["sitemap.xml", "robots.txt", "atom.xml", "syntax.css"];
+    MADE.contains(&path)
+        || path.starts_with(crate::search::SEARCH_DIR)
+        || matrices
+            .iter()
+            .any(|m| path == format!("{}matrix.json", m.path) || path == format!("{}matrix.csv", m.path))
+        || jobs(config, content, linked, matrices, has_search)
+            .iter()
+            .any(|job| job.output == path)
+}
+
 /// The templates of a theme compiled as [`render`] compiles them, for a finished build whose
 /// templates changed (`serve`). `search_manifest` is the search index the build made.
 pub fn compile(

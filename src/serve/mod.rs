@@ -293,14 +293,17 @@ fn describe(root: &Path, changed: &[PathBuf]) -> String {
 }
 
 /// Re-renders what the changed files show, if they are all pages whose edits allow it
-/// ([`pipeline::rerender_edit`]) or all templates ([`pipeline::rerender_templates`]); `None`
-/// means a full build is needed first.
+/// ([`pipeline::rerender_edit`]), all templates ([`pipeline::rerender_templates`]) or all
+/// static files ([`pipeline::recopy_static`]); `None` means a full build is needed first.
 fn quick_pages(kept: &mut Kept, root: &Path, changed: &[PathBuf]) -> Option<Files> {
     let relative: Vec<&Path> = changed
         .iter()
         .map(|p| p.strip_prefix(root).ok())
         .collect::<Option<_>>()?;
     if let Some(files) = pipeline::rerender_templates(kept, &relative) {
+        return Some(files);
+    }
+    if let Some(files) = pipeline::recopy_static(kept, &relative) {
         return Some(files);
     }
     let mut files = Vec::new();
@@ -324,8 +327,9 @@ fn publish_files(files: Files, site: &RwLock<Snapshot>, listeners: &http::Listen
 /// Tells the terminal and the browsers about files served after a quick re-render.
 fn report_files(listeners: &http::Listeners, what: &str, rendered: usize, urls: &[String], started: Instant) {
     if !urls.is_empty() {
+        let css_only = urls.iter().all(|p| p.ends_with(".css"));
         let data = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
-        listeners.send("reload", &data);
+        listeners.send(if css_only { "css" } else { "reload" }, &data);
     }
     outln!(
         "changed {what}: {} re-rendered, {} updated in {} ms",
