@@ -3,42 +3,7 @@
 
 mod common;
 
-use common::{Element, Site, elements, html_files, visible_text, xml_texts};
-
-/// Whether an element could run script: an inline or foreign script, a frame, an event
-/// handler, or a URL with a script scheme. The theme's own scripts (a `src` on this site) and
-/// data blocks (schema.org JSON-LD, which the tokenizer reads as text, so a title that broke
-/// out of it would show up here as a tag) are expected.
-fn dangers(element: &Element) -> Vec<String> {
-    let mut found = Vec::new();
-    let own_script = element.name == "script"
-        && (element.attribute("src").is_some_and(|src| src.starts_with('/'))
-            || element.attribute("type") == Some("application/ld+json"));
-    if matches!(
-        element.name.as_str(),
-        "script" | "iframe" | "frame" | "object" | "embed"
-    ) && !own_script
-    {
-        found.push(format!("<{}>", element.name));
-    }
-    for (name, value) in &element.attributes {
-        let compact: String = value
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase();
-        if name.starts_with("on") {
-            found.push(format!("{name}= on <{}>", element.name));
-        }
-        if ["javascript:", "vbscript:", "data:"]
-            .iter()
-            .any(|s| compact.starts_with(s))
-        {
-            found.push(format!("{name}=\"{value}\" on <{}>", element.name));
-        }
-    }
-    found
-}
+use common::{Element, Scan, Site, dangers, elements, html_files, visible_text, xml_texts};
 
 /// The page's `<main>`, where the markdown goes (the theme may add its own scripts elsewhere).
 fn main_content(html: &str) -> &str {
@@ -49,7 +14,10 @@ fn main_content(html: &str) -> &str {
 
 fn assert_no_dangers(site: &Site) {
     for (name, html) in html_files(&site.public()) {
-        let found: Vec<String> = elements(&html).iter().flat_map(dangers).collect();
+        let found: Vec<String> = elements(&html)
+            .iter()
+            .flat_map(|e| dangers(e, Scan::WholePage))
+            .collect();
         assert!(found.is_empty(), "{name} could run script: {found:?}");
     }
 }

@@ -284,6 +284,59 @@ impl Element {
     }
 }
 
+/// How strictly [`dangers`] reads an element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// A whole built page: the theme's own scripts (a site-relative `src`) and JSON-LD data
+    /// blocks are expected; a script scheme must start an attribute's value.
+    WholePage,
+    /// Only what markdown made (the page's `<main>`): no script at all, no element that can
+    /// change where things load or submit (`base`, `meta`, `link`, `form`…), no script scheme
+    /// anywhere in a value (control characters dropped, as browsers do), no CSS expression or
+    /// `url()`.
+    Markdown,
+}
+
+/// What in one element could run script or load a script URL, as readable findings.
+pub fn dangers(element: &Element, scan: Scan) -> Vec<String> {
+    let strict = scan == Scan::Markdown;
+    let mut found = Vec::new();
+    let own_script = !strict
+        && element.name == "script"
+        && (element.attribute("src").is_some_and(|src| src.starts_with('/'))
+            || element.attribute("type") == Some("application/ld+json"));
+    let always = ["script", "iframe", "frame", "object", "embed"];
+    let in_markdown = ["frameset", "applet", "base", "meta", "link", "form"];
+    let name = element.name.as_str();
+    if (always.contains(&name) || (strict && in_markdown.contains(&name))) && !own_script {
+        found.push(format!("<{name}>"));
+    }
+    for (attribute, value) in &element.attributes {
+        let compact: String = value
+            .chars()
+            .filter(|c| !(c.is_whitespace() || (strict && c.is_control())))
+            .collect::<String>()
+            .to_lowercase();
+        if attribute.starts_with("on") {
+            found.push(format!("{attribute}= on <{name}>"));
+        }
+        let scheme = |s: &&str| {
+            if strict {
+                compact.contains(*s)
+            } else {
+                compact.starts_with(*s)
+            }
+        };
+        if ["javascript:", "vbscript:", "data:"].iter().any(scheme) {
+            found.push(format!("{attribute}=\"{value}\" on <{name}>"));
+        }
+        if strict && attribute == "style" && (compact.contains("expression(") || compact.contains("url(")) {
+            found.push(format!("style=\"{value}\" on <{name}>"));
+        }
+    }
+    found
+}
+
 #[derive(Default)]
 struct Collector {
     elements: RefCell<Vec<Element>>,
