@@ -12,7 +12,7 @@ use crate::config::{CONFIG_FILE, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pipeline::Cache;
 use crate::render::Discard;
-use crate::{output, pipeline, review, scaffold, serve};
+use crate::{output, pipeline, plural, review, scaffold, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -232,8 +232,8 @@ fn build(args: BuildArgs) -> ExitCode {
         format,
         &format!(
             "Built {} and {} ({} files) in {:.2} s into {}{}",
-            count(built.content.pages.len(), "page"),
-            count(built.content.sections.len(), "section"),
+            plural(built.content.pages.len(), "page"),
+            plural(built.content.sections.len(), "section"),
             stats.files,
             started.elapsed().as_secs_f64(),
             built.config.output_dir.display(),
@@ -273,8 +273,8 @@ fn check(args: CheckArgs) -> ExitCode {
         format,
         &format!(
             "Checked {} and {} in {:.2} s: no errors{}",
-            count(built.content.pages.len(), "page"),
-            count(built.content.sections.len(), "section"),
+            plural(built.content.pages.len(), "page"),
+            plural(built.content.sections.len(), "section"),
             started.elapsed().as_secs_f64(),
             warning_suffix(&built.warnings),
         ),
@@ -292,20 +292,20 @@ fn print_due(content: &crate::content::Content, days: i64, format: Format) {
     let due = review::due_within(content, today, days);
     if format == Format::Human {
         match due.len() {
-            0 => outln!("No page is due for review in the next {}.", review::plural_days(days)),
+            0 => outln!("No page is due for review in the next {}.", plural(days, "day")),
             n => outln!(
                 "{n} {} due for review in the next {}:",
                 if n == 1 { "page is" } else { "pages are" },
-                review::plural_days(days)
+                plural(days, "day")
             ),
         }
     }
     for (page, date) in due {
         let left = date.days() - today.days();
         let when = if left < 0 {
-            format!("overdue by {}", review::plural_days(-left))
+            format!("overdue by {}", plural(-left, "day"))
         } else {
-            format!("in {}", review::plural_days(left))
+            format!("in {}", plural(left, "day"))
         };
         let file = page.file.display.to_string_lossy().replace('\\', "/");
         match format {
@@ -332,15 +332,6 @@ fn summary(format: Format, line: &str) {
     }
 }
 
-/// "1 page", "2 pages".
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 fn warning_suffix(warnings: &Diagnostics) -> String {
     match warnings.warning_count() {
         0 => String::new(),
@@ -355,10 +346,10 @@ fn report_failure(diagnostics: Diagnostics, format: Format) -> ExitCode {
     let warnings = diagnostics.warning_count();
     print_diagnostics(&diagnostics, format);
     errln!(
-        "error: the build failed with {errors} error{}{}; nothing was written",
-        if errors == 1 { "" } else { "s" },
+        "error: the build failed with {}{}; nothing was written",
+        plural(errors, "error"),
         if warnings > 0 {
-            format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" })
+            format!(" and {}", plural(warnings, "warning"))
         } else {
             String::new()
         }

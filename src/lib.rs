@@ -28,6 +28,13 @@ macro_rules! err {
     }};
 }
 
+/// "1 page", "2 pages", "0 days": a count with its noun, for messages.
+pub fn plural(n: impl std::fmt::Display, noun: &str) -> String {
+    let n = n.to_string();
+    let s = if n == "1" { "" } else { "s" };
+    format!("{n} {noun}{s}")
+}
+
 pub mod diagnostics;
 pub mod slug;
 

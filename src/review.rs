@@ -46,7 +46,7 @@ pub fn overdue(content: &Content, today: Date) -> Vec<Diagnostic> {
                     format!(
                         "review overdue: next_review was {} ({} ago)",
                         due.iso(),
-                        plural_days(days)
+                        crate::plural(days, "day")
                     ),
                 )
                 .code(Code::ReviewOverdue)
@@ -68,12 +68,4 @@ pub fn due_within(content: &Content, today: Date, days: i64) -> Vec<(&Page, Date
         .collect();
     due.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.key.cmp(&b.0.key)));
     due
-}
-
-pub fn plural_days(days: i64) -> String {
-    if days == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{days} days")
-    }
 }

@@ -21,6 +21,7 @@ use std::time::Instant;
 use crate::config::Overrides;
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::{self, Cache, Kept};
+use crate::plural;
 use crate::render::Files;
 
 pub struct ServeOptions {
@@ -441,14 +442,6 @@ fn background_priority() {
     unsafe {
         let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
         libc::setpriority(libc::PRIO_PROCESS, thread, 10);
-    }
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 
