@@ -64,6 +64,15 @@ fn full_build(site: &Site) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A copy of the shipped guidance site.
+fn shipped_site() -> Site {
+    let site = Site::empty();
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&repository.join("content"), &site.root.join("content"));
+    std::fs::copy(repository.join("site.toml"), site.root.join("site.toml")).expect("copy site.toml");
+    site
+}
+
 /// Makes each edit in turn and checks that the files re-rendered for it, laid over the site
 /// as it was, give exactly the fresh full build (the search index aside).
 fn check_edits(site: &Site, file: &str, edits: &[(&str, &str)]) {
@@ -167,10 +176,7 @@ fn title_and_summary_edits_render_every_page_that_shows_them() {
 /// links and two sort orders.
 #[test]
 fn title_edits_to_shipped_pages_match_a_full_build() {
-    let site = Site::empty();
-    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
-    common::copy_dir(&repository.join("content"), &site.root.join("content"));
-    std::fs::copy(repository.join("site.toml"), site.root.join("site.toml")).expect("copy site.toml");
+    let site = shipped_site();
     for page in [
         "content/medication/methadone-maintenance.md",
         "content/detox-and-rehab/residential-rehab.md",
@@ -276,10 +282,7 @@ fn broken_links_sections_and_other_files_are_left_to_the_full_build() {
 /// A new closing paragraph on each of a few pages renders exactly as a full build does.
 #[test]
 fn text_edits_to_shipped_pages_match_a_full_build() {
-    let site = Site::empty();
-    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
-    common::copy_dir(&repository.join("content"), &site.root.join("content"));
-    std::fs::copy(repository.join("site.toml"), site.root.join("site.toml")).expect("copy site.toml");
+    let site = shipped_site();
     let mut kept = kept(&site);
     for page in [
         "content/medication/methadone-maintenance.md",

@@ -129,6 +129,15 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
         },
         Some(meta) => retitle(kept, index, meta),
     };
+    render_kept(kept, &wanted, &|| false).ok().flatten()
+}
+
+/// [`render::render_wanted`] with the kept build's data and templates.
+fn render_kept(
+    kept: &Kept,
+    wanted: &Wanted,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Files>, crate::diagnostics::Diagnostic> {
     render::render_wanted(
         &kept.config,
         &kept.content,
@@ -137,11 +146,9 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
         &kept.theme,
         &kept.tera,
         kept.search_manifest.is_some(),
-        &wanted,
-        &|| false,
+        wanted,
+        stop,
     )
-    .ok()
-    .flatten()
 }
 
 /// Whether a template calls `get_page`, whose data is fixed when the templates are loaded.
@@ -190,27 +197,12 @@ pub fn render_later(kept: &mut Kept, stop: &(dyn Fn() -> bool + Sync)) -> Files 
         return Vec::new();
     }
     settle(kept);
-    let rendered = render::render_wanted(
-        &kept.config,
-        &kept.content,
-        &kept.linked,
-        &kept.matrices,
-        &kept.theme,
-        &kept.tera,
-        kept.search_manifest.is_some(),
-        &kept.later.wanted,
-        stop,
-    );
-    match rendered {
-        Ok(Some(files)) => {
-            kept.later.wanted = Wanted::default();
-            files
-        }
+    match render_kept(kept, &kept.later.wanted, stop) {
         Ok(None) => Vec::new(),
-        // The full build that follows reports it.
-        Err(_) => {
+        // Done; an error is left for the full build that follows to report.
+        rendered => {
             kept.later.wanted = Wanted::default();
-            Vec::new()
+            rendered.ok().flatten().unwrap_or_default()
         }
     }
 }

@@ -179,7 +179,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
                 Some(changed) => changed,
                 None => {
                     let stop = || waiting.load(Ordering::Relaxed);
-                    if render_later(&shared, &latest, &quick_pool, &stop, &site, &listeners, what, *started) {
+                    if publish_later(&shared, &latest, &quick_pool, &stop, &site, &listeners, what, *started) {
                         later = None;
                         // Now the full build, for the search index.
                         lock(&shared).dirty = true;
@@ -230,7 +230,7 @@ const LATER_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
 /// unless a newer change came first. Returns false when `stop` cut it short (the work stays
 /// for next time).
 #[allow(clippy::too_many_arguments)]
-fn render_later(
+fn publish_later(
     shared: &Shared,
     latest: &Latest,
     pool: &rayon::ThreadPool,

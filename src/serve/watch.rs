@@ -130,12 +130,10 @@ impl Watcher {
     }
 
     fn collect(&mut self, event: notify::Result<Event>, changed: &mut Vec<PathBuf>) {
+        // Only edits reach the channel (see the handler in `new`).
         let Ok(event) = event else {
             return;
         };
-        if !is_edit(&event) {
-            return;
-        }
         for path in event.paths {
             let Some(relative) = path.strip_prefix(&self.root).ok().map(Path::to_path_buf) else {
                 continue;
