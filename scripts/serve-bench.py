@@ -12,10 +12,13 @@ With -v, prints each edit's time and the server's own lines.
 Starts the dev server on the site, then for each edit appends a unique marker to one page's
 body (a body-only edit) or changes its title (a title edit, which touches lists), and polls the
 page over HTTP until the marker is served (for a title edit, on the page and on its section's
-list; then, timed separately as "lists", on the A–Z and in the comparison table's data).
+list; then, timed separately as "lists", on the A–Z and in the comparison table's data; for a
+body edit, timed as "search", until the search index's shard for the marker holds it).
 Prints the median and worst time of each kind.
 """
+import bisect
 import glob
+import json
 import os
 import re
 import socket
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 
@@ -55,7 +59,7 @@ def main():
         threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
         pages = sorted(glob.glob(os.path.join(site, "content", "*", "*.md")))
         pages = [p for p in pages if not p.endswith("_index.md")]
-        results = {"body": [], "title": [], "lists": []}
+        results = {"body": [], "title": [], "lists": [], "search": []}
         for kind in ("body", "title"):
             for n in range(edits):
                 path = pages[(n * 7919) % len(pages)]
@@ -87,6 +91,12 @@ def main():
                 results[kind].append((time.perf_counter() - started) * 1000)
                 if "-v" in sys.argv:
                     print(f"{kind} edit {n}: {results[kind][-1]:.0f} ms ({rel})", flush=True)
+                if kind == "body" and not hugo:
+                    while not indexed(base, marker):
+                        if time.perf_counter() - started > 120:
+                            raise SystemExit(f"timed out waiting for {marker} in the search index")
+                        time.sleep(0.01)
+                    results["search"].append((time.perf_counter() - started) * 1000)
                 if kind == "title" and not hugo:
                     # The long lists: polled less often, as they are big.
                     for target in ("a-z/", "compare/matrix.json"):
@@ -107,6 +117,20 @@ def main():
             print("".join(log))
     finally:
         server.kill()
+
+
+def indexed(base, marker):
+    """Whether the search shard that would hold `marker` holds it (docs/search.md)."""
+    root = base.rstrip("/") + "/search/"
+    manifest = json.loads(urllib.request.urlopen(root + "manifest.json", timeout=30).read())
+    shard = max(bisect.bisect_right(manifest["shards"], marker) - 1, 0)
+    name = "s" + manifest["ids"]["s"][shard * 7:shard * 7 + 7] + ".bin"
+    try:
+        shard = urllib.request.urlopen(root + name, timeout=30).read()
+    except urllib.error.HTTPError:
+        return False  # replaced between the two requests
+    # Words are front-coded: the tail of the marker (a time in nanoseconds) is stored as it is.
+    return marker[-8:].encode() in shard
 
 
 if __name__ == "__main__":

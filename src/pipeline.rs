@@ -20,7 +20,9 @@ use crate::review;
 use crate::search;
 
 mod quick;
-pub use quick::{Tables, recopy_static, render_later, rerender_edit, rerender_templates, take_tables};
+pub use quick::{
+    Reindexed, Tables, recopy_static, reindex, render_later, rerender_edit, rerender_templates, take_tables,
+};
 
 /// A built site and the warnings met on the way.
 pub struct Built {
@@ -39,6 +41,8 @@ pub struct Prepared {
     linked: links::Linked,
     matrices: Vec<matrix::Matrix>,
     search: search::SearchIndex,
+    /// What the search index was made from, for `serve` ([`reindex`]).
+    search_analysis: Option<search::Analysis>,
     theme: theme::Theme,
     syntax_css: String,
     highlighter: Highlighter,
@@ -57,6 +61,9 @@ pub struct Kept {
     highlighter: Highlighter,
     /// The search index's manifest path, which the search page names.
     search_manifest: Option<String>,
+    /// What the search index was made from, and its files' paths, for [`reindex`].
+    search_analysis: Option<search::Analysis>,
+    search_paths: Vec<String>,
     /// What quick re-renders left to [`render_later`].
     later: quick::Later,
 }
@@ -94,6 +101,7 @@ impl Prepared {
         let mut diagnostics = self.diagnostics;
         progress("rendering templates");
         let search_manifest = self.search.manifest.clone();
+        let search_paths = self.search.files.iter().map(|(path, _)| path.clone()).collect();
         let (problems, tera) = render::render(
             &self.config,
             &self.content,
@@ -117,6 +125,8 @@ impl Prepared {
             tera: Arc::new(tera),
             highlighter: self.highlighter,
             search_manifest,
+            search_analysis: self.search_analysis,
+            search_paths,
             later: quick::Later::default(),
         };
         Ok((kept, diagnostics))
@@ -310,7 +320,7 @@ pub fn prepare(
 
     cache.stopped()?;
     progress("building the search index");
-    let search = search::build(&config, &content, &linked);
+    let (search, search_analysis) = search::build_keeping(&config, &content, &linked, cache.keep);
 
     // Errors so far do not stop here: rendering may find more, and one run reports them all.
     Ok(Prepared {
@@ -319,6 +329,7 @@ pub fn prepare(
         linked,
         matrices,
         search,
+        search_analysis,
         theme,
         syntax_css,
         highlighter,

@@ -1,9 +1,9 @@
 //! `serve` renders only what an edit to one page changes (`pipeline::rerender_edit`): the page
 //! alone after a change to its text, and also the pages, lists and tables that show it after
-//! a change to its title, summary, pros and cons. Every file must come out byte for byte as a
-//! full build makes it, nothing a full build would change may be missed (but the search
-//! index, which the full build that follows brings up to date), and any other edit must be
-//! refused, so that it waits for a full build instead.
+//! a change to its title, summary, pros and cons, then the search index files that hold the
+//! page (`pipeline::reindex`). Every file must come out byte for byte as a full build makes
+//! it, nothing a full build would change may be missed, no file a full build would not make
+//! may be left, and any other edit must be refused, so that it waits for a full build instead.
 
 mod common;
 
@@ -35,32 +35,39 @@ fn full_build_page(site: &Site, output: &str) -> Vec<u8> {
     }
 }
 
+/// The page an edit to its text re-renders: the only page or list file it renders.
 fn quick(kept: &mut Kept, relative: &str) -> Option<(String, Vec<u8>)> {
-    let mut files = quick_files(kept, relative)?;
+    let mut files = pipeline::rerender_edit(kept, Path::new(relative))?;
+    assert!(pipeline::take_tables(kept).is_none(), "a text edit re-rendered a table");
+    files.extend(pipeline::render_later(kept, &|| false));
     assert_eq!(files.len(), 1, "a text edit re-rendered more than its page");
     files.pop()
 }
 
-/// What `serve` renders for an edit: the page and the pages near it, then the tables and the
-/// long lists.
-fn quick_files(kept: &mut Kept, relative: &str) -> Option<Vec<(String, Vec<u8>)>> {
+/// What a quick re-render changes: files made, and files gone.
+type Changes = (Vec<(String, Vec<u8>)>, Vec<String>);
+
+/// What `serve` renders for an edit: the page and the pages near it, then the tables, the
+/// long lists and the search index files that changed.
+fn quick_files(kept: &mut Kept, relative: &str) -> Option<Changes> {
     let mut files = pipeline::rerender_edit(kept, Path::new(relative))?;
     if let Some(tables) = pipeline::take_tables(kept) {
         files.extend(tables.render(&|| false));
     }
     files.extend(pipeline::render_later(kept, &|| false));
-    Some(files)
+    let index = pipeline::reindex(kept, &|| false).expect("the search index is kept");
+    files.extend(index.files);
+    Some((files, index.removed))
 }
 
-/// Every file of a fresh full build but the search index, as text.
-fn full_build(site: &Site) -> BTreeMap<String, String> {
+/// Every file of a fresh full build.
+fn full_build(site: &Site) -> BTreeMap<String, Vec<u8>> {
     let built = site.pipeline(&Overrides::default()).expect("full build");
     built
         .site
         .files
         .into_iter()
-        .filter(|(path, _)| !path.starts_with(signpost::search::SEARCH_DIR))
-        .map(|(path, contents)| (path, String::from_utf8_lossy(&contents.to_bytes()).into_owned()))
+        .map(|(path, contents)| (path, contents.to_bytes()))
         .collect()
 }
 
@@ -74,51 +81,50 @@ fn shipped_site() -> Site {
 }
 
 /// Makes each edit in turn and checks that the files re-rendered for it, laid over the site
-/// as it was, give exactly the fresh full build (the search index aside).
+/// as it was, give exactly the fresh full build.
 fn check_edits(site: &Site, file: &str, edits: &[(&str, &str)]) {
-    check_edits_with(site, file, edits, quick_files, full_build);
+    check_edits_with(site, file, edits, quick_files);
 }
 
-/// [`check_edits`] for edits to templates: the search page is compared too, as the index
-/// does not change.
+/// [`check_edits`] for edits to templates.
 fn check_template_edits(site: &Site, file: &str, edits: &[(&str, &str)]) {
-    let quick = |kept: &mut Kept, file: &str| pipeline::rerender_templates(kept, &[Path::new(file)]);
-    let full = |site: &Site| {
-        let mut files = full_build(site);
-        let page = format!("{}index.html", signpost::search::SEARCH_DIR);
-        let built = site.pipeline(&Overrides::default()).expect("full build");
-        if let Some(contents) = built.site.files.get(&page) {
-            files.insert(page, String::from_utf8_lossy(&contents.to_bytes()).into_owned());
-        }
-        files
-    };
-    check_edits_with(site, file, edits, quick, full);
+    let quick =
+        |kept: &mut Kept, file: &str| Some((pipeline::rerender_templates(kept, &[Path::new(file)])?, Vec::new()));
+    check_edits_with(site, file, edits, quick);
 }
 
 fn check_edits_with(
     site: &Site,
     file: &str,
     edits: &[(&str, &str)],
-    quick: impl Fn(&mut Kept, &str) -> Option<Vec<(String, Vec<u8>)>>,
-    full_build: impl Fn(&Site) -> BTreeMap<String, String>,
+    quick: impl Fn(&mut Kept, &str) -> Option<Changes>,
 ) {
     let mut kept = kept(site);
     let mut served = full_build(site);
     for (from, to) in edits {
         site.edit(file, from, to);
-        let files = quick(&mut kept, file).unwrap_or_else(|| panic!("`{from}` → `{to}` was refused"));
+        let (files, removed) = quick(&mut kept, file).unwrap_or_else(|| panic!("`{from}` → `{to}` was refused"));
         let full = full_build(site);
-        for (path, bytes) in files {
-            let html = String::from_utf8_lossy(&bytes).into_owned();
-            assert_eq!(Some(&html), full.get(&path), "{path} after `{from}` → `{to}`");
-            served.insert(path, html);
+        for path in removed {
+            assert!(!full.contains_key(&path), "{path} removed after `{from}` → `{to}`");
+            served.remove(&path);
         }
-        for (path, html) in &full {
+        for (path, bytes) in files {
             assert!(
-                served.get(path) == Some(html),
+                full.get(&path) == Some(&bytes),
+                "{path} after `{from}` → `{to}`: {:?}",
+                String::from_utf8_lossy(&bytes)
+            );
+            served.insert(path, bytes);
+        }
+        for (path, bytes) in &full {
+            assert!(
+                served.get(path) == Some(bytes),
                 "{path} changed in the full build after `{from}` → `{to}`, but was not re-rendered"
             );
         }
+        let extra: Vec<&String> = served.keys().filter(|p| !full.contains_key(*p)).collect();
+        assert!(extra.is_empty(), "left after `{from}` → `{to}`: {extra:?}");
     }
 }
 
@@ -149,6 +155,29 @@ fn a_text_edit_renders_the_page_exactly_as_a_full_build() {
             "after the edit `{from}` → `{to}`"
         );
     }
+}
+
+/// Text edits change the search index too: the files that hold the page come out as a full
+/// build makes them, and the files they replace are gone.
+#[test]
+fn text_edits_update_the_search_index_as_a_full_build() {
+    let site = Site::fixture("crosslinks");
+    check_edits(
+        &site,
+        ALPHA,
+        &[
+            (
+                "Then detox in text",
+                "Then, in a new sentence with zebras, detox in text",
+            ),
+            ("## Detox and more\n", "## Detox and more\n\nA key worker first, now.\n"),
+            ("A key worker first, now.\n", ""),
+            (
+                "Then, in a new sentence with zebras, detox in text",
+                "Then detox in text",
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -388,8 +417,7 @@ fn static_file_edits_are_copied_again() {
         &site,
         "static/extra.css",
         &[("red", "navy"), ("navy", "teal")],
-        quick,
-        full_build,
+        |kept, file| Some((quick(kept, file)?, Vec::new())),
     );
     let mut kept = kept(&site);
     site.write("static/sitemap.xml", "<still-not-this/>");
@@ -400,4 +428,24 @@ fn static_file_edits_are_copied_again() {
     site.write("static/new.css", "p {}");
     assert!(quick(&mut kept, "static/new.css").is_none(), "a new file");
     assert!(quick(&mut kept, ALPHA).is_none(), "a page");
+}
+
+/// A search update cut short by a newer change keeps its pages for the next one, which then
+/// gives the full build's index.
+#[test]
+fn a_search_update_cut_short_is_done_by_the_next() {
+    let site = Site::fixture("crosslinks");
+    check_edits_with(
+        &site,
+        ALPHA,
+        &[("Then detox in text", "Then zebras detox in text")],
+        |kept, file| {
+            let files = pipeline::rerender_edit(kept, Path::new(file))?;
+            let stopped = pipeline::reindex(kept, &|| true);
+            assert!(matches!(stopped, Err(signpost::search::NotUpdated::Stopped)));
+            let index = pipeline::reindex(kept, &|| false).expect("the search index is kept");
+            assert!(!index.files.is_empty(), "the second call updated nothing");
+            Some((files.into_iter().chain(index.files).collect(), index.removed))
+        },
+    );
 }

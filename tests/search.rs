@@ -69,25 +69,50 @@ fn site_with(pages: &[(&str, &str, &str)]) -> Site {
     site
 }
 
-/// The search files of a site built as a library, by path inside the index folder.
+/// The search files of a site built as a library, by their place in the manifest: "s0.bin"
+/// for the first shard, "m2.json" for the third metadata file, "facets.bin" and
+/// "manifest.json". Every file in the folder has exactly one place.
 fn index_of(site: &Site) -> BTreeMap<String, Vec<u8>> {
     let built = site
         .pipeline(&Overrides::default())
         .unwrap_or_else(|d| panic!("build failed: {:?}", d.sorted()));
-    let mut out = BTreeMap::new();
-    for (path, contents) in &built.site.files {
-        if let Some(rest) = path.strip_prefix("search/")
-            && let Some((_, name)) = rest.split_once('/')
-            && let Contents::Bytes(bytes) = contents
-        {
-            out.insert(name.to_string(), bytes.clone());
+    by_place(&search_files(&built))
+        .into_iter()
+        .map(|(place, (_, bytes))| (place, bytes))
+        .collect()
+}
+
+/// Search files by output path, by their place in the manifest (see [`index_of`]), each with
+/// its output path.
+fn by_place(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, (String, Vec<u8>)> {
+    let manifest_bytes = files
+        .get("search/manifest.json")
+        .unwrap_or_else(|| panic!("no search index in {:?}", files.keys()));
+    let manifest: serde_json::Value = serde_json::from_slice(manifest_bytes).expect("the manifest is JSON");
+    let mut out = BTreeMap::from([(
+        "manifest.json".to_string(),
+        ("search/manifest.json".to_string(), manifest_bytes.clone()),
+    )]);
+    let mut named = std::collections::BTreeSet::from(["search/manifest.json".to_string()]);
+    for (kind, extension) in [("s", "bin"), ("n", "bin"), ("m", "json"), ("t", "json"), ("f", "bin")] {
+        let ids = manifest["ids"][kind].as_str().expect("ids for every kind");
+        assert_eq!(ids.len() % 7, 0, "{kind}: {ids}");
+        for (i, id) in ids.as_bytes().chunks(7).enumerate() {
+            let path = format!(
+                "search/{kind}{}.{extension}",
+                std::str::from_utf8(id).expect("ASCII ids")
+            );
+            let bytes = files.get(&path).unwrap_or_else(|| panic!("{path} is missing"));
+            let place = match kind {
+                "f" => "facets.bin".to_string(),
+                _ => format!("{kind}{i}.{extension}"),
+            };
+            out.insert(place, (path.clone(), bytes.clone()));
+            named.insert(path);
         }
     }
-    assert!(
-        out.contains_key("manifest.json"),
-        "no search index in {:?}",
-        built.site.files.keys()
-    );
+    let unnamed: Vec<&String> = files.keys().filter(|n| !named.contains(*n)).collect();
+    assert!(unnamed.is_empty(), "files the manifest does not name: {unnamed:?}");
     out
 }
 
@@ -361,37 +386,106 @@ fn shards_cover_the_alphabet_in_order_and_stay_small() {
     assert_eq!(first.len(), group.min(manifest["pages"].as_u64().unwrap_or(0) as usize));
 }
 
+/// The files of a built site's search index, by output path.
+fn search_files(built: &signpost::pipeline::Built) -> BTreeMap<String, Vec<u8>> {
+    built
+        .site
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/") && *p != "search/index.html")
+        .filter_map(|(p, c)| match c {
+            Contents::Bytes(b) => Some((p.clone(), b.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn two_builds_are_byte_identical_and_a_change_renames_the_folder() {
+fn two_builds_are_byte_identical_and_a_change_renames_the_changed_files() {
     let site = site_with(&[
         ("a", "Alpha", "Some text about methadone."),
         ("b", "Beta", "Other text."),
     ]);
     let first = site.pipeline(&Overrides::default()).expect("build");
     let second = site.pipeline(&Overrides::default()).expect("build");
-    let search_files = |built: &signpost::pipeline::Built| -> BTreeMap<String, Vec<u8>> {
-        built
-            .site
-            .files
-            .iter()
-            .filter(|(p, _)| p.starts_with("search/"))
-            .filter_map(|(p, c)| match c {
-                Contents::Bytes(b) => Some((p.clone(), b.clone())),
-                _ => None,
-            })
-            .collect()
-    };
     assert_eq!(search_files(&first), search_files(&second));
     site.edit("content/words/b.md", "Other text.", "Changed text.");
     let third = site.pipeline(&Overrides::default()).expect("build");
-    let folder = |built: &signpost::pipeline::Built| {
-        search_files(built)
-            .keys()
-            .find(|p| p.ends_with("manifest.json"))
-            .cloned()
-            .expect("a manifest")
+    let (before, after) = (search_files(&first), search_files(&third));
+    assert!(
+        after.contains_key("search/manifest.json"),
+        "the manifest keeps its name"
+    );
+    let texts = |files: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        files.keys().filter(|p| p.starts_with("search/t")).cloned().collect()
     };
-    assert_ne!(folder(&first), folder(&third), "changed content keeps its file names");
+    assert_ne!(texts(&before), texts(&after), "changed text keeps its file name");
+}
+
+#[test]
+fn an_edit_to_one_page_renames_only_the_index_files_that_hold_it() {
+    let mut pages: Vec<(String, String, String)> = (0..300)
+        .map(|i| (format!("p{i}"), format!("Generated page {i}"), generated_page(i)))
+        .collect();
+    pages.push(("short".into(), "Short note".into(), "Quiet waiting room.".into()));
+    let refs: Vec<(&str, &str, &str)> = pages
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    let site = site_with(&refs);
+    let before = search_files(&site.pipeline(&Overrides::default()).expect("build"));
+    // New words, and more of a word the page has.
+    site.edit(
+        "content/words/short.md",
+        "Quiet waiting room.",
+        "Quiet waiting room, waiting near zebra crossings.",
+    );
+    let after = search_files(&site.pipeline(&Overrides::default()).expect("build"));
+    for (path, bytes) in &after {
+        if let Some(old) = before.get(path)
+            && path != "search/manifest.json"
+        {
+            assert!(old == bytes, "{path} changed but kept its name");
+        }
+    }
+    let (old, new) = (by_place(&before), by_place(&after));
+    let page = (0..)
+        .map_while(|i| new.get(&format!("m{i}.json")))
+        .flat_map(|(_, b)| serde_json::from_slice::<Vec<(String, String, String)>>(b).expect("metadata"))
+        .position(|(_, url, _)| url == "/words/short/")
+        .expect("the page is indexed") as u32;
+    let holds_page = |place: &str, index: &BTreeMap<String, (String, Vec<u8>)>| {
+        index.get(place).is_some_and(|(_, bytes)| {
+            let shard = Shard::decode(bytes).expect("a shard");
+            shard.lists.iter().any(|list| list.iter().any(|&(p, _)| p == page))
+        })
+    };
+    let mut renamed = Vec::new();
+    for (place, (path, _)) in &old {
+        if new.get(place).is_none_or(|(p, _)| p != path) {
+            renamed.push(place.as_str());
+        }
+    }
+    for place in &renamed {
+        match &place[..1] {
+            "s" => assert!(
+                holds_page(place, &old) || holds_page(place, &new),
+                "{place} does not hold the page, yet changed"
+            ),
+            "t" | "n" | "m" => {}
+            _ => panic!("{place} changed"),
+        }
+    }
+    let count = |kind: &str| renamed.iter().filter(|p| p.starts_with(kind)).count();
+    assert_eq!(count("t"), 1, "{renamed:?}");
+    assert_eq!(count("m"), 0, "the title and summary did not change: {renamed:?}");
+    assert!(count("s") >= 1, "{renamed:?}");
+    assert!(
+        renamed.len() * 4 <= old.len(),
+        "{} of {} files renamed: {renamed:?}",
+        renamed.len(),
+        old.len()
+    );
 }
 
 #[test]
@@ -399,11 +493,7 @@ fn a_markup_shaped_title_stays_data() {
     let site = Site::fixture("hostile-titles");
     site.build(&[]).success();
     let hostile = "<img src=x onerror=alert(1)>";
-    let folder = std::fs::read_dir(site.public().join("search"))
-        .expect("a search folder")
-        .map(|e| e.expect("an entry").path())
-        .find(|p| p.is_dir())
-        .expect("the index folder");
+    let folder = site.public().join("search");
     let mut titles = Vec::new();
     for entry in std::fs::read_dir(&folder).expect("index files") {
         let path = entry.expect("an entry").path();

@@ -298,10 +298,27 @@ fn incremental_output_equals_a_full_build() {
 }
 
 /// A title edit is served at once on the page and on every list that shows it (quick
-/// re-renders), and the site then ends equal to a full build (search index included).
+/// re-renders), and the site then ends equal to a full build (search index included, with
+/// the index files it replaced no longer served).
 #[test]
 fn a_title_edit_reaches_every_list_and_ends_equal_to_a_full_build() {
     let server = start_fixture("crosslinks", "title", &[]);
+    let index_files = || -> Vec<String> {
+        let (status, manifest) = server.get("/sub/search/manifest.json");
+        assert_eq!(status, 200);
+        let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("JSON");
+        let mut files = Vec::new();
+        for (kind, extension) in [("s", "bin"), ("n", "bin"), ("m", "json"), ("t", "json"), ("f", "bin")] {
+            let ids = manifest["ids"][kind].as_str().expect("ids");
+            files.extend(
+                ids.as_bytes()
+                    .chunks(7)
+                    .map(|id| format!("/sub/search/{kind}{}.{extension}", String::from_utf8_lossy(id))),
+            );
+        }
+        files
+    };
+    let before = index_files();
     let alpha = "content/treatments/alpha.md";
     let text = std::fs::read_to_string(server.root.join(alpha)).expect("read");
     server.write(alpha, &text.replace("title = \"Alpha\"", "title = \"Zeta renamed\""));
@@ -326,6 +343,12 @@ fn a_title_edit_reaches_every_list_and_ends_equal_to_a_full_build() {
             "still different from a full build: {differences:?}"
         );
         std::thread::sleep(Duration::from_millis(200));
+    }
+    let after = index_files();
+    let gone: Vec<&String> = before.iter().filter(|f| !after.contains(f)).collect();
+    assert!(!gone.is_empty(), "the title's index files kept their names");
+    for file in gone {
+        assert_eq!(server.get(file).0, 404, "{file} is still served");
     }
 }
 

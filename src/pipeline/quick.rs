@@ -1,9 +1,10 @@
 //! Quick re-renders for `serve`: after an edit, render only the outputs that show what
 //! changed, from the last good build, and serve them at once. For a page: first the page and
-//! the pages near it ([`rerender_edit`]), then the long lists ([`render_later`]) and the
-//! comparison tables ([`take_tables`]). For templates: every output that uses them
-//! ([`rerender_templates`]). For static files: the file itself ([`recopy_static`]). The full build that always follows makes the rest (the search
-//! index) and must agree byte for byte with what was rendered here (tests/quick_rebuild.rs).
+//! the pages near it ([`rerender_edit`]), then the long lists ([`render_later`]), the
+//! comparison tables ([`take_tables`]) and the search index files that hold it
+//! ([`reindex`]). For templates: every output that uses them ([`rerender_templates`]). For
+//! static files: the file itself ([`recopy_static`]). What is made here must agree byte for
+//! byte with a full build of the same files (tests/quick_rebuild.rs).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -16,6 +17,7 @@ use crate::markdown;
 use crate::matrix::{self, Matrix};
 use crate::render::theme;
 use crate::render::{self, Files, Theme, Wanted};
+use crate::search::{self, NotUpdated};
 
 use super::Kept;
 
@@ -29,6 +31,8 @@ pub struct Later {
     tables: BTreeSet<usize>,
     /// A page moved in title order: the tables and facet pages are sorted again.
     resort: bool,
+    /// Pages whose text the search index is to take in again.
+    reindex: BTreeSet<usize>,
 }
 
 /// Comparison tables to render again, with all they need, so that the work can run on another
@@ -118,6 +122,7 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
     let relinked = links::relink_page(&kept.config, &kept.content, &kept.linked, index, &text, rendered)?;
 
     // Every check has passed: from here on the kept build is brought up to date.
+    kept.later.reindex.insert(index);
     let file = &mut kept.content.pages[index].file;
     file.text = text;
     file.body_start = body_start;
@@ -205,6 +210,45 @@ pub fn render_later(kept: &mut Kept, stop: &(dyn Fn() -> bool + Sync)) -> Files 
             rendered.ok().flatten().unwrap_or_default()
         }
     }
+}
+
+/// The search index files that changed with the pages edited since the last call
+/// ([`rerender_edit`]), and the paths of the files it no longer has. Only the edited pages
+/// are analysed again, and files are named by their bytes, so only the files holding those
+/// pages change.
+#[derive(Default)]
+pub struct Reindexed {
+    pub files: Files,
+    pub removed: Vec<String>,
+}
+
+/// [`Reindexed`] for the pages edited since the last call. `Err(Stopped)` once `stop` says so
+/// (the pages stay for the next call); `Err(OtherPages)` when a full build must make the index.
+pub fn reindex(kept: &mut Kept, stop: &(dyn Fn() -> bool + Sync)) -> Result<Reindexed, NotUpdated> {
+    if kept.later.reindex.is_empty() || kept.search_manifest.is_none() {
+        return Ok(Reindexed::default());
+    }
+    let analysis = kept.search_analysis.as_mut().ok_or(NotUpdated::OtherPages)?;
+    let pages = &kept.later.reindex;
+    let index = search::update(analysis, &kept.config, &kept.content, &kept.linked, pages, stop)?;
+    kept.later.reindex.clear();
+    let current: BTreeSet<&String> = index.paths.iter().collect();
+    let removed = kept
+        .search_paths
+        .iter()
+        .filter(|p| !current.contains(p))
+        .cloned()
+        .collect();
+    // Same name, same bytes: only new names, and the manifest, need serving.
+    let old: BTreeSet<&String> = kept.search_paths.iter().collect();
+    let manifest = kept.search_manifest.as_deref();
+    let files = index
+        .files
+        .into_iter()
+        .filter(|(path, _)| !old.contains(path) || Some(path.as_str()) == manifest)
+        .collect();
+    kept.search_paths = index.paths;
+    Ok(Reindexed { files, removed })
 }
 
 /// Puts a page's new front matter in the kept build, ranks related pages again if it moved in

@@ -2,7 +2,7 @@
 //! [`Shard::decode`], for tests). Numbers are unsigned LEB128 varints; word lists are sorted
 //! by their UTF-8 bytes and front-coded (bytes shared with the previous word, then the rest).
 //!
-//! A shard (`s<N>.bin`) holds every indexed word in one range of the alphabet:
+//! A shard (`s<id>.bin`) holds every indexed word in one range of the alphabet:
 //!
 //! ```text
 //! lists:  count, then per list: n, n page-id gaps (the first from 0), n impact bytes
@@ -15,7 +15,7 @@
 //! reader typed against real words and uses the stem's pages. Titles are whole page titles
 //! as lowercased words joined by spaces, filed under their first word that is not a stop word.
 //!
-//! A near-word file (`n<N>.bin`) is one front-coded word list (count, then the words): the
+//! A near-word file (`n<id>.bin`) is one front-coded word list (count, then the words): the
 //! words one of whose two "first letter deleted" forms falls in its range. The browser reads
 //! them only when a word has no match in its own shard, to find typos in the first letters.
 
@@ -213,13 +213,21 @@ pub fn prefix(word: &str, n: usize) -> &str {
 /// for a group bigger than `max`, between smaller groups sharing three, four… characters: so
 /// a reader's prefix of two letters or more usually needs one file. Returns the first key of
 /// each range, the first being "" so that every string falls in some range.
+///
+/// Where a range ends depends on the groups near it, not on all those before it: a range
+/// ends before a group when the group would take it over `target`, or, once it holds half
+/// of `target`, before a group whose prefix is an anchor (half of all prefixes, by a hash).
+/// A change in one group's size then moves the ends of a range or two, and the ranges after
+/// them are the same again, so an edit to one page changes only the files that hold its words.
 pub fn pack(keys: &[(&str, usize)], target: usize, max: usize) -> Vec<(String, std::ops::Range<usize>)> {
     let mut groups = Vec::new();
     split(keys, 0, 2, max, &mut groups);
     let mut ranges: Vec<(String, std::ops::Range<usize>, usize)> = Vec::new();
     for (prefix, range, size) in groups {
         match ranges.last_mut() {
-            Some((_, last, last_size)) if *last_size + size <= target => {
+            Some((_, last, last_size))
+                if *last_size + size <= target && (*last_size < target / 2 || !is_anchor(&prefix)) =>
+            {
                 last.end = range.end;
                 *last_size += size;
             }
@@ -230,6 +238,13 @@ pub fn pack(keys: &[(&str, usize)], target: usize, max: usize) -> Vec<(String, s
         first.0 = String::new();
     }
     ranges.into_iter().map(|(key, range, _)| (key, range)).collect()
+}
+
+/// Whether a range may end before the group with this prefix (see [`pack`]).
+fn is_anchor(prefix: &str) -> bool {
+    let mut hash = FNV_OFFSET;
+    fnv1a(&mut hash, prefix.as_bytes());
+    hash >> 63 == 1
 }
 
 /// Groups `keys[..]` (which start at index `offset` of the whole list) by their first `depth`

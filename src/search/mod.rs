@@ -12,6 +12,9 @@
 
 pub mod format;
 pub mod tokenize;
+mod update;
+
+pub use update::{Analysis, NotUpdated, Updated, update};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, PoisonError};
@@ -24,7 +27,7 @@ use crate::content::{Content, Meta};
 use crate::links::Linked;
 use format::{Posting, encode_shard, encode_words, pack, prefix, push_varint, range_of};
 use rustc_hash::FxHashMap;
-use tokenize::{Stemmer, for_each_word, html_to_text, is_stop_word, words};
+use tokenize::{for_each_word, html_to_text, is_stop_word, words};
 
 /// The folder under the output that holds the index.
 pub const SEARCH_DIR: &str = "search/";
@@ -66,6 +69,8 @@ pub struct SearchIndex {
 
 /// One searchable page or section.
 struct Document<'a> {
+    /// The page it is, by index in `content.pages`; `None` for a section.
+    page: Option<usize>,
     title: &'a str,
     url: String,
     summary: &'a str,
@@ -93,35 +98,180 @@ struct Analysed {
 }
 
 pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex {
+    build_keeping(config, content, linked, false).0
+}
+
+/// [`build`], also returning what [`update`] needs when `keep` is true.
+pub fn build_keeping(
+    config: &Config,
+    content: &Content,
+    linked: &Linked,
+    keep: bool,
+) -> (SearchIndex, Option<Analysis>) {
     if !config.search.enabled {
-        return SearchIndex::default();
+        return (SearchIndex::default(), None);
     }
     let documents = documents(config, content, linked);
     let interner = Interner::default();
-    let analysed: Vec<Analysed> = documents
+    let mut analysed: Vec<Analysed> = documents
         .par_iter()
         .map_init(Scratch::default, |scratch, d| {
             analyse(d, &config.search.weights, &interner, scratch)
         })
         .collect();
-    let mut analysed = analysed;
-    let (dictionary, postings) = score(&mut analysed, interner.into_words(), &config.search.weights);
+    let words = interner.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let stems = update::stem_all(&words.list, Vec::new());
+    let mut groups = Groups::default();
+    let inputs = Inputs {
+        config,
+        documents: &documents,
+        words: &words.list,
+        stems: &stems,
+    };
+    let kept = keep.then_some(Kept {
+        groups: &mut groups,
+        changed: None,
+    });
+    let Some(written) = write_index(&inputs, &mut analysed, kept, &|| false) else {
+        return (SearchIndex::default(), None);
+    };
+    let index = SearchIndex {
+        manifest: Some(written.manifest),
+        files: written.files.into_iter().collect(),
+    };
+    let analysis = keep.then(|| Analysis::new(&documents, analysed, words, stems, groups));
+    (index, analysis)
+}
+
+/// What [`write_index`] reads besides the analysed documents.
+struct Inputs<'a> {
+    config: &'a Config,
+    documents: &'a [Document<'a>],
+    /// Words and their stems, by word id.
+    words: &'a [Box<str>],
+    stems: &'a [Box<str>],
+}
+
+/// For `serve`: the work [`write_index`] keeps for the next update, and the documents
+/// analysed again since the last (`None`: all).
+struct Kept<'a> {
+    groups: &'a mut Groups,
+    changed: Option<&'a BTreeSet<usize>>,
+}
+
+/// The metadata and text files last written, by content id: a group of pages none of which
+/// was analysed again keeps its file.
+#[derive(Default)]
+struct Groups {
+    meta: GroupIds,
+    text: GroupIds,
+}
+
+/// Pages per file, and each file's content id.
+#[derive(Default)]
+struct GroupIds {
+    size: usize,
+    ids: Vec<String>,
+}
+
+/// An index's files: all of them for a build; for an update, those that may have changed (a
+/// metadata or text file that was kept is left out), with the paths of all.
+struct Written {
+    files: BTreeMap<String, Vec<u8>>,
+    paths: Vec<String>,
+    manifest: String,
+}
+
+/// Scores the analysed documents and makes the index's files. With `kept`, each page's word
+/// counts stay for the next update and unchanged groups keep their files; a one-off build
+/// frees the counts as it goes. `None` once `stop` says so.
+fn write_index(
+    inputs: &Inputs<'_>,
+    analysed: &mut [Analysed],
+    mut kept: Option<Kept<'_>>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Written> {
+    let Inputs {
+        config,
+        documents,
+        words,
+        stems,
+    } = *inputs;
+    let (dictionary, postings) = score(analysed, words, stems, &config.search.weights, kept.is_some(), stop)?;
+
+    let (shard_boundaries, shards) = write_shards(&dictionary, &postings, analysed);
+    let (near_boundaries, near) = write_near_words(&dictionary);
+    drop(postings);
+    if stop() {
+        return None;
+    }
+    // Rounded, so that a shard more or less rarely regroups every metadata and text file.
+    let budget = FILE_BUDGET
+        .saturating_sub((shards.len() + near.len() + 2).next_multiple_of(64))
+        .max(2);
+    let meta_group = group_size(documents.len(), average_row(documents), 2048, budget * 2 / 5);
+    let text_group = group_size(
+        analysed.len(),
+        average_text(analysed),
+        16 * 1024,
+        budget - budget * 2 / 5,
+    );
 
     let mut files = BTreeMap::new();
-    let shard_boundaries = write_shards(&dictionary, &postings, &analysed, &mut files);
-    let near_boundaries = write_near_words(&dictionary, &mut files);
-    let budget = FILE_BUDGET.saturating_sub(files.len() + 2).max(2);
-    let meta_group = write_metadata(&documents, budget * 2 / 5, &mut files);
-    let text_group = write_texts(&analysed, budget - budget * 2 / 5, &mut files);
-    files.insert("facets.bin".to_string(), facet_columns(config, &documents));
+    let mut ids = BTreeMap::new();
+    let mut add = |kind: &'static str, extension: &str, named: Vec<(String, Option<Vec<u8>>)>| {
+        let mut joined = String::with_capacity(named.len() * ID_LEN);
+        for (id, bytes) in named {
+            joined.push_str(&id);
+            if let Some(bytes) = bytes {
+                files.insert(format!("{SEARCH_DIR}{kind}{id}.{extension}"), bytes);
+            }
+        }
+        ids.insert(kind, joined);
+    };
+    add("s", "bin", named(shards));
+    add("n", "bin", named(near));
+    add("f", "bin", named(vec![facet_columns(config, documents)]));
+    let (meta_kept, text_kept) = match &mut kept {
+        Some(kept) => (
+            Some((&mut kept.groups.meta, kept.changed)),
+            Some((&mut kept.groups.text, kept.changed)),
+        ),
+        None => (None, None),
+    };
+    add(
+        "m",
+        "json",
+        grouped(documents.len(), meta_group, meta_kept, |range| {
+            write_metadata(&documents[range])
+        }),
+    );
+    add(
+        "t",
+        "json",
+        grouped(analysed.len(), text_group, text_kept, |range| {
+            write_texts(&analysed[range])
+        }),
+    );
 
+    let paths = ids
+        .iter()
+        .flat_map(|(kind, joined)| {
+            let extension = if matches!(*kind, "m" | "t") { "json" } else { "bin" };
+            joined
+                .as_bytes()
+                .chunks(ID_LEN)
+                .map(move |id| format!("{SEARCH_DIR}{kind}{}.{extension}", String::from_utf8_lossy(id)))
+        })
+        .collect::<BTreeSet<String>>();
     let manifest = Manifest {
-        version: 1,
+        version: 2,
         pages: documents.len(),
         shards: shard_boundaries,
         near: near_boundaries,
         meta: meta_group,
         text: text_group,
+        ids,
         excerpt: config.search.excerpt_words,
         stop: tokenize::STOP_WORDS,
         facets: config
@@ -142,36 +292,98 @@ pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex
             })
             .collect(),
     };
-    let manifest = serde_json::to_vec(&manifest).unwrap_or_default();
-    files.insert("manifest.json".to_string(), manifest);
+    let manifest_path = format!("{SEARCH_DIR}{MANIFEST}");
+    files.insert(manifest_path.clone(), serde_json::to_vec(&manifest).unwrap_or_default());
+    let mut paths: Vec<String> = paths.into_iter().collect();
+    paths.push(manifest_path.clone());
+    Some(Written {
+        files,
+        paths,
+        manifest: manifest_path,
+    })
+}
 
+/// Files with their content ids.
+fn named(files: Vec<Vec<u8>>) -> Vec<(String, Option<Vec<u8>>)> {
+    files
+        .into_par_iter()
+        .map(|bytes| (content_id(&bytes), Some(bytes)))
+        .collect()
+}
+
+/// The files of `count` documents, `group` a file, each made by `encode` from its documents'
+/// range, with their content ids. With `kept` (the ids last written, and the documents
+/// analysed again since), a group none of whose documents changed keeps its id and is not
+/// made again (its bytes are `None`).
+fn grouped(
+    count: usize,
+    group: usize,
+    kept: Option<(&mut GroupIds, Option<&BTreeSet<usize>>)>,
+    encode: impl Fn(std::ops::Range<usize>) -> Vec<u8> + Sync,
+) -> Vec<(String, Option<Vec<u8>>)> {
+    let ranges: Vec<std::ops::Range<usize>> = (0..count.div_ceil(group))
+        .map(|g| g * group..count.min((g + 1) * group))
+        .collect();
+    let (last, changed) = match &kept {
+        Some((last, changed)) if last.size == group => (Some(&last.ids), *changed),
+        _ => (None, None),
+    };
+    let files: Vec<(String, Option<Vec<u8>>)> = ranges
+        .into_par_iter()
+        .enumerate()
+        .map(|(g, range)| {
+            let unchanged = changed.is_some_and(|c| c.range(range.clone()).next().is_none());
+            match last.and_then(|ids| ids.get(g)).filter(|_| unchanged) {
+                Some(id) => (id.clone(), None),
+                None => {
+                    let bytes = encode(range);
+                    (content_id(&bytes), Some(bytes))
+                }
+            }
+        })
+        .collect();
+    if let Some((last, _)) = kept {
+        *last = GroupIds {
+            size: group,
+            ids: files.iter().map(|(id, _)| id.clone()).collect(),
+        };
+    }
+    files
+}
+
+/// The manifest's name in [`SEARCH_DIR`]: the one index file whose name stays the same.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Characters in a file's content id.
+pub const ID_LEN: usize = 7;
+
+/// A file's name from its bytes: 35 bits of FNV-1a in base 32 (digits and lowercase letters,
+/// so that names differ on file systems that ignore case). Files are named by what they hold,
+/// so hosts may cache them for ever and an edit renames only the files it changed.
+fn content_id(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
     let mut hash = format::FNV_OFFSET;
-    for (name, bytes) in &files {
-        format::fnv1a(&mut hash, name.as_bytes());
-        format::fnv1a(&mut hash, &(bytes.len() as u64).to_le_bytes());
-        format::fnv1a(&mut hash, bytes);
-    }
-    let folder = format!("{SEARCH_DIR}{:012x}/", hash >> 16);
-    SearchIndex {
-        manifest: Some(format!("{folder}manifest.json")),
-        files: files
-            .into_iter()
-            .map(|(name, bytes)| (format!("{folder}{name}"), bytes))
-            .collect(),
-    }
+    format::fnv1a(&mut hash, bytes);
+    (0..ID_LEN)
+        .map(|i| char::from(DIGITS[((hash >> (59 - 5 * i)) & 31) as usize]))
+        .collect()
 }
 
 #[derive(Serialize)]
 struct Manifest<'a> {
     version: u32,
     pages: usize,
-    /// The first word of each shard's range; shard N is `s<N>.bin`.
+    /// The first word of each shard's range.
     shards: Vec<String>,
-    /// The same for the near-word files `n<N>.bin`.
+    /// The same for the near-word files.
     near: Vec<String>,
-    /// Pages per metadata file (`m<N>.json` holds pages N×meta…) and per text file.
+    /// Pages per metadata file (the Nth holds pages N×meta…) and per text file.
     meta: usize,
     text: usize,
+    /// For each kind of file (`s` shards, `n` near words, `m` metadata, `t` text, `f` facet
+    /// columns), the files' content ids in order, each [`ID_LEN`] characters: the Nth shard
+    /// is `s<id>.bin`, the Nth metadata file `m<id>.json`.
+    ids: BTreeMap<&'static str, String>,
     /// Words of text per excerpt.
     excerpt: usize,
     stop: &'static [&'static str],
@@ -220,7 +432,7 @@ fn documents<'a>(config: &'a Config, content: &'a Content, linked: &'a Linked) -
         (facets, labels)
     };
     let mut documents: Vec<Document<'a>> = Vec::new();
-    for (page, rendered) in content.pages.iter().zip(&linked.pages) {
+    for (index, (page, rendered)) in content.pages.iter().zip(&linked.pages).enumerate() {
         if !in_sections(sections, &page.key) {
             continue;
         }
@@ -237,6 +449,7 @@ fn documents<'a>(config: &'a Config, content: &'a Content, linked: &'a Linked) -
             lists.extend(difference.views.iter().map(|v| v.view.as_str()));
         }
         documents.push(Document {
+            page: Some(index),
             title: &meta.title,
             url: config.base_url.link(&page.path),
             summary: &meta.summary,
@@ -253,6 +466,7 @@ fn documents<'a>(config: &'a Config, content: &'a Content, linked: &'a Linked) -
             continue;
         }
         documents.push(Document {
+            page: None,
             title: &section.meta.title,
             url: config.base_url.link(&section.path),
             summary: &section.meta.summary,
@@ -339,11 +553,6 @@ impl Interner {
             }
         }
     }
-
-    /// The words, by id.
-    fn into_words(self) -> Vec<Box<str>> {
-        self.0.into_inner().unwrap_or_else(PoisonError::into_inner).list
-    }
 }
 
 fn analyse(document: &Document<'_>, weights: &SearchWeights, interner: &Interner, scratch: &mut Scratch) -> Analysed {
@@ -411,33 +620,48 @@ struct Dictionary {
 }
 
 /// Scores every (stem, page) pair with BM25 and keeps each stem's best pages as impacts.
+/// `words` and `stems` are by word id; words no page uses any more (after [`update`]) are left
+/// out. Each page's word counts are freed unless `keep` is set. `None` once `stop` says so.
+///
+/// Impacts are local: a page's scores depend on its own words, on the number of pages having
+/// each word, on the page count and on average field lengths rounded to about 1 %, so that an
+/// edit to one page changes only the lists of its own words, and only the files holding them.
 fn score(
     analysed: &mut [Analysed],
-    surface: Vec<Box<str>>,
+    words: &[Box<str>],
+    stems: &[Box<str>],
     weights: &SearchWeights,
-) -> (Dictionary, Vec<Vec<Posting>>) {
-    let stemmed: Vec<String> = surface
-        .par_iter()
-        .map_init(Stemmer::default, |stemmer, w| stemmer.stem(w).into_owned())
-        .collect();
-    let stems: BTreeSet<&str> = stemmed.iter().map(String::as_str).collect();
-    let stem_ids: HashMap<&str, usize> = stems.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    let mut words = BTreeMap::new();
-    let mut words_per_stem = vec![0; stems.len()];
-    // By word id.
-    let mut word_stem: Vec<usize> = Vec::with_capacity(surface.len());
-    for (word, stem) in surface.iter().zip(&stemmed) {
-        let id = stem_ids[stem.as_str()];
-        words.insert(word.to_string(), id);
-        words_per_stem[id] += 1;
-        word_stem.push(id);
+    keep: bool,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<(Dictionary, Vec<Vec<Posting>>)> {
+    let mut used = vec![false; words.len()];
+    for a in analysed.iter() {
+        for (word, _) in &a.counts {
+            used[*word as usize] = true;
+        }
+    }
+    let unique: BTreeSet<&str> = (0..words.len()).filter(|&w| used[w]).map(|w| &*stems[w]).collect();
+    let stem_ids: HashMap<&str, usize> = unique.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut dictionary = BTreeMap::new();
+    let mut words_per_stem = vec![0; unique.len()];
+    // By word id; unused words have no stem number.
+    let mut word_stem: Vec<usize> = vec![usize::MAX; words.len()];
+    for (id, word) in words.iter().enumerate().filter(|&(id, _)| used[id]) {
+        let stem = stem_ids[&*stems[id]];
+        dictionary.insert(word.to_string(), stem);
+        words_per_stem[stem] += 1;
+        word_stem[id] = stem;
     }
 
-    // Per page, each stem's counts per field. The words' counts are not needed after this.
+    // Per page, each stem's counts per field.
     let per_page: Vec<Vec<(usize, [u32; 4])>> = analysed
         .par_iter_mut()
         .map(|a| {
-            let mut by_stem: Vec<(usize, [u32; 4])> = std::mem::take(&mut a.counts)
+            let counts = match keep {
+                true => a.counts.clone(),
+                false => std::mem::take(&mut a.counts),
+            };
+            let mut by_stem: Vec<(usize, [u32; 4])> = counts
                 .into_iter()
                 .map(|(word, counts)| (word_stem[word as usize], counts.map(u32::from)))
                 .collect();
@@ -457,7 +681,10 @@ fn score(
             merged
         })
         .collect();
-    let mut df = vec![0u32; stems.len()];
+    if stop() {
+        return None;
+    }
+    let mut df = vec![0u32; unique.len()];
     for page in &per_page {
         for (stem, _) in page {
             df[*stem] += 1;
@@ -470,32 +697,45 @@ fn score(
             *total += length as f32 / n;
         }
     }
+    let average = average.map(rounded);
     let field_weights = [weights.title, weights.headings, weights.summary, weights.body];
-    let mut scored: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stems.len()];
-    for (page, (stems_here, a)) in per_page.iter().zip(analysed.iter()).enumerate() {
-        for (stem, counts) in stems_here {
-            // Each field saturates on its own and the fields add up, so that a word in the
-            // title outranks many mentions in the text (BM25F would saturate them together).
-            let mut fields = 0.0;
-            for f in 0..4 {
-                if counts[f] == 0 || average[f] == 0.0 {
-                    continue;
-                }
-                let norm = 1.0 - B[f] + B[f] * a.lengths[f] as f32 / average[f];
-                let tf = counts[f] as f32 / norm;
-                fields += field_weights[f] * tf * (K1 + 1.0) / (tf + K1);
-            }
-            let d = df[*stem] as f32;
-            // A floor, so that a word on nearly every page still counts for more in a title.
-            let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln().max(MIN_IDF);
-            scored[*stem].push((page as u32, idf * fields));
+    // A floor, so that a word on nearly every page still counts for more in a title.
+    let idf = |d: f32| (1.0 + (n - d + 0.5) / (d + 0.5)).ln().max(MIN_IDF);
+    // No score reaches this: the rarest word's idf, every field saturated.
+    let bound = (idf(1.0) * (K1 + 1.0) * field_weights.iter().sum::<f32>()).max(f32::MIN_POSITIVE);
+    let page_scores: Vec<Vec<(usize, f32)>> = per_page
+        .into_par_iter()
+        .zip(analysed.par_iter())
+        .map(|(stems_here, a)| {
+            stems_here
+                .into_iter()
+                .map(|(stem, counts)| {
+                    // Each field saturates on its own and the fields add up, so that a word in
+                    // the title outranks many mentions in the text (BM25F would saturate them
+                    // together).
+                    let mut fields = 0.0;
+                    for f in 0..4 {
+                        if counts[f] == 0 || average[f] == 0.0 {
+                            continue;
+                        }
+                        let norm = 1.0 - B[f] + B[f] * a.lengths[f] as f32 / average[f];
+                        let tf = counts[f] as f32 / norm;
+                        fields += field_weights[f] * tf * (K1 + 1.0) / (tf + K1);
+                    }
+                    (stem, idf(df[stem] as f32) * fields)
+                })
+                .collect()
+        })
+        .collect();
+    if stop() {
+        return None;
+    }
+    let mut scored: Vec<Vec<(u32, f32)>> = vec![Vec::new(); unique.len()];
+    for (page, scores) in page_scores.into_iter().enumerate() {
+        for (stem, score) in scores {
+            scored[stem].push((page as u32, score));
         }
     }
-    let max = scored
-        .iter()
-        .flatten()
-        .map(|(_, s)| *s)
-        .fold(f32::MIN_POSITIVE, f32::max);
     let postings = scored
         .into_par_iter()
         .map(|mut list| {
@@ -505,12 +745,27 @@ fn score(
                 list.sort_by_key(|p| p.0);
             }
             list.into_iter()
-                // The square root keeps weak matches apart: most scores are a small part of the best.
-                .map(|(page, s)| (page, ((s / max).sqrt() * 255.0).round().clamp(1.0, 255.0) as u8))
+                // The square root keeps weak matches apart: most scores are a small part of the bound.
+                .map(|(page, s)| (page, ((s / bound).sqrt() * 255.0).round().clamp(1.0, 255.0) as u8))
                 .collect()
         })
         .collect();
-    (Dictionary { words, words_per_stem }, postings)
+    Some((
+        Dictionary {
+            words: dictionary,
+            words_per_stem,
+        },
+        postings,
+    ))
+}
+
+/// An average length rounded to a step of 2^(1/64) (about 1 %): one page's edit moves the
+/// site's averages far less than that, so it rarely changes other pages' scores.
+fn rounded(average: f32) -> f32 {
+    if average <= 0.0 {
+        return 0.0;
+    }
+    ((average.log2() * 64.0).round() / 64.0).exp2()
 }
 
 fn varint_len(value: u64) -> usize {
@@ -532,13 +787,12 @@ fn list_bytes(list: &[Posting]) -> usize {
     varint_len(list.len() as u64) + gaps + list.len()
 }
 
-/// Writes `s<N>.bin` and returns the shards' first words.
+/// The shards, in order, and their first words.
 fn write_shards(
     dictionary: &Dictionary,
     postings: &[Vec<Posting>],
     analysed: &[Analysed],
-    files: &mut BTreeMap<String, Vec<u8>>,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<Vec<u8>>) {
     let sizes: Vec<usize> = postings.par_iter().map(|l| list_bytes(l)).collect();
     let keys: Vec<(&str, usize)> = dictionary
         .words
@@ -558,11 +812,10 @@ fn write_shards(
             titles[range_of(&boundaries, &a.title_word)].push((a.title_key.clone(), page as u32));
         }
     }
-    let encoded: Vec<(String, Vec<u8>)> = ranges
+    let encoded: Vec<Vec<u8>> = ranges
         .par_iter()
         .zip(titles.par_iter_mut())
-        .enumerate()
-        .map(|(i, ((_, range), titles))| {
+        .map(|((_, range), titles)| {
             let mut local: HashMap<usize, usize> = HashMap::new();
             let mut lists = Vec::new();
             let words: Vec<(String, usize)> = keys[range.clone()]
@@ -577,17 +830,16 @@ fn write_shards(
                 })
                 .collect();
             titles.sort();
-            (format!("s{i}.bin"), encode_shard(&lists, &words, titles))
+            encode_shard(&lists, &words, titles)
         })
         .collect();
-    files.extend(encoded);
-    boundaries
+    (boundaries, encoded)
 }
 
-/// Writes `n<N>.bin`: for typos in a word's first two letters, each word of four letters or
+/// The near-word files, for typos in a word's first two letters: each word of four letters or
 /// more filed under its two "one of the first two letters deleted" forms. Returns the files'
-/// first keys.
-fn write_near_words(dictionary: &Dictionary, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<String> {
+/// first keys and the files.
+fn write_near_words(dictionary: &Dictionary) -> (Vec<String>, Vec<Vec<u8>>) {
     let mut entries: Vec<(String, &str)> = Vec::new();
     for word in dictionary.words.keys() {
         let chars: Vec<char> = word.chars().collect();
@@ -611,13 +863,16 @@ fn write_near_words(dictionary: &Dictionary, files: &mut BTreeMap<String, Vec<u8
     entries.dedup();
     let keys: Vec<(&str, usize)> = entries.iter().map(|(v, w)| (v.as_str(), w.len() + 2)).collect();
     let ranges = pack(&keys, SHARD_TARGET_BYTES, SHARD_MAX_BYTES);
-    for (i, (_, range)) in ranges.iter().enumerate() {
-        let mut words: Vec<&str> = entries[range.clone()].iter().map(|(_, w)| *w).collect();
-        words.sort_unstable();
-        words.dedup();
-        files.insert(format!("n{i}.bin"), encode_words(&words));
-    }
-    ranges.into_iter().map(|(key, _)| key).collect()
+    let files = ranges
+        .iter()
+        .map(|(_, range)| {
+            let mut words: Vec<&str> = entries[range.clone()].iter().map(|(_, w)| *w).collect();
+            words.sort_unstable();
+            words.dedup();
+            encode_words(&words)
+        })
+        .collect();
+    (ranges.into_iter().map(|(key, _)| key).collect(), files)
 }
 
 /// Pages per file for `count` items of `average` bytes: about `target` bytes a file, and no
@@ -628,33 +883,33 @@ fn group_size(count: usize, average: usize, target: usize, max_files: usize) -> 
     by_size.max(by_count).max(1)
 }
 
-/// Writes `m<N>.json`: each page's [title, URL, summary], `group` pages a file.
-fn write_metadata(documents: &[Document<'_>], max_files: usize, files: &mut BTreeMap<String, Vec<u8>>) -> usize {
-    let rows: Vec<(&str, &str, &str)> = documents.iter().map(|d| (d.title, d.url.as_str(), d.summary)).collect();
-    let average = rows
+/// The metadata rows' average size in bytes.
+fn average_row(documents: &[Document<'_>]) -> usize {
+    documents
         .iter()
-        .map(|(t, u, s)| t.len() + u.len() + s.len() + 12)
+        .map(|d| d.title.len() + d.url.len() + d.summary.len() + 12)
         .sum::<usize>()
-        / rows.len().max(1);
-    let group = group_size(rows.len(), average, 2048, max_files);
-    for (i, chunk) in rows.chunks(group).enumerate() {
-        files.insert(format!("m{i}.json"), serde_json::to_vec(chunk).unwrap_or_default());
-    }
-    group
+        / documents.len().max(1)
 }
 
-/// Writes `t<N>.json`: each page's text for excerpts, `group` pages a file.
-fn write_texts(analysed: &[Analysed], max_files: usize, files: &mut BTreeMap<String, Vec<u8>>) -> usize {
+/// The excerpt texts' average size in bytes.
+fn average_text(analysed: &[Analysed]) -> usize {
+    analysed.iter().map(|a| a.text.len() + 3).sum::<usize>() / analysed.len().max(1)
+}
+
+/// One metadata file: each page's [title, URL, summary].
+fn write_metadata(documents: &[Document<'_>]) -> Vec<u8> {
+    let rows: Vec<(&str, &str, &str)> = documents.iter().map(|d| (d.title, d.url.as_str(), d.summary)).collect();
+    serde_json::to_vec(&rows).unwrap_or_default()
+}
+
+/// One text file: each page's text for excerpts.
+fn write_texts(analysed: &[Analysed]) -> Vec<u8> {
     let texts: Vec<&str> = analysed.iter().map(|a| a.text.as_str()).collect();
-    let average = texts.iter().map(|t| t.len() + 3).sum::<usize>() / texts.len().max(1);
-    let group = group_size(texts.len(), average, 16 * 1024, max_files);
-    for (i, chunk) in texts.chunks(group).enumerate() {
-        files.insert(format!("t{i}.json"), serde_json::to_vec(chunk).unwrap_or_default());
-    }
-    group
+    serde_json::to_vec(&texts).unwrap_or_default()
 }
 
-/// `facets.bin`: for each configured facet, for each value in vocabulary order, the pages
+/// The facet columns: for each configured facet, for each value in vocabulary order, the pages
 /// having it: a count, then page-id gaps.
 fn facet_columns(config: &Config, documents: &[Document<'_>]) -> Vec<u8> {
     let mut out = Vec::new();

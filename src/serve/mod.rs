@@ -23,6 +23,7 @@ use crate::diagnostics::Diagnostics;
 use crate::pipeline::{self, Cache, Kept};
 use crate::plural;
 use crate::render::Files;
+use crate::search::NotUpdated;
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -67,13 +68,12 @@ fn lock(shared: &Shared) -> MutexGuard<'_, State> {
 
 /// Runs the preview server until the process is stopped.
 ///
-/// An edit to pages or templates is rendered from the last good build and served at once
-/// (`pipeline::rerender_edit`, `rerender_templates`), and the long lists it touches follow
-/// once the files are quiet. Then, and at once for any other change, a full build (the same
-/// pipeline as `build`, with cached markdown) runs on a builder thread at a lower priority,
-/// for the search index. A full build overtaken by a newer change stops at its next stage and
-/// is thrown away, so what is served always ends up equal to a full build of the files as
-/// they are.
+/// An edit to pages, templates or static files is rendered from the last good build and
+/// served at once (`pipeline::rerender_edit`, `rerender_templates`, `recopy_static`); the long
+/// lists and the search index files it touches follow once the files are quiet, and then the
+/// site served equals a full build of the files as they are. Any other change goes to a full
+/// build (the same pipeline as `build`, with cached markdown) on a builder thread at a lower
+/// priority; one overtaken by a newer change stops at its next stage and is thrown away.
 pub fn serve(options: ServeOptions) -> Result<(), String> {
     let overrides = Overrides {
         drafts: options.drafts,
@@ -179,11 +179,17 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
                 Some(changed) => changed,
                 None => {
                     let stop = || waiting.load(Ordering::Relaxed);
-                    if publish_later(&shared, &latest, &quick_pool, &stop, &site, &listeners, what, *started) {
-                        later = None;
-                        // Now the full build, for the search index.
-                        lock(&shared).dirty = true;
-                        shared.1.notify_one();
+                    match publish_later(&shared, &latest, &quick_pool, &stop, &site, &listeners, what, *started) {
+                        Later::CutShort => {}
+                        Later::Done => later = None,
+                        Later::NeedsFullBuild => {
+                            let mut state = lock(&shared);
+                            state.fresh = false;
+                            state.dirty = true;
+                            state.changes.push(what.clone());
+                            shared.1.notify_one();
+                            later = None;
+                        }
                     }
                     continue;
                 }
@@ -207,16 +213,12 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
             None => {
                 state.fresh = false;
                 later = None;
+                if !state.changes.contains(&what) {
+                    state.changes.push(what);
+                }
+                state.dirty = true;
+                shared.1.notify_one();
             }
-        }
-        if !state.changes.contains(&what) {
-            state.changes.push(what);
-        }
-        // After a quick re-render, the full build waits for the long lists (above), so that
-        // the two do not share the processor; otherwise it starts now.
-        if later.is_none() {
-            state.dirty = true;
-            shared.1.notify_one();
         }
     }
 }
@@ -224,11 +226,20 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
 /// How long the files must be quiet before the long lists are rendered after a quick edit.
 const LATER_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
 
-/// Renders and serves the long lists left by quick edits ([`pipeline::render_later`]), with
-/// the kept build taken out of the shared state meanwhile, so that the builder is not held
-/// up; comparison tables are rendered on a thread of their own, from a copy, and served
-/// unless a newer change came first. Returns false when `stop` cut it short (the work stays
-/// for next time).
+/// How [`publish_later`] ended.
+enum Later {
+    /// A newer change came first: the work stays for next time.
+    CutShort,
+    Done,
+    /// The search index could not be brought up to date alone.
+    NeedsFullBuild,
+}
+
+/// Renders and serves the long lists left by quick edits ([`pipeline::render_later`]) and
+/// the search index files that changed ([`pipeline::reindex`]), with the kept build taken out
+/// of the shared state meanwhile, so that the builder is not held up; comparison tables are
+/// rendered on a thread of their own, from a copy, and served unless a newer change came
+/// first.
 #[allow(clippy::too_many_arguments)]
 fn publish_later(
     shared: &Shared,
@@ -239,7 +250,7 @@ fn publish_later(
     listeners: &Arc<http::Listeners>,
     what: &str,
     started: Instant,
-) -> bool {
+) -> Later {
     let (taken, generation) = {
         let mut state = lock(shared);
         let taken = if state.fresh { state.kept.take() } else { None };
@@ -247,7 +258,7 @@ fn publish_later(
     };
     // No kept build: a full build is on its way and makes everything.
     let Some(mut kept) = taken else {
-        return true;
+        return Later::Done;
     };
     if let Some(tables) = pipeline::take_tables(&mut kept) {
         let (site, listeners, latest) = (Arc::clone(site), Arc::clone(listeners), Arc::clone(latest));
@@ -266,8 +277,20 @@ fn publish_later(
             }
         });
     }
-    let files = pool.install(|| pipeline::render_later(&mut kept, stop));
-    let done = !stop() || !files.is_empty();
+    let mut files = pool.install(|| pipeline::render_later(&mut kept, stop));
+    let mut removed = Vec::new();
+    let outcome = match !stop() || !files.is_empty() {
+        false => Later::CutShort,
+        true => match pool.install(|| pipeline::reindex(&mut kept, stop)) {
+            Ok(index) => {
+                files.extend(index.files);
+                removed = index.removed;
+                Later::Done
+            }
+            Err(NotUpdated::Stopped) => Later::CutShort,
+            Err(NotUpdated::OtherPages) => Later::NeedsFullBuild,
+        },
+    };
     let mut state = lock(shared);
     // Only this thread makes changes, so a full build published meanwhile is of the same
     // files: it replaced the kept build, and its output equals these files.
@@ -277,7 +300,13 @@ fn publish_later(
     if !files.is_empty() {
         publish_files(files, site, listeners, what, started);
     }
-    done
+    // After the new files, so that no manifest served names a file that is gone.
+    if !removed.is_empty()
+        && let Ok(mut current) = site.write()
+    {
+        current.remove(&removed);
+    }
+    outcome
 }
 
 /// The changed files, for the terminal: the first three and how many more.

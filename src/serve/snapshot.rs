@@ -102,6 +102,15 @@ impl Snapshot {
         urls
     }
 
+    /// Stops serving these files; returns the URL paths of those that were served.
+    pub(super) fn remove(&mut self, paths: &[String]) -> Vec<String> {
+        paths
+            .iter()
+            .filter(|path| self.files.remove(*path).is_some())
+            .map(|path| format!("{}{path}", self.base_path))
+            .collect()
+    }
+
     /// Output paths whose bytes differ between two snapshots, as URL paths.
     pub(super) fn changed_since(&self, before: &Snapshot) -> Vec<String> {
         let paths: BTreeSet<&String> = self.files.keys().chain(before.files.keys()).collect();

@@ -1,4 +1,4 @@
-// Index search (docs/search.md). No eval, WebAssembly or innerHTML (CSP). Terse: ≤ 10 KB.
+// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 10 KB.
 (() => {
 const $ = (id) => document.getElementById('search' + id), form = $('');
 if (!form) return;
@@ -10,7 +10,7 @@ $('-or').hidden = false;
 
 // Strings become text, never markup.
 const el = (tag, props, ...kids) => { const e = Object.assign(document.createElement(tag), props); e.append(...kids); return e; };
-// As the index cuts words: apostrophes inside dropped.
+// As the index cuts words.
 const tokens = (s) => (s.toLowerCase().match(SPOT) || []).map((w) => w.replace(/['’]/g, '')).filter((w) => [...w].length <= 40);
 
 const reader = (buf) => {
@@ -23,13 +23,15 @@ const reader = (buf) => {
 	}) };
 };
 
-// A failure is forgotten, to retry.
+// A failure is not kept.
 const files = {}, get = (name, parse) => (files[name] ||= fetch(new URL(name, base)).then((r) => {
 	if (!r.ok) throw Error(r.status);
 	return parse ? r.arrayBuffer().then((b) => parse(reader(b))) : r.json();
 }).catch((e) => { delete files[name]; throw e; }));
-const row = (kind, n, id) => get(kind + Math.floor(id / n) + '.json').then((g) => g[id % n]);
-const shard = (i) => get(`s${i}.bin`, (r) => ({
+// Named by content.
+const F = (k, i) => k + M.ids[k].substr(i * 7, 7) + '.';
+const row = (k, n, id) => get(F(k, id / n | 0) + 'json').then((g) => g[id % n]);
+const shard = (i) => get(F('s', i) + 'bin', (r) => ({
 	lists: r.list(() => { let p = 0; const pages = r.list(() => (p += r.num())); return [pages, r.bytes(pages.length)]; }),
 	words: r.words(1), titles: r.words(1),
 }));
@@ -56,7 +58,7 @@ const typos = (w) => (w.length > 3) + (w.length > 7);
 
 let M, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
 
-// [word, list, weight, exact?]: exact or a shorter form; words it starts if typed; else typos.
+// [word, list, weight, exact?]: exact or shorter form; prefixes if typed; else typos.
 const match = (w, loaded, last) => {
 	const out = new Map(), k = typos(w), cands = loaded.flatMap((s) => s.words.map(([v, l]) => [v, s.lists[l]]));
 	const add = (es, weight, exact = 1) => es.forEach((e) => out.has(e[0]) || out.set(e[0], [...e, weight, exact]));
@@ -71,7 +73,7 @@ const match = (w, loaded, last) => {
 const near = async (w) => {
 	const k = typos(w), [x, y, z] = w, heads = [x + y, y + z, x + z];
 	const ids = (b) => [...new Set(heads.flatMap((h) => span(b, h)))], lists = await all([
-		...ids(M.near).map((i) => get(`n${i}.bin`, (r) => r.words(0))),
+		...ids(M.near).map((i) => get(F('n', i) + 'bin', (r) => r.words(0))),
 		...ids(M.shards).map((i) => shard(i).then((s) => s.words.map((e) => e[0]))),
 	]);
 	const found = new Set(lists.flat().filter((v) => dist(w, v, k) <= k));
@@ -87,7 +89,6 @@ const find = async (q) => {
 	for (const [t, w] of terms.entries()) {
 		let m = match(w, loaded[t], pre(t));
 		if (!m.length && typos(w)) m = await near(w);
-		// Typed arrays, for speed.
 		const best = new Float32Array(M.pages), ex = new Uint8Array(M.pages), seen = [];
 		for (const [word, [pages, impacts], weight, exact] of m) {
 			words.add(word);
@@ -111,7 +112,7 @@ const find = async (q) => {
 	return { q: q.trim(), res, words, shown: 10 };
 };
 
-const facets = () => get('facets.bin', (r) => M.facets.map((f) => f.values.map(() => {
+const facets = () => get(F('f', 0) + 'bin', (r) => M.facets.map((f) => f.values.map(() => {
 	let has = new Uint8Array(M.pages), p = 0;
 	r.list(() => (has[(p += r.num())] = 1));
 	return has;
