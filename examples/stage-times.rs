@@ -42,7 +42,11 @@ fn main() {
     let mut cache = if again { Cache::new() } else { Cache::default() };
     let overrides = signpost::config::Overrides::default();
     if again {
-        let _ = pipeline::build_served(root.as_ref(), &overrides, &mut cache);
+        if let Ok(mut served) = pipeline::build_served(root.as_ref(), &overrides, &mut cache) {
+            // As `serve` does before a full build: pages whose text is unchanged keep their
+            // search analysis.
+            cache.reuse_search(served.kept.take_search_analysis());
+        }
     }
     // Each stage's name, start and the memory in use as it started.
     type Stage = (String, Instant, (u64, u64), f64);

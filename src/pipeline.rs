@@ -68,6 +68,14 @@ pub struct Kept {
     later: quick::Later,
 }
 
+impl Kept {
+    /// The search analysis, for the next full build to reuse ([`Cache::reuse_search`]); the
+    /// kept build can no longer bring the search index up to date afterwards.
+    pub fn take_search_analysis(&mut self) -> Option<search::Analysis> {
+        self.search_analysis.take()
+    }
+}
+
 /// A build kept in memory for `serve`.
 pub struct Served {
     pub site: RenderedSite,
@@ -157,6 +165,9 @@ pub struct Cache {
     config_text: String,
     /// Rendered markdown by file, with the text it was rendered from.
     markdown: HashMap<PathBuf, (String, Rendered)>,
+    /// The last build's search analysis, for pages whose text did not change
+    /// ([`Cache::reuse_search`]).
+    search: Option<search::Analysis>,
     /// The highlight stylesheet, by theme name.
     syntax_css: Option<(String, Result<String, String>)>,
     /// How many files the last build rendered (cache misses), for the rebuild summary.
@@ -181,6 +192,12 @@ impl Cache {
     /// no diagnostics.
     pub fn stop_when(&mut self, stop: impl Fn() -> bool + Send + Sync + 'static) {
         self.stop = Some(Arc::new(stop));
+    }
+
+    /// The next build analyses for search only the pages whose text changed since `analysis`
+    /// was made.
+    pub fn reuse_search(&mut self, analysis: Option<search::Analysis>) {
+        self.search = analysis;
     }
 
     fn stopped(&self) -> Result<(), Diagnostics> {
@@ -320,7 +337,10 @@ pub fn prepare(
 
     cache.stopped()?;
     progress("building the search index");
-    let (search, search_analysis) = search::build_keeping(&config, &content, &linked, cache.keep);
+    let (search, search_analysis) = match cache.keep {
+        true => search::build_kept(&config, &content, &linked, cache.search.take()),
+        false => (search::build(&config, &content, &linked), None),
+    };
 
     // Errors so far do not stop here: rendering may find more, and one run reports them all.
     Ok(Prepared {

@@ -449,3 +449,53 @@ fn a_search_update_cut_short_is_done_by_the_next() {
         },
     );
 }
+
+/// A full build in `serve` reuses the search analysis of pages whose text did not change; what
+/// it makes still equals a fresh build, after edits that keep and that change the pages.
+#[test]
+fn a_full_build_reusing_the_search_analysis_equals_a_fresh_build() {
+    let site = Site::fixture("crosslinks");
+    let mut cache = Cache::new();
+    let served = |cache: &mut Cache| match pipeline::build_served(&site.root, &Overrides::default(), cache) {
+        Ok(served) => served,
+        Err(d) => panic!("build failed: {:?}", d.sorted()),
+    };
+    let mut analysis = served(&mut cache).kept.take_search_analysis();
+    let pages = analysis.as_ref().map(|a| a.analysed_last()).expect("an analysis");
+    let edits: [(&str, &str, &str); 3] = [
+        (ALPHA, "Then detox in text", "Then zebras detox in text"),
+        // A new page: every page's id after it moves.
+        (
+            "content/treatments/aardvark.md",
+            "",
+            "+++\ntitle = \"Aardvark\"\nsummary = \"A new page.\"\ntreatment_type = \"talking\"\nsettings = [\"community\"]\nsources = [\"src\"]\nlast_reviewed = 2026-01-01\nnext_review = 2027-01-01\n+++\n\nZebras and aardvarks.\n",
+        ),
+        (ALPHA, "Then zebras detox in text", "Then detox in text"),
+    ];
+    for (file, from, to) in edits {
+        match from {
+            "" => site.write(file, to),
+            _ => site.edit(file, from, to),
+        }
+        cache.reuse_search(analysis);
+        let mut next = served(&mut cache);
+        let fresh = full_build(&site);
+        let made: BTreeMap<String, Vec<u8>> = next
+            .site
+            .files
+            .iter()
+            .map(|(path, contents)| (path.clone(), contents.to_bytes()))
+            .collect();
+        assert!(made == fresh, "after the edit to {file}: {:?}", {
+            let keys: std::collections::BTreeSet<&String> = made.keys().chain(fresh.keys()).collect();
+            keys.into_iter()
+                .filter(|k| made.get(*k) != fresh.get(*k))
+                .collect::<Vec<_>>()
+        });
+        analysis = next.kept.take_search_analysis();
+        let analysed = analysis.as_ref().map(|a| a.analysed_last()).expect("an analysis");
+        // Only the edited or new page: the others' analysis is kept by URL, even when their
+        // place in the index moves.
+        assert_eq!(analysed, 1, "after the edit to {file}, {analysed} of {pages} pages analysed");
+    }
+}

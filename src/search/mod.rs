@@ -14,7 +14,7 @@ pub mod format;
 pub mod tokenize;
 mod update;
 
-pub use update::{Analysis, NotUpdated, Updated, update};
+pub use update::{Analysis, NotUpdated, Updated, build_kept, update};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, PoisonError};
@@ -98,49 +98,45 @@ struct Analysed {
 }
 
 pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex {
-    build_keeping(config, content, linked, false).0
-}
-
-/// [`build`], also returning what [`update`] needs when `keep` is true.
-pub fn build_keeping(
-    config: &Config,
-    content: &Content,
-    linked: &Linked,
-    keep: bool,
-) -> (SearchIndex, Option<Analysis>) {
     if !config.search.enabled {
-        return (SearchIndex::default(), None);
+        return SearchIndex::default();
     }
     let documents = documents(config, content, linked);
     let interner = Interner::default();
-    let mut analysed: Vec<Analysed> = documents
-        .par_iter()
-        .map_init(Scratch::default, |scratch, d| {
-            analyse(d, &config.search.weights, &interner, scratch)
-        })
-        .collect();
+    let mut analysed = analyse_all(&documents, &config.search.weights, &interner, Vec::new());
     let words = interner.0.into_inner().unwrap_or_else(PoisonError::into_inner);
     let stems = update::stem_all(&words.list, Vec::new());
-    let mut groups = Groups::default();
     let inputs = Inputs {
         config,
         documents: &documents,
         words: &words.list,
         stems: &stems,
     };
-    let kept = keep.then_some(Kept {
-        groups: &mut groups,
-        changed: None,
-    });
-    let Some(written) = write_index(&inputs, &mut analysed, kept, &|| false) else {
-        return (SearchIndex::default(), None);
-    };
-    let index = SearchIndex {
-        manifest: Some(written.manifest),
-        files: written.files.into_iter().collect(),
-    };
-    let analysis = keep.then(|| Analysis::new(&documents, analysed, words, stems, groups));
-    (index, analysis)
+    match write_index(&inputs, &mut analysed, None, &|| false) {
+        Some(written) => SearchIndex {
+            manifest: Some(written.manifest),
+            files: written.files.into_iter().collect(),
+        },
+        None => SearchIndex::default(),
+    }
+}
+
+/// Every document analysed, in parallel, but those given in `reused` (by position).
+fn analyse_all(
+    documents: &[Document<'_>],
+    weights: &SearchWeights,
+    interner: &Interner,
+    reused: Vec<Option<Analysed>>,
+) -> Vec<Analysed> {
+    let mut reused = reused;
+    reused.resize_with(documents.len(), || None);
+    documents
+        .par_iter()
+        .zip(reused.into_par_iter())
+        .map_init(Scratch::default, |scratch, (d, reused)| {
+            reused.unwrap_or_else(|| analyse(d, weights, interner, scratch))
+        })
+        .collect()
 }
 
 /// What [`write_index`] reads besides the analysed documents.

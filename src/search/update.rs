@@ -1,27 +1,42 @@
 //! The search index for `serve`, kept up to date after edits: only the edited pages are
 //! analysed again, and only the files holding them come out new (files are named by their
-//! bytes). What [`update`] makes equals what `build` makes of the same pages.
+//! bytes). What [`update`] and [`build_kept`] make equals what `build` makes of the same pages.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use super::{Analysed, Document, Groups, Inputs, Interner, Kept, Scratch, Words, analyse, documents, write_index};
-use crate::config::Config;
+use super::{
+    Analysed, Document, Groups, Inputs, Interner, Kept, Scratch, SearchIndex, Words, analyse, analyse_all, documents,
+    write_index,
+};
+use crate::config::{Config, SearchWeights};
 use crate::content::Content;
 use crate::links::Linked;
 
 /// What an index was made from, kept by `serve` so that after an edit only the edited pages
 /// are analysed again ([`update`]).
 pub struct Analysis {
-    /// The documents' URLs, in id order.
+    /// The documents' URLs, in id order, and a hash of what each was analysed from.
     urls: Vec<String>,
+    inputs: Vec<u64>,
     analysed: Vec<Analysed>,
     words: Words,
     /// Each word's stem, by word id.
     stems: Vec<Box<str>>,
     groups: Groups,
+    /// How many documents the last build or update analysed (the others were reused).
+    analysed_last: usize,
+}
+
+impl Analysis {
+    /// How many pages and sections the build or update that made this analysed; the others'
+    /// analysis was reused.
+    pub fn analysed_last(&self) -> usize {
+        self.analysed_last
+    }
 }
 
 /// The index after an update: the files that may have changed (the manifest always), by
@@ -31,22 +46,99 @@ pub struct Updated {
     pub paths: Vec<String>,
 }
 
-impl Analysis {
-    pub(super) fn new(
-        documents: &[Document<'_>],
-        analysed: Vec<Analysed>,
-        words: Words,
-        stems: Vec<Box<str>>,
-        groups: Groups,
-    ) -> Analysis {
+/// The index, as `build` makes it, and what [`update`] needs. Pages whose text did not change
+/// since `previous` (the last build's analysis) keep their analysis: in a full build after
+/// an edit, only the edited pages are analysed again.
+pub fn build_kept(
+    config: &Config,
+    content: &Content,
+    linked: &Linked,
+    previous: Option<Analysis>,
+) -> (SearchIndex, Option<Analysis>) {
+    if !config.search.enabled {
+        return (SearchIndex::default(), None);
+    }
+    let weights = &config.search.weights;
+    let documents = documents(config, content, linked);
+    let inputs: Vec<u64> = documents.par_iter().map(|d| input_hash(d, weights)).collect();
+    let mut previous = previous.unwrap_or_default();
+    let same_pages = previous.urls.iter().eq(documents.iter().map(|d| &d.url));
+    let at: HashMap<&str, usize> = previous.urls.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
+    let mut old: Vec<Option<Analysed>> = std::mem::take(&mut previous.analysed).into_iter().map(Some).collect();
+    let mut changed = BTreeSet::new();
+    let reused: Vec<Option<Analysed>> = documents
+        .iter()
+        .zip(&inputs)
+        .enumerate()
+        .map(|(position, (document, input))| {
+            let found = at
+                .get(document.url.as_str())
+                .filter(|&&i| previous.inputs[i] == *input)
+                .and_then(|&i| old[i].take());
+            if found.is_none() {
+                changed.insert(position);
+            }
+            found
+        })
+        .collect();
+    drop(old);
+    let interner = Interner(Mutex::new(std::mem::take(&mut previous.words)));
+    let mut analysed = analyse_all(&documents, weights, &interner, reused);
+    let words = interner.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let stems = stem_all(&words.list, std::mem::take(&mut previous.stems));
+    let mut groups = if same_pages { previous.groups } else { Groups::default() };
+    let index_inputs = Inputs {
+        config,
+        documents: &documents,
+        words: &words.list,
+        stems: &stems,
+    };
+    let kept = Kept {
+        groups: &mut groups,
+        changed: same_pages.then_some(&changed),
+    };
+    let Some(written) = write_index(&index_inputs, &mut analysed, Some(kept), &|| false) else {
+        return (SearchIndex::default(), None);
+    };
+    let index = SearchIndex {
+        manifest: Some(written.manifest),
+        files: written.files.into_iter().collect(),
+    };
+    let analysis = Analysis {
+        urls: documents.iter().map(|d| d.url.clone()).collect(),
+        inputs,
+        analysed,
+        words,
+        stems,
+        groups,
+        analysed_last: changed.len(),
+    };
+    (index, Some(analysis))
+}
+
+impl Default for Analysis {
+    fn default() -> Analysis {
         Analysis {
-            urls: documents.iter().map(|d| d.url.clone()).collect(),
-            analysed,
-            words,
-            stems,
-            groups,
+            urls: Vec::new(),
+            inputs: Vec::new(),
+            analysed: Vec::new(),
+            words: Words::default(),
+            stems: Vec::new(),
+            groups: Groups::default(),
+            analysed_last: 0,
         }
     }
+}
+
+/// A hash of everything a document's analysis is made from.
+fn input_hash(document: &Document<'_>, weights: &SearchWeights) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for weight in [weights.title, weights.headings, weights.summary, weights.body] {
+        weight.to_bits().hash(&mut hasher);
+    }
+    (document.title, &document.url, document.summary, &document.headings, document.html).hash(&mut hasher);
+    (&document.lists, &document.labels).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Why [`update`] made no index.
@@ -78,9 +170,11 @@ pub fn update(
     for (at, document) in documents.iter().enumerate() {
         if document.page.is_some_and(|p| pages.contains(&p)) {
             analysis.analysed[at] = analyse(document, &config.search.weights, &interner, &mut scratch);
+            analysis.inputs[at] = input_hash(document, &config.search.weights);
             changed.insert(at);
         }
     }
+    analysis.analysed_last = changed.len();
     analysis.words = interner.0.into_inner().unwrap_or_else(PoisonError::into_inner);
     analysis.stems = stem_all(&analysis.words.list, std::mem::take(&mut analysis.stems));
     let inputs = Inputs {

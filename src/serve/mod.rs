@@ -387,6 +387,14 @@ fn builder(
                 state = shared.1.wait(state).unwrap_or_else(PoisonError::into_inner);
             }
             state.dirty = false;
+            // A kept build that is not fresh takes no more quick edits: its search analysis
+            // saves the build analysing pages whose text did not change.
+            if !state.fresh
+                && let Some(kept) = state.kept.as_mut()
+                && let Some(analysis) = kept.take_search_analysis()
+            {
+                cache.reuse_search(Some(analysis));
+            }
             state.generation
         };
         let started = Instant::now();
