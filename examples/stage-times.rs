@@ -41,12 +41,10 @@ fn main() {
     let again = std::env::args().any(|a| a == "--again");
     let mut cache = if again { Cache::new() } else { Cache::default() };
     let overrides = signpost::config::Overrides::default();
-    if again {
-        if let Ok(mut served) = pipeline::build_served(root.as_ref(), &overrides, &mut cache) {
-            // As `serve` does before a full build: pages whose text is unchanged keep their
-            // search analysis.
-            cache.reuse_search(served.kept.take_search_analysis());
-        }
+    // As `serve` does before a full build: pages whose text is unchanged keep their search
+    // analysis.
+    if again && let Ok(mut served) = pipeline::build_served(root.as_ref(), &overrides, &mut cache) {
+        cache.reuse_search(served.kept.take_search_analysis());
     }
     // Each stage's name, start and the memory in use as it started.
     type Stage = (String, Instant, (u64, u64), f64);

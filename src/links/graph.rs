@@ -1,6 +1,8 @@
 //! The link graph: backlinks ("pages that link here") and related pages ranked by the facet
 //! values they share.
 
+use std::collections::BTreeSet;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -26,6 +28,39 @@ pub fn backlinks(content: &Content, page_targets: &[Vec<Target>], section_target
         }
     }
     backlinks
+}
+
+/// Brings [`backlinks`] up to date after `from`'s text changed which pages it links to
+/// (`before`, `after`); returns the pages whose backlinks changed.
+pub fn move_backlinks(
+    backlinks: &mut [Vec<Target>],
+    from: Target,
+    before: &BTreeSet<Target>,
+    after: &BTreeSet<Target>,
+) -> Vec<usize> {
+    // Site order, as `backlinks` lists them: pages, then sections, each by index.
+    let order = |t: &Target| match *t {
+        Target::Page(i) => (0, i),
+        Target::Section(i) => (1, i),
+    };
+    let mut changed = Vec::new();
+    for target in before.symmetric_difference(after) {
+        let Target::Page(to) = *target else {
+            continue;
+        };
+        if *target == from {
+            continue;
+        }
+        let list = &mut backlinks[to];
+        if after.contains(target) {
+            let at = list.iter().position(|t| order(t) > order(&from)).unwrap_or(list.len());
+            list.insert(at, from);
+        } else {
+            list.retain(|t| *t != from);
+        }
+        changed.push(to);
+    }
+    changed
 }
 
 /// Each page's related list: what its front matter names, then the pages sharing the most

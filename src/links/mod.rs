@@ -272,10 +272,19 @@ fn glossary_terms(
     )
 }
 
+/// One page linked again after an edit ([`relink_page`]), with the pages and sections it
+/// linked to before and links to now: the pages among them whose backlinks change show it.
+pub struct Relinked {
+    pub rendered: Rendered,
+    pub targets_before: BTreeSet<Target>,
+    pub targets: BTreeSet<Target>,
+}
+
 /// Links one page's newly rendered text as [`resolve`] would, for `serve` to re-render the
-/// page alone. `None` unless everything other pages see of it is unchanged: the pages it
-/// links to, its heading ids (others may link to them), its citations (source pages list
-/// their citers), and no problem to report. The glossary page itself is never done alone.
+/// page and the pages whose backlinks it changed. `None` when the edit needs a full build:
+/// a link of its own or of a page linking to it (through a heading id) no longer resolves,
+/// its citations changed (source pages list their citers), or there is a problem to report.
+/// The glossary page itself is never done alone.
 pub fn relink_page(
     config: &Config,
     content: &Content,
@@ -283,14 +292,15 @@ pub fn relink_page(
     index: usize,
     text: &str,
     mut rendered: Rendered,
-) -> Option<Rendered> {
+) -> Option<Relinked> {
     let page = &content.pages[index];
     let before = &linked.pages[index];
     let glossary = find_glossary(config, content).ok()?;
     if glossary == Some(Target::Page(index))
         || !rendered.diagnostics.is_empty()
         || rendered.citations != before.citations
-        || !rendered.heading_ids().eq(before.heading_ids())
+        || (!rendered.heading_ids().eq(before.heading_ids())
+            && !links_here_resolve(config, content, linked, index, &rendered))
     {
         return None;
     }
@@ -321,15 +331,47 @@ pub fn relink_page(
         |links: &[Option<(Target, String)>]| -> BTreeSet<Target> { links.iter().flatten().map(|(t, _)| *t).collect() };
     let links = resolve(&rendered, text)?;
     let old_links = resolve(before, &page.file.text)?;
-    if targets(&links) != targets(&old_links) {
-        return None;
-    }
+    let (targets_before, targets) = (targets(&old_links), targets(&links));
     rendered.html = replace_placeholders(&rendered.html, &links);
     if let Some(glossary) = glossary.filter(|_| config.glossary.link_terms) {
         let terms = glossary_terms(config, content, glossary, &linked.pages, &linked.sections);
         rendered.html = glossary::link_terms(&rendered.html, &terms);
     }
-    Some(rendered)
+    Some(Relinked {
+        rendered,
+        targets_before,
+        targets,
+    })
+}
+
+/// Whether every link into page `index` from the pages and sections that link to it still
+/// resolves with its headings as newly rendered (a heading id they name may have gone).
+fn links_here_resolve(config: &Config, content: &Content, linked: &Linked, index: usize, rendered: &Rendered) -> bool {
+    let mut problems = Diagnostics::new();
+    for &from in &linked.backlinks[index] {
+        let (file, links) = match from {
+            Target::Page(i) => (&content.pages[i].file, &linked.pages[i].links),
+            Target::Section(i) => (&content.sections[i].file, &linked.sections[i].links),
+        };
+        let resolver = Resolver {
+            config,
+            content,
+            text: &file.text,
+            file: &file.display,
+        };
+        let heading_ids = |target: Target| -> BTreeSet<String> {
+            let target_rendered = match target {
+                Target::Page(i) if i == index => rendered,
+                Target::Page(i) => &linked.pages[i],
+                Target::Section(i) => &linked.sections[i],
+            };
+            target_rendered.heading_ids().map(str::to_string).collect()
+        };
+        for link in links {
+            resolver.link(link, heading_ids, &mut problems);
+        }
+    }
+    problems.is_empty()
 }
 
 struct Resolver<'a> {

@@ -126,14 +126,22 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
     let file = &mut kept.content.pages[index].file;
     file.text = text;
     file.body_start = body_start;
-    kept.linked.pages[index] = relinked;
-    let wanted = match meta {
+    kept.linked.pages[index] = relinked.rendered;
+    // Pages it links to now, or no longer, list it among their backlinks.
+    let backlinked = links::graph::move_backlinks(
+        &mut kept.linked.backlinks,
+        Target::Page(index),
+        &relinked.targets_before,
+        &relinked.targets,
+    );
+    let mut wanted = match meta {
         None => Wanted {
             pages: BTreeSet::from([index]),
             ..Wanted::default()
         },
         Some(meta) => retitle(kept, index, meta),
     };
+    wanted.pages.extend(backlinked);
     render_kept(kept, &wanted, &|| false).ok().flatten()
 }
 

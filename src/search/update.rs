@@ -18,6 +18,7 @@ use crate::links::Linked;
 
 /// What an index was made from, kept by `serve` so that after an edit only the edited pages
 /// are analysed again ([`update`]).
+#[derive(Default)]
 pub struct Analysis {
     /// The documents' URLs, in id order, and a hash of what each was analysed from.
     urls: Vec<String>,
@@ -116,27 +117,20 @@ pub fn build_kept(
     (index, Some(analysis))
 }
 
-impl Default for Analysis {
-    fn default() -> Analysis {
-        Analysis {
-            urls: Vec::new(),
-            inputs: Vec::new(),
-            analysed: Vec::new(),
-            words: Words::default(),
-            stems: Vec::new(),
-            groups: Groups::default(),
-            analysed_last: 0,
-        }
-    }
-}
-
 /// A hash of everything a document's analysis is made from.
 fn input_hash(document: &Document<'_>, weights: &SearchWeights) -> u64 {
     let mut hasher = DefaultHasher::new();
     for weight in [weights.title, weights.headings, weights.summary, weights.body] {
         weight.to_bits().hash(&mut hasher);
     }
-    (document.title, &document.url, document.summary, &document.headings, document.html).hash(&mut hasher);
+    (
+        document.title,
+        &document.url,
+        document.summary,
+        &document.headings,
+        document.html,
+    )
+        .hash(&mut hasher);
     (&document.lists, &document.labels).hash(&mut hasher);
     hasher.finish()
 }
