@@ -21,7 +21,7 @@ use crate::search;
 
 mod quick;
 pub use quick::{
-    Reindexed, Tables, recopy_static, reindex, render_later, rerender_edit, rerender_templates, take_tables,
+    Reindexed, Tables, passed_by, recopy_static, reindex, render_later, rerender_edit, rerender_templates, take_tables,
 };
 
 /// A built site and the warnings met on the way.

@@ -244,8 +244,13 @@ fn edits_that_change_links_facets_or_order_wait_for_a_full_build() {
             "A key worker is your main contact.",
             "A key worker helps.",
         ),
-        // Facet values decide the facet pages and related pages.
-        (ALPHA, "settings = [\"community\"]", "settings = [\"residential\"]"),
+        // A facet value no page used before gets a page of its own.
+        (
+            ALPHA,
+            "treatment_type = \"talking\"",
+            "treatment_type = \"unused-type\"",
+        ),
+        // Related pages are named in front matter.
         (
             ALPHA,
             "related = [\"@/treatments/gamma.md\"]",
@@ -294,6 +299,66 @@ fn link_and_heading_edits_render_the_pages_whose_backlinks_change() {
                 "[detox link](@/treatments/beta.md) and [again](@/treatments/delta.md)",
             ),
             ("See [gamma](@/treatments/gamma.md). ", ""),
+        ],
+    );
+}
+
+/// Facet values decide the facet pages, related pages and the tables' filters: an edit to them
+/// renders those too, as long as no value gains its first page or loses its last.
+#[test]
+fn facet_edits_render_facet_pages_related_lists_and_tables() {
+    let site = Site::fixture("crosslinks");
+    check_edits(
+        &site,
+        ALPHA,
+        &[
+            ("settings = [\"community\"]", "settings = [\"residential\"]"),
+            ("treatment_type = \"talking\"", "treatment_type = \"medication\""),
+            ("title = \"Alpha\"", "title = \"Omega\""),
+            (
+                "settings = [\"residential\"]",
+                "settings = [\"community\", \"residential\"]",
+            ),
+            ("treatment_type = \"medication\"", "treatment_type = \"talking\""),
+            ("title = \"Omega\"", "title = \"Alpha\""),
+            (
+                "settings = [\"community\", \"residential\"]",
+                "settings = [\"community\"]",
+            ),
+        ],
+    );
+    // The last page with a value cannot leave it alone: the value's page would go.
+    site.edit(
+        "site.toml",
+        "label = \"Residential\"",
+        "label = \"Residential\"\n[[vocabularies.settings.values]]\nid = \"peer\"\nlabel = \"Peer-led\"",
+    );
+    site.edit(
+        ALPHA,
+        "settings = [\"community\"]",
+        "settings = [\"community\", \"peer\"]",
+    );
+    let mut kept = kept(&site);
+    site.edit(
+        ALPHA,
+        "settings = [\"community\", \"peer\"]",
+        "settings = [\"community\"]",
+    );
+    assert!(quick_files(&mut kept, ALPHA).is_none(), "the peer-led page would go");
+}
+
+/// Facet edits on the shipped guidance, where related lists are ranked among many pages.
+#[test]
+fn facet_edits_to_shipped_pages_match_a_full_build() {
+    let site = shipped_site();
+    check_edits(
+        &site,
+        "content/medication/methadone-maintenance.md",
+        &[
+            ("settings = [\"community\", \"gp\"]", "settings = [\"residential\"]"),
+            ("substances = [\"opioids\"]", "substances = [\"any-drug\", \"opioids\"]"),
+            ("settings = [\"residential\"]", "settings = [\"community\", \"gp\"]"),
+            ("substances = [\"any-drug\", \"opioids\"]", "substances = [\"opioids\"]"),
         ],
     );
 }

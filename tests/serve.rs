@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A running server on a private copy of the fixture; stopped when dropped.
@@ -12,6 +13,8 @@ struct Server {
     child: Child,
     port: u16,
     root: PathBuf,
+    /// The lines the server printed after its address.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -63,8 +66,14 @@ fn start_fixture(fixture: &str, name: &str, extra_args: &[&str]) -> Server {
         }
     };
     // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, port, root }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            kept.lock().expect("log").push(line);
+        }
+    });
+    Server { child, port, root, log }
 }
 
 impl Server {
@@ -226,6 +235,32 @@ fn saves_by_atomic_rename_are_seen() {
     std::fs::write(&temporary, page("First note", "Saved by rename.")).expect("write");
     std::fs::rename(&temporary, server.root.join("content/notes/first.md")).expect("rename");
     server.wait_for("/guidance/notes/first/", 200, "Saved by rename.");
+}
+
+/// `sed -i` and some editors write a scratch file beside the page and rename it over the page:
+/// the scratch file, gone by the time the change is handled, is no reason for a full build.
+#[test]
+fn a_scratch_file_renamed_over_a_page_is_rendered_alone() {
+    let server = start("scratch", &[]);
+    let scratch = server.root.join("content/notes/sedX1b2c3");
+    std::fs::write(&scratch, page("First note", "Saved through a scratch file.")).expect("write");
+    std::fs::rename(&scratch, server.root.join("content/notes/first.md")).expect("rename");
+    server.wait_for("/guidance/notes/first/", 200, "Saved through a scratch file.");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let first = loop {
+        if let Some(line) = server
+            .log
+            .lock()
+            .expect("log")
+            .iter()
+            .find(|l| l.starts_with("changed "))
+        {
+            break line.clone();
+        }
+        assert!(Instant::now() < deadline, "no rebuild line");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(first.contains("first.md") && !first.contains("full build"), "{first}");
 }
 
 #[test]

@@ -112,10 +112,11 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
             false => Kind::Page,
         };
         let meta = front_matter::parse(&text, &new, &page.file.display, kind, &kept.config).ok()?;
-        if !same_but_shown_text(&page.meta, &meta) {
+        let facets_changed = !same_but_shown_text(&page.meta, &meta);
+        if facets_changed && !same_but_facets(kept, index, &meta) {
             return None;
         }
-        Some(meta)
+        Some((meta, facets_changed))
     };
     let body_start = new.body_start;
     let rendered = markdown::render(&text, body_start, &page.file.display, &kept.config, &kept.highlighter);
@@ -139,10 +140,39 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
             pages: BTreeSet::from([index]),
             ..Wanted::default()
         },
-        Some(meta) => retitle(kept, index, meta),
+        Some((meta, false)) => retitle(kept, index, meta),
+        Some((meta, true)) => refacet(kept, index, meta),
     };
     wanted.pages.extend(backlinked);
     render_kept(kept, &wanted, &|| false).ok().flatten()
+}
+
+/// Whether a changed path is a file that came and went without the kept build ever reading
+/// it: a scratch file an editor or tool wrote and renamed or removed (`sed -i` writes one
+/// beside the file it edits). Such a change changes nothing.
+pub fn passed_by(kept: &Kept, relative: &Path) -> bool {
+    let root = &kept.config.root;
+    let full = root.join(relative);
+    if full.exists() {
+        return false;
+    }
+    let text = relative.to_string_lossy().replace('\\', "/");
+    if let Some(key) = text.strip_prefix("content/") {
+        return kept.content.find(key).is_none() && !kept.content.assets.iter().any(|a| a.from == full);
+    }
+    let theme_templates = format!("themes/{}/templates/", kept.config.theme);
+    if let Some(name) = text
+        .strip_prefix("templates/")
+        .or_else(|| text.strip_prefix(&theme_templates))
+    {
+        return !kept.theme.templates.contains_key(name);
+    }
+    text != crate::config::CONFIG_FILE
+        && !kept
+            .theme
+            .static_files
+            .values()
+            .any(|contents| matches!(contents, render::Contents::CopyOf(from) if *from == full))
 }
 
 /// [`render::render_wanted`] with the kept build's data and templates.
@@ -199,6 +229,63 @@ fn same_but_shown_text(old: &Meta, new: &Meta) -> bool {
         masked.differences.clone_from(&old.differences);
     }
     masked == *old
+}
+
+/// Whether a page's new front matter differs from its kept one only in text other pages show
+/// and in facet values, with every facet value still used by some page and no value new to
+/// the site (or a facet page would come or go, and a warning with it).
+fn same_but_facets(kept: &Kept, index: usize, new: &Meta) -> bool {
+    let old = &kept.content.pages[index].meta;
+    let mut masked = new.clone();
+    masked.treatment_type.clone_from(&old.treatment_type);
+    masked.settings.clone_from(&old.settings);
+    masked.substances.clone_from(&old.substances);
+    masked.access.clone_from(&old.access);
+    if !same_but_shown_text(old, &masked) {
+        return false;
+    }
+    kept.linked.facets.iter().all(|facet| {
+        let (before, after) = (old.facet_values(facet.facet), new.facet_values(facet.facet));
+        let used = |id: &String| facet.values.iter().find(|(v, _)| v == id).map(|(_, pages)| pages);
+        after.iter().all(|id| used(id).is_some())
+            && before
+                .iter()
+                .filter(|id| !after.contains(id))
+                .all(|id| used(id).is_some_and(|pages| pages.iter().any(|&p| p != index)))
+    })
+}
+
+/// [`retitle`] for an edit that also changed facet values: the facet's pages, the pages
+/// whose related lists change (they are ranked by shared values) and the comparison tables
+/// follow too.
+fn refacet(kept: &mut Kept, index: usize, meta: Meta) -> Wanted {
+    let changed: Vec<usize> = kept
+        .linked
+        .facets
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| kept.content.pages[index].meta.facet_values(f.facet) != meta.facet_values(f.facet))
+        .map(|(f, _)| f)
+        .collect();
+    let mut wanted = retitle(kept, index, meta);
+    kept.linked.facets = links::facets::index(&kept.config, &kept.content).0;
+    let related = links::graph::related(&kept.content, kept.linked.explicit.clone(), kept.config.related.count);
+    wanted
+        .pages
+        .extend((0..related.len()).filter(|&p| related[p] != kept.linked.related[p]));
+    kept.linked.related = related;
+    // Every value page of a changed facet shows the facet's counts.
+    for f in changed {
+        let later = &mut kept.later.wanted;
+        later.facets.insert(f);
+        later
+            .facet_values
+            .extend((0..kept.linked.facets[f].values.len()).map(|v| (f, v)));
+    }
+    // The tables' filters count pages by value.
+    kept.later.resort = true;
+    kept.later.tables.extend(0..kept.matrices.len());
+    wanted
 }
 
 /// The long lists left by [`rerender_edit`], rendered: the A–Z, the facet value pages and the

@@ -199,6 +199,8 @@ pub struct Wanted {
     pub pages: BTreeSet<usize>,
     /// Section indexes.
     pub sections: BTreeSet<usize>,
+    /// Facet pages (the list of a facet's values), by index into `Linked::facets`.
+    pub facets: BTreeSet<usize>,
     /// Facet value pages, as (index into `Linked::facets`, value index).
     pub facet_values: BTreeSet<(usize, usize)>,
     pub a_to_z: bool,
@@ -229,9 +231,10 @@ pub fn render_wanted(
             || match job.kind {
                 JobKind::Page(i) => wanted.pages.contains(&i),
                 JobKind::Section(i) => wanted.sections.contains(&i),
+                JobKind::Facet(f) => wanted.facets.contains(&f),
                 JobKind::FacetValue(f, v) => wanted.facet_values.contains(&(f, v)),
                 JobKind::AtoZ => wanted.a_to_z,
-                JobKind::Facet(_) | JobKind::Matrix(_) | JobKind::Search | JobKind::NotFound => false,
+                JobKind::Matrix(_) | JobKind::Search | JobKind::NotFound => false,
             }
     };
     let jobs: Vec<Job> = jobs(config, content, linked, matrices, has_search)

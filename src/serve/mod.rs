@@ -329,7 +329,13 @@ fn quick_pages(kept: &mut Kept, root: &Path, changed: &[PathBuf]) -> Option<File
     let relative: Vec<&Path> = changed
         .iter()
         .map(|p| p.strip_prefix(root).ok())
-        .collect::<Option<_>>()?;
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .filter(|path| !pipeline::passed_by(kept, path))
+        .collect();
+    if relative.is_empty() {
+        return Some(Files::new());
+    }
     if let Some(files) = pipeline::rerender_templates(kept, &relative) {
         return Some(files);
     }
