@@ -5,7 +5,7 @@
 //! Uses `config`, `content` and `diagnostics`. The only stage that reads the clock, and only
 //! for messages: it never changes what is built.
 
-use crate::content::{Content, Date, Page};
+use crate::content::{Content, Date, Meta, Page};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Today (UTC) from the system clock, or from `SIGNPOST_TODAY` (YYYY-MM-DD) when set, so that
@@ -31,6 +31,11 @@ fn parse(text: &str) -> Option<Date> {
     Date::new(parts.next()??, parts.next()??, parts.next()??).ok()
 }
 
+/// Whether a page's next review date has passed.
+pub fn is_overdue(meta: &Meta, today: Date) -> bool {
+    meta.next_review.is_some_and(|due| due < today)
+}
+
 /// A warning for each page whose next review date has passed.
 pub fn overdue(content: &Content, today: Date) -> Vec<Diagnostic> {
     content
@@ -38,7 +43,7 @@ pub fn overdue(content: &Content, today: Date) -> Vec<Diagnostic> {
         .iter()
         .filter_map(|page| {
             let due = page.meta.next_review?;
-            (due < today).then(|| {
+            is_overdue(&page.meta, today).then(|| {
                 let days = today.days() - due.days();
                 let offset = page.file.text.find("next_review").unwrap_or(0);
                 Diagnostic::warning(

@@ -236,6 +236,8 @@ fn title_edits_to_shipped_pages_match_a_full_build() {
 #[test]
 fn edits_that_change_links_facets_or_order_wait_for_a_full_build() {
     let refused: [(&str, &str, &str); 9] = [
+        // Overdue for review after the edit: the full build warns.
+        (ALPHA, "next_review = 2027-01-01", "next_review = 2026-01-02"),
         // A citation (the source's page lists the pages citing it).
         (ALPHA, "Your key worker helps.", "Cited [@src]."),
         // The glossary's own text sets the terms linked on every page.
@@ -257,7 +259,6 @@ fn edits_that_change_links_facets_or_order_wait_for_a_full_build() {
             "related = [\"@/treatments/beta.md\"]",
         ),
         (ALPHA, "sources = [\"src\"]", "sources = []"),
-        (ALPHA, "last_reviewed = 2026-01-01", "last_reviewed = 2026-02-01"),
         (ALPHA, "+++\ntitle", "+++\nweight = 5\ntitle"),
         (ALPHA, "+++\ntitle", "+++\nslug = \"other\"\ntitle"),
         // A problem to report: the full build reports it.
@@ -359,6 +360,21 @@ fn facet_edits_to_shipped_pages_match_a_full_build() {
             ("substances = [\"opioids\"]", "substances = [\"any-drug\", \"opioids\"]"),
             ("settings = [\"residential\"]", "settings = [\"community\", \"gp\"]"),
             ("substances = [\"any-drug\", \"opioids\"]", "substances = [\"opioids\"]"),
+        ],
+    );
+}
+
+/// Review dates show on the page and its cards, and decide the feed and the sitemap's dates.
+#[test]
+fn review_date_edits_render_the_feed_and_sitemap_too() {
+    let site = Site::fixture("crosslinks");
+    check_edits(
+        &site,
+        ALPHA,
+        &[
+            ("last_reviewed = 2026-01-01", "last_reviewed = 2026-02-01"),
+            ("next_review = 2027-01-01", "next_review = 2027-06-01"),
+            ("last_reviewed = 2026-02-01", "last_reviewed = 2026-01-01"),
         ],
     );
 }

@@ -112,11 +112,8 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
             false => Kind::Page,
         };
         let meta = front_matter::parse(&text, &new, &page.file.display, kind, &kept.config).ok()?;
-        let facets_changed = !same_but_shown_text(&page.meta, &meta);
-        if facets_changed && !same_but_facets(kept, index, &meta) {
-            return None;
-        }
-        Some((meta, facets_changed))
+        let change = front_matter_change(kept, index, &meta)?;
+        Some((meta, change))
     };
     let body_start = new.body_start;
     let rendered = markdown::render(&text, body_start, &page.file.display, &kept.config, &kept.highlighter);
@@ -140,8 +137,17 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
             pages: BTreeSet::from([index]),
             ..Wanted::default()
         },
-        Some((meta, false)) => retitle(kept, index, meta),
-        Some((meta, true)) => refacet(kept, index, meta),
+        Some((meta, change)) => {
+            if change.dates {
+                // The feed lists reviewed pages by date; the sitemap gives each page's date.
+                kept.later.wanted.feed = true;
+                kept.later.wanted.sitemap = true;
+            }
+            match change.facets {
+                true => refacet(kept, index, meta),
+                false => retitle(kept, index, meta),
+            }
+        }
     };
     wanted.pages.extend(backlinked);
     render_kept(kept, &wanted, &|| false).ok().flatten()
@@ -231,19 +237,45 @@ fn same_but_shown_text(old: &Meta, new: &Meta) -> bool {
     masked == *old
 }
 
-/// Whether a page's new front matter differs from its kept one only in text other pages show
-/// and in facet values, with every facet value still used by some page and no value new to
-/// the site (or a facet page would come or go, and a warning with it).
-fn same_but_facets(kept: &Kept, index: usize, new: &Meta) -> bool {
+/// What an edit to a page's front matter changed beyond text other pages show.
+struct FrontMatterChange {
+    facets: bool,
+    /// `last_reviewed` or `next_review`.
+    dates: bool,
+}
+
+/// How a page's new front matter differs from its kept one, if only in text other pages show
+/// ([`same_but_shown_text`]), facet values and review dates. `None` (a full build) when a facet
+/// value would gain its first page or lose its last (a facet page would come or go, and a
+/// warning with it), or the page is overdue for review before or after (the full build warns).
+fn front_matter_change(kept: &Kept, index: usize, new: &Meta) -> Option<FrontMatterChange> {
     let old = &kept.content.pages[index].meta;
     let mut masked = new.clone();
     masked.treatment_type.clone_from(&old.treatment_type);
     masked.settings.clone_from(&old.settings);
     masked.substances.clone_from(&old.substances);
     masked.access.clone_from(&old.access);
+    let facets = masked != *new;
+    masked.last_reviewed = old.last_reviewed;
+    masked.next_review = old.next_review;
+    let dates = old.last_reviewed != new.last_reviewed || old.next_review != new.next_review;
     if !same_but_shown_text(old, &masked) {
-        return false;
+        return None;
     }
+    let today = crate::review::today();
+    if dates && (crate::review::is_overdue(old, today) || crate::review::is_overdue(new, today)) {
+        return None;
+    }
+    if facets && !facet_values_stay_used(kept, index, new) {
+        return None;
+    }
+    Some(FrontMatterChange { facets, dates })
+}
+
+/// Whether every facet value of the page's old and new front matter is used by some page
+/// after the edit, as before it.
+fn facet_values_stay_used(kept: &Kept, index: usize, new: &Meta) -> bool {
+    let old = &kept.content.pages[index].meta;
     kept.linked.facets.iter().all(|facet| {
         let (before, after) = (old.facet_values(facet.facet), new.facet_values(facet.facet));
         let used = |id: &String| facet.values.iter().find(|(v, _)| v == id).map(|(_, pages)| pages);

@@ -98,11 +98,7 @@ pub fn render(
     // Every file to write is one piece of work, and all of them run in parallel, the biggest
     // first (the comparison page, the tables' data, lists of many pages) so that no thread is
     // left finishing a long one alone at the end.
-    let generated: Vec<String> = jobs
-        .iter()
-        .filter(|j| j.kind.is_generated())
-        .map(|j| j.output.trim_end_matches("index.html").to_string())
-        .collect();
+    let generated = generated_paths(&jobs);
     let mut big: Vec<&Job> = kept.iter().copied().filter(|j| j.kind.is_generated()).collect();
     big.sort_by_key(|j| j.kind.size_rank());
     let mut work: Vec<Work<'_>> = big.into_iter().map(Work::Page).collect();
@@ -206,8 +202,18 @@ pub struct Wanted {
     pub a_to_z: bool,
     /// The Atom feed.
     pub feed: bool,
+    pub sitemap: bool,
     /// Every page rendered with one of these templates (a template edit).
     pub templates: BTreeSet<String>,
+}
+
+/// The site-relative paths of the pages Signpost makes itself (A–Z, facet pages, tables…),
+/// which the sitemap lists beside the content.
+fn generated_paths(jobs: &[Job]) -> Vec<String> {
+    jobs.iter()
+        .filter(|j| j.kind.is_generated())
+        .map(|j| j.output.trim_end_matches("index.html").to_string())
+        .collect()
 }
 
 /// Renders some outputs again with the templates of a finished build (`serve`, after an edit
@@ -237,13 +243,18 @@ pub fn render_wanted(
                 JobKind::Matrix(_) | JobKind::Search | JobKind::NotFound => false,
             }
     };
-    let jobs: Vec<Job> = jobs(config, content, linked, matrices, has_search)
-        .into_iter()
-        .filter(is_wanted)
-        .collect();
+    let all = jobs(config, content, linked, matrices, has_search);
+    let generated = generated_paths(&all);
+    let jobs: Vec<Job> = all.into_iter().filter(is_wanted).collect();
     let mut made: Vec<(String, Made<'_>)> = Vec::new();
     if wanted.feed {
         made.push(("atom.xml".into(), Box::new(|| feeds::atom(config, content))));
+    }
+    if wanted.sitemap {
+        made.push((
+            "sitemap.xml".into(),
+            Box::new(|| feeds::sitemap(config, content, &generated)),
+        ));
     }
     let views = Views::new(config, content, linked);
     let mut work: Vec<Work<'_>> = jobs.iter().map(Work::Page).collect();
