@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -40,7 +40,9 @@ pub struct Prepared {
     content: Content,
     linked: links::Linked,
     matrices: Vec<matrix::Matrix>,
-    search: search::SearchIndex,
+    /// The search index, made here for `serve`; `None` when [`Prepared::render_into`] is to
+    /// make it straight into the sink, never holding it whole.
+    search: Option<search::SearchIndex>,
     /// What the search index was made from, for `serve` ([`reindex`]).
     search_analysis: Option<search::Analysis>,
     theme: theme::Theme,
@@ -107,15 +109,22 @@ impl Prepared {
 
     fn render_keeping(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<(Kept, Diagnostics), Diagnostics> {
         let mut diagnostics = self.diagnostics;
+        let search = match self.search {
+            Some(index) => index,
+            None => {
+                progress("building the search index");
+                search_into(&self.config, &self.content, &self.linked, sink, &mut diagnostics)
+            }
+        };
         progress("rendering templates");
-        let search_manifest = self.search.manifest.clone();
-        let search_paths = self.search.files.iter().map(|(path, _)| path.clone()).collect();
+        let search_manifest = search.manifest.clone();
+        let search_paths = search.files.iter().map(|(path, _)| path.clone()).collect();
         let (problems, tera) = render::render(
             &self.config,
             &self.content,
             &self.linked,
             &self.matrices,
-            self.search,
+            search,
             &self.theme,
             self.syntax_css,
             sink,
@@ -138,6 +147,33 @@ impl Prepared {
             later: quick::Later::default(),
         };
         Ok((kept, diagnostics))
+    }
+}
+
+/// The search index made straight into `sink`, each file written as soon as it is made; a
+/// file the sink refuses is an error.
+fn search_into(
+    config: &Config,
+    content: &Content,
+    linked: &links::Linked,
+    sink: &dyn Sink,
+    diagnostics: &mut Diagnostics,
+) -> search::SearchIndex {
+    let written = Mutex::new(Vec::new());
+    let problem = Mutex::new(None);
+    let manifest = search::build_into(config, content, linked, &|path, bytes| match sink
+        .put(&path, render::Contents::Bytes(bytes))
+    {
+        Ok(()) => written.lock().unwrap_or_else(PoisonError::into_inner).push(path),
+        Err(d) => {
+            problem.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(d);
+        }
+    });
+    diagnostics.extend(problem.into_inner().unwrap_or_else(PoisonError::into_inner));
+    search::SearchIndex {
+        files: Vec::new(),
+        written: written.into_inner().unwrap_or_else(PoisonError::into_inner),
+        manifest,
     }
 }
 
@@ -336,10 +372,14 @@ pub fn prepare(
     let matrices = matrix::build(&config, &content);
 
     cache.stopped()?;
-    progress("building the search index");
+    // A one-off build makes the index as it renders, straight into its output.
     let (search, search_analysis) = match cache.keep {
-        true => search::build_kept(&config, &content, &linked, cache.search.take()),
-        false => (search::build(&config, &content, &linked), None),
+        true => {
+            progress("building the search index");
+            let (index, analysis) = search::build_kept(&config, &content, &linked, cache.search.take());
+            (Some(index), analysis)
+        }
+        false => (None, None),
     };
 
     // Errors so far do not stop here: rendering may find more, and one run reports them all.

@@ -122,8 +122,10 @@ pub fn render(
             .into_iter()
             .map(|(path, bytes)| (path, Contents::Bytes(bytes))),
     );
-    // The theme's static files and the content's assets never replace a file made above.
+    // The theme's static files and the content's assets never replace a file made above, or
+    // one of the search index's already written.
     let mut owned: HashSet<String> = taken.iter().map(|p| p.to_string()).collect();
+    owned.extend(search.written);
     owned.extend(made.iter().map(|(path, _)| path.clone()));
     owned.extend(files.iter().map(|(path, _)| path.clone()));
     for (path, contents) in theme.static_files.iter() {

@@ -62,8 +62,11 @@ const BODY: usize = 3;
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     pub files: Vec<(String, Vec<u8>)>,
-    /// The manifest's site-relative path ("search/1a2b…/manifest.json"), which the search
-    /// page links to; `None` when search is off.
+    /// Files of the index already written as they were made ([`build_into`]): no other file
+    /// may take their paths.
+    pub written: Vec<String>,
+    /// The manifest's site-relative path ("search/manifest.json"), which the search page
+    /// links to; `None` when search is off.
     pub manifest: Option<String>,
 }
 
@@ -97,9 +100,31 @@ struct Analysed {
     title_word: String,
 }
 
+/// Where the index's files go as soon as each is made: its site-relative path and bytes.
+pub type Emit<'a> = &'a (dyn Fn(String, Vec<u8>) + Sync);
+
+/// The index, in memory.
 pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex {
+    let files = Mutex::new(BTreeMap::new());
+    let manifest = build_into(config, content, linked, &|path, bytes| {
+        files.lock().unwrap_or_else(PoisonError::into_inner).insert(path, bytes);
+    });
+    SearchIndex {
+        manifest,
+        files: files
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_iter()
+            .collect(),
+        written: Vec::new(),
+    }
+}
+
+/// Makes the index, handing each file to `emit` as soon as it is made, so that a build never
+/// holds the whole index; returns the manifest's path (`None`: search is off).
+pub fn build_into(config: &Config, content: &Content, linked: &Linked, emit: Emit<'_>) -> Option<String> {
     if !config.search.enabled {
-        return SearchIndex::default();
+        return None;
     }
     let documents = documents(config, content, linked);
     let interner = Interner::default();
@@ -112,13 +137,7 @@ pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex
         words: &words.list,
         stems: &stems,
     };
-    match write_index(&inputs, &mut analysed, None, &|| false) {
-        Some(written) => SearchIndex {
-            manifest: Some(written.manifest),
-            files: written.files.into_iter().collect(),
-        },
-        None => SearchIndex::default(),
-    }
+    write_index(&inputs, &mut analysed, None, &|| false, emit).map(|written| written.manifest)
 }
 
 /// Every document analysed, in parallel, but those given in `reused` (by position).
@@ -170,22 +189,23 @@ struct GroupIds {
     ids: Vec<String>,
 }
 
-/// An index's files: all of them for a build; for an update, those that may have changed (a
-/// metadata or text file that was kept is left out), with the paths of all.
+/// What [`write_index`] made: the paths of all the index's files (for an update, files
+/// that were kept were not emitted again) and the manifest's.
 struct Written {
-    files: BTreeMap<String, Vec<u8>>,
     paths: Vec<String>,
     manifest: String,
 }
 
-/// Scores the analysed documents and makes the index's files. With `kept`, each page's word
-/// counts stay for the next update and unchanged groups keep their files; a one-off build
-/// frees the counts as it goes. `None` once `stop` says so.
+/// Scores the analysed documents and makes the index's files, each handed to `emit` once
+/// made. With `kept`, each page's word counts stay for the next update and unchanged groups
+/// keep their files (not emitted again); a one-off build frees the counts as it goes. `None`
+/// once `stop` says so (before any file is emitted).
 fn write_index(
     inputs: &Inputs<'_>,
     analysed: &mut [Analysed],
     mut kept: Option<Kept<'_>>,
     stop: &(dyn Fn() -> bool + Sync),
+    emit: Emit<'_>,
 ) -> Option<Written> {
     let Inputs {
         config,
@@ -213,21 +233,10 @@ fn write_index(
         budget - budget * 2 / 5,
     );
 
-    let mut files = BTreeMap::new();
     let mut ids = BTreeMap::new();
-    let mut add = |kind: &'static str, extension: &str, named: Vec<(String, Option<Vec<u8>>)>| {
-        let mut joined = String::with_capacity(named.len() * ID_LEN);
-        for (id, bytes) in named {
-            joined.push_str(&id);
-            if let Some(bytes) = bytes {
-                files.insert(format!("{SEARCH_DIR}{kind}{id}.{extension}"), bytes);
-            }
-        }
-        ids.insert(kind, joined);
-    };
-    add("s", "bin", named(shards));
-    add("n", "bin", named(near));
-    add("f", "bin", named(vec![facet_columns(config, documents)]));
+    ids.insert("s", named("s", "bin", shards, emit));
+    ids.insert("n", named("n", "bin", near, emit));
+    ids.insert("f", named("f", "bin", vec![facet_columns(config, documents)], emit));
     let (meta_kept, text_kept) = match &mut kept {
         Some(kept) => (
             Some((&mut kept.groups.meta, kept.changed)),
@@ -235,19 +244,23 @@ fn write_index(
         ),
         None => (None, None),
     };
-    add(
+    let meta = Group {
+        kind: "m",
+        count: documents.len(),
+        size: meta_group,
+    };
+    ids.insert(
         "m",
-        "json",
-        grouped(documents.len(), meta_group, meta_kept, |range| {
-            write_metadata(&documents[range])
-        }),
+        grouped(meta, meta_kept, emit, |range| write_metadata(&documents[range])),
     );
-    add(
+    let text = Group {
+        kind: "t",
+        count: analysed.len(),
+        size: text_group,
+    };
+    ids.insert(
         "t",
-        "json",
-        grouped(analysed.len(), text_group, text_kept, |range| {
-            write_texts(&analysed[range])
-        }),
+        grouped(text, text_kept, emit, |range| write_texts(&analysed[range])),
     );
 
     let paths = ids
@@ -289,62 +302,75 @@ fn write_index(
             .collect(),
     };
     let manifest_path = format!("{SEARCH_DIR}{MANIFEST}");
-    files.insert(manifest_path.clone(), serde_json::to_vec(&manifest).unwrap_or_default());
+    emit(manifest_path.clone(), serde_json::to_vec(&manifest).unwrap_or_default());
     let mut paths: Vec<String> = paths.into_iter().collect();
     paths.push(manifest_path.clone());
     Some(Written {
-        files,
         paths,
         manifest: manifest_path,
     })
 }
 
-/// Files with their content ids.
-fn named(files: Vec<Vec<u8>>) -> Vec<(String, Option<Vec<u8>>)> {
-    files
+/// Names files of one kind by their content, hands each to `emit`, and returns their ids
+/// joined, in order.
+fn named(kind: &str, extension: &str, files: Vec<Vec<u8>>, emit: Emit<'_>) -> String {
+    let ids: Vec<String> = files
         .into_par_iter()
-        .map(|bytes| (content_id(&bytes), Some(bytes)))
-        .collect()
+        .map(|bytes| {
+            let id = content_id(&bytes);
+            emit(format!("{SEARCH_DIR}{kind}{id}.{extension}"), bytes);
+            id
+        })
+        .collect();
+    ids.concat()
 }
 
-/// The files of `count` documents, `group` a file, each made by `encode` from its documents'
-/// range, with their content ids. With `kept` (the ids last written, and the documents
-/// analysed again since), a group none of whose documents changed keeps its id and is not
-/// made again (its bytes are `None`).
-fn grouped(
+/// JSON files of `count` documents, `size` a file.
+struct Group {
+    kind: &'static str,
     count: usize,
-    group: usize,
+    size: usize,
+}
+
+/// The files of a [`Group`], each made by `encode` from its documents' range and handed to
+/// `emit`; returns their content ids joined, in order. With `kept` (the ids last written, and
+/// the documents analysed again since), a group none of whose documents changed keeps its id
+/// and is not made again.
+fn grouped(
+    group: Group,
     kept: Option<(&mut GroupIds, Option<&BTreeSet<usize>>)>,
+    emit: Emit<'_>,
     encode: impl Fn(std::ops::Range<usize>) -> Vec<u8> + Sync,
-) -> Vec<(String, Option<Vec<u8>>)> {
-    let ranges: Vec<std::ops::Range<usize>> = (0..count.div_ceil(group))
-        .map(|g| g * group..count.min((g + 1) * group))
+) -> String {
+    let Group { kind, count, size } = group;
+    let ranges: Vec<std::ops::Range<usize>> = (0..count.div_ceil(size))
+        .map(|g| g * size..count.min((g + 1) * size))
         .collect();
     let (last, changed) = match &kept {
-        Some((last, changed)) if last.size == group => (Some(&last.ids), *changed),
+        Some((last, changed)) if last.size == size => (Some(&last.ids), *changed),
         _ => (None, None),
     };
-    let files: Vec<(String, Option<Vec<u8>>)> = ranges
+    let ids: Vec<String> = ranges
         .into_par_iter()
         .enumerate()
         .map(|(g, range)| {
             let unchanged = changed.is_some_and(|c| c.range(range.clone()).next().is_none());
             match last.and_then(|ids| ids.get(g)).filter(|_| unchanged) {
-                Some(id) => (id.clone(), None),
+                Some(id) => id.clone(),
                 None => {
                     let bytes = encode(range);
-                    (content_id(&bytes), Some(bytes))
+                    let id = content_id(&bytes);
+                    emit(format!("{SEARCH_DIR}{kind}{id}.json"), bytes);
+                    id
                 }
             }
         })
         .collect();
+    let joined = ids.concat();
     if let Some((last, _)) = kept {
-        *last = GroupIds {
-            size: group,
-            ids: files.iter().map(|(id, _)| id.clone()).collect(),
-        };
+        *last = GroupIds { size, ids };
     }
-    files
+    joined
 }
 
 /// The manifest's name in [`SEARCH_DIR`]: the one index file whose name stays the same.

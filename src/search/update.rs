@@ -98,12 +98,18 @@ pub fn build_kept(
         groups: &mut groups,
         changed: same_pages.then_some(&changed),
     };
-    let Some(written) = write_index(&index_inputs, &mut analysed, Some(kept), &|| false) else {
+    let files = Mutex::new(Vec::new());
+    let collect =
+        |path: String, bytes: Vec<u8>| files.lock().unwrap_or_else(PoisonError::into_inner).push((path, bytes));
+    let Some(written) = write_index(&index_inputs, &mut analysed, Some(kept), &|| false, &collect) else {
         return (SearchIndex::default(), None);
     };
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort();
     let index = SearchIndex {
         manifest: Some(written.manifest),
-        files: written.files.into_iter().collect(),
+        files,
+        written: Vec::new(),
     };
     let analysis = Analysis {
         urls: documents.iter().map(|d| d.url.clone()).collect(),
@@ -181,9 +187,14 @@ pub fn update(
         groups: &mut analysis.groups,
         changed: Some(&changed),
     };
-    let written = write_index(&inputs, &mut analysis.analysed, Some(kept), stop).ok_or(NotUpdated::Stopped)?;
+    let files = Mutex::new(BTreeMap::new());
+    let collect = |path: String, bytes: Vec<u8>| {
+        files.lock().unwrap_or_else(PoisonError::into_inner).insert(path, bytes);
+    };
+    let written =
+        write_index(&inputs, &mut analysis.analysed, Some(kept), stop, &collect).ok_or(NotUpdated::Stopped)?;
     Ok(Updated {
-        files: written.files,
+        files: files.into_inner().unwrap_or_else(PoisonError::into_inner),
         paths: written.paths,
     })
 }
