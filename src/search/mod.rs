@@ -663,38 +663,39 @@ fn score(
         }
     }
     let unique: BTreeSet<&str> = (0..words.len()).filter(|&w| used[w]).map(|w| &*stems[w]).collect();
-    let stem_ids: HashMap<&str, usize> = unique.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let stem_ids: HashMap<&str, u32> = unique.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
     let mut dictionary = BTreeMap::new();
     let mut words_per_stem = vec![0; unique.len()];
     // By word id; unused words have no stem number.
-    let mut word_stem: Vec<usize> = vec![usize::MAX; words.len()];
+    let mut word_stem: Vec<u32> = vec![u32::MAX; words.len()];
     for (id, word) in words.iter().enumerate().filter(|&(id, _)| used[id]) {
         let stem = stem_ids[&*stems[id]];
-        dictionary.insert(word.to_string(), stem);
-        words_per_stem[stem] += 1;
+        dictionary.insert(word.to_string(), stem as usize);
+        words_per_stem[stem as usize] += 1;
         word_stem[id] = stem;
     }
 
-    // Per page, each stem's counts per field.
-    let per_page: Vec<Vec<(usize, [u32; 4])>> = analysed
+    // Per page, each stem's counts per field (as small as they can be: at 10,000 pages these
+    // lists hold three million entries).
+    let per_page: Vec<Vec<(u32, [u16; 4])>> = analysed
         .par_iter_mut()
         .map(|a| {
             let counts = match keep {
                 true => a.counts.clone(),
                 false => std::mem::take(&mut a.counts),
             };
-            let mut by_stem: Vec<(usize, [u32; 4])> = counts
+            let mut by_stem: Vec<(u32, [u16; 4])> = counts
                 .into_iter()
-                .map(|(word, counts)| (word_stem[word as usize], counts.map(u32::from)))
+                .map(|(word, counts)| (word_stem[word as usize], counts))
                 .collect();
             by_stem.sort_unstable_by_key(|(stem, _)| *stem);
-            // Words of one stem are now side by side: add them up.
-            let mut merged: Vec<(usize, [u32; 4])> = Vec::with_capacity(by_stem.len());
+            // Words of one stem are now side by side: add them up (saturating, as counts do).
+            let mut merged: Vec<(u32, [u16; 4])> = Vec::with_capacity(by_stem.len());
             for (stem, counts) in by_stem {
                 match merged.last_mut() {
                     Some((last, totals)) if *last == stem => {
                         for (total, count) in totals.iter_mut().zip(counts) {
-                            *total += count;
+                            *total = total.saturating_add(count);
                         }
                     }
                     _ => merged.push((stem, counts)),
@@ -709,7 +710,7 @@ fn score(
     let mut df = vec![0u32; unique.len()];
     for page in &per_page {
         for (stem, _) in page {
-            df[*stem] += 1;
+            df[*stem as usize] += 1;
         }
     }
     let n = analysed.len().max(1) as f32;
@@ -725,7 +726,7 @@ fn score(
     let idf = |d: f32| (1.0 + (n - d + 0.5) / (d + 0.5)).ln().max(MIN_IDF);
     // No score reaches this: the rarest word's idf, every field saturated.
     let bound = (idf(1.0) * (K1 + 1.0) * field_weights.iter().sum::<f32>()).max(f32::MIN_POSITIVE);
-    let page_scores: Vec<Vec<(usize, f32)>> = per_page
+    let page_scores: Vec<Vec<(u32, f32)>> = per_page
         .into_par_iter()
         .zip(analysed.par_iter())
         .map(|(stems_here, a)| {
@@ -744,7 +745,7 @@ fn score(
                         let tf = counts[f] as f32 / norm;
                         fields += field_weights[f] * tf * (K1 + 1.0) / (tf + K1);
                     }
-                    (stem, idf(df[stem] as f32) * fields)
+                    (stem, idf(df[stem as usize] as f32) * fields)
                 })
                 .collect()
         })
@@ -755,7 +756,7 @@ fn score(
     let mut scored: Vec<Vec<(u32, f32)>> = vec![Vec::new(); unique.len()];
     for (page, scores) in page_scores.into_iter().enumerate() {
         for (stem, score) in scores {
-            scored[stem].push((page as u32, score));
+            scored[stem as usize].push((page as u32, score));
         }
     }
     let postings = scored
