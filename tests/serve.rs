@@ -227,14 +227,20 @@ fn edits_creations_renames_and_deletions_are_served() {
     server.wait_for("/guidance/notes/", 200, "First note");
 }
 
+/// Saves the first note as editors that write a new file and rename it over the old one do,
+/// through `scratch` (a path under content/notes/), and waits until `body` is served.
+fn save_by_rename(server: &Server, scratch: &str, body: &str) {
+    let temporary = server.root.join("content/notes").join(scratch);
+    std::fs::write(&temporary, page("First note", body)).expect("write");
+    std::fs::rename(&temporary, server.root.join("content/notes/first.md")).expect("rename");
+    server.wait_for("/guidance/notes/first/", 200, body);
+}
+
 #[test]
 fn saves_by_atomic_rename_are_seen() {
     // Editors such as vim write a new file and rename it over the old one.
     let server = start("atomic", &[]);
-    let temporary = server.root.join("content/notes/.first.md.swp");
-    std::fs::write(&temporary, page("First note", "Saved by rename.")).expect("write");
-    std::fs::rename(&temporary, server.root.join("content/notes/first.md")).expect("rename");
-    server.wait_for("/guidance/notes/first/", 200, "Saved by rename.");
+    save_by_rename(&server, ".first.md.swp", "Saved by rename.");
 }
 
 /// `sed -i` and some editors write a scratch file beside the page and rename it over the page:
@@ -242,10 +248,7 @@ fn saves_by_atomic_rename_are_seen() {
 #[test]
 fn a_scratch_file_renamed_over_a_page_is_rendered_alone() {
     let server = start("scratch", &[]);
-    let scratch = server.root.join("content/notes/sedX1b2c3");
-    std::fs::write(&scratch, page("First note", "Saved through a scratch file.")).expect("write");
-    std::fs::rename(&scratch, server.root.join("content/notes/first.md")).expect("rename");
-    server.wait_for("/guidance/notes/first/", 200, "Saved through a scratch file.");
+    save_by_rename(&server, "sedX1b2c3", "Saved through a scratch file.");
     let deadline = Instant::now() + Duration::from_secs(30);
     let first = loop {
         if let Some(line) = server

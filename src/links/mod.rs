@@ -312,14 +312,7 @@ pub fn relink_page(
             file: &page.file.display,
         };
         let mut problems = Diagnostics::new();
-        let heading_ids = |target: Target| -> BTreeSet<String> {
-            let rendered = match target {
-                Target::Page(i) if i == index => rendered,
-                Target::Page(i) => &linked.pages[i],
-                Target::Section(i) => &linked.sections[i],
-            };
-            rendered.heading_ids().map(str::to_string).collect()
-        };
+        let heading_ids = heading_ids_with(linked, index, rendered);
         let links = rendered
             .links
             .iter()
@@ -359,19 +352,28 @@ fn links_here_resolve(config: &Config, content: &Content, linked: &Linked, index
             text: &file.text,
             file: &file.display,
         };
-        let heading_ids = |target: Target| -> BTreeSet<String> {
-            let target_rendered = match target {
-                Target::Page(i) if i == index => rendered,
-                Target::Page(i) => &linked.pages[i],
-                Target::Section(i) => &linked.sections[i],
-            };
-            target_rendered.heading_ids().map(str::to_string).collect()
-        };
+        let heading_ids = heading_ids_with(linked, index, rendered);
         for link in links {
             resolver.link(link, heading_ids, &mut problems);
         }
     }
     problems.is_empty()
+}
+
+/// Each page's and section's heading ids, with page `index` as newly `rendered`.
+fn heading_ids_with<'a>(
+    linked: &'a Linked,
+    index: usize,
+    rendered: &'a Rendered,
+) -> impl Fn(Target) -> BTreeSet<String> + Copy + 'a {
+    move |target| {
+        let target_rendered = match target {
+            Target::Page(i) if i == index => rendered,
+            Target::Page(i) => &linked.pages[i],
+            Target::Section(i) => &linked.sections[i],
+        };
+        target_rendered.heading_ids().map(str::to_string).collect()
+    }
 }
 
 struct Resolver<'a> {
