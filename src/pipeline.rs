@@ -320,17 +320,32 @@ pub fn prepare(
     })?;
 
     progress("rendering markdown");
-    let render_file = |file: &content::SourceFile| -> (Rendered, bool) {
-        match cache.markdown.get(&file.display) {
+    let mut content = content;
+    let keep = cache.keep;
+    let markdown_cache = &cache.markdown;
+    let render_file = |file: &mut content::SourceFile| -> (Rendered, bool) {
+        let rendered = match markdown_cache.get(&file.display) {
             Some((text, rendered)) if *text == file.text => (rendered.clone(), false),
             _ => (
                 markdown::render(&file.text, file.body_start, &file.display, &config, &highlighter),
                 true,
             ),
+        };
+        if !keep {
+            // A one-off build reads a file's text no more once it is rendered (an error's
+            // position in a link reads it again): freeing it now keeps the site's source and
+            // its HTML from being in memory together.
+            file.text = String::new();
+            file.body_start = 0;
         }
+        rendered
     };
-    let pages: Vec<(Rendered, bool)> = content.pages.par_iter().map(|p| render_file(&p.file)).collect();
-    let sections: Vec<(Rendered, bool)> = content.sections.par_iter().map(|s| render_file(&s.file)).collect();
+    let pages: Vec<(Rendered, bool)> = content.pages.par_iter_mut().map(|p| render_file(&mut p.file)).collect();
+    let sections: Vec<(Rendered, bool)> = content
+        .sections
+        .par_iter_mut()
+        .map(|s| render_file(&mut s.file))
+        .collect();
     cache.last_rendered = pages.iter().chain(&sections).filter(|(_, fresh)| *fresh).count();
     let files = content
         .pages
@@ -361,12 +376,6 @@ pub fn prepare(
     progress("resolving links");
     let (linked, link_diagnostics) = links::resolve(&config, &content, pages, sections);
     diagnostics.extend(link_diagnostics);
-    let mut content = content;
-    if !cache.keep {
-        // Source text is only read up to here (for error positions); `serve` keeps it to
-        // compare the next edit with.
-        content.release_texts();
-    }
 
     progress("building comparison tables");
     let matrices = matrix::build(&config, &content);

@@ -92,16 +92,6 @@ impl Content {
             .chain(self.sections.iter().map(|s| s.key.as_str()))
     }
 
-    /// Frees every file's text once no later stage needs it (a large site's text is as big
-    /// as its HTML). File names and front matter stay.
-    pub fn release_texts(&mut self) {
-        let files = self.pages.iter_mut().map(|p| &mut p.file);
-        for file in files.chain(self.sections.iter_mut().map(|s| &mut s.file)) {
-            file.text = String::new();
-            file.body_start = 0;
-        }
-    }
-
     /// Puts a section's pages in reading order again (by weight or title, as the section
     /// says; then by file), after a page's title or weight changed.
     pub fn sort_pages(&mut self, section: usize) {

@@ -384,6 +384,17 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// The file's text, for an error's line and column. A one-off build frees each page's text
+    /// once its markdown is rendered, so then it is read again (errors are rare).
+    fn source(&self) -> std::borrow::Cow<'_, str> {
+        if self.text.is_empty()
+            && let Ok(text) = crate::content::read_text(&self.config.root.join(self.file), self.file)
+        {
+            return std::borrow::Cow::Owned(text);
+        }
+        std::borrow::Cow::Borrowed(self.text)
+    }
+
     /// The URL for one markdown link, or None (with an error) when it leads nowhere.
     fn link(
         &self,
@@ -418,7 +429,7 @@ impl Resolver<'_> {
                         format!("link to a missing heading `#{fragment}` in `@/{}`", link.target),
                     )
                     .code(Code::BrokenHeadingLink)
-                    .at(self.text, link.offset)
+                    .at(&self.source(), link.offset)
                     .with_hint(hint),
                 );
                 return None;
@@ -444,7 +455,7 @@ impl Resolver<'_> {
         diagnostics.push(
             Diagnostic::error(self.file, format!("link to a missing page `@/{key}`"))
                 .code(Code::BrokenLink)
-                .at(self.text, offset)
+                .at(&self.source(), offset)
                 .with_optional_hint(hint.or_else(|| {
                     Some("internal links name a file under content/, such as `@/treatments/methadone.md`".to_string())
                 })),
