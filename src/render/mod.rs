@@ -555,8 +555,11 @@ fn templates(
         let path: &str = kwargs.must_get("path")?;
         url_for(&urls, &base_path, path)
     });
-    let links: Arc<BTreeMap<String, Value>> = Arc::new(
-        content
+    // Every page's link card, only when a template may ask for one.
+    let uses_get_page = theme.templates.values().any(|t| t.text.contains("get_page"));
+    let links: Arc<BTreeMap<String, Value>> = Arc::new(match uses_get_page {
+        false => BTreeMap::new(),
+        true => content
             .pages
             .iter()
             .enumerate()
@@ -569,7 +572,7 @@ fn templates(
                 (s.key.clone(), Value::from(link))
             }))
             .collect(),
-    );
+    });
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let path: &str = kwargs.must_get("path")?;
         let key = path.trim_start_matches("@/");
