@@ -103,7 +103,7 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
     let meta = if new.front_matter == old.front_matter {
         None
     } else {
-        if uses_get_page(kept) {
+        if kept.theme.calls_get_page() {
             // Its data is made once per build, for every page: no telling who shows what.
             return None;
         }
@@ -198,11 +198,6 @@ fn render_kept(
         wanted,
         stop,
     )
-}
-
-/// Whether a template calls `get_page`, whose data is fixed when the templates are loaded.
-fn uses_get_page(kept: &Kept) -> bool {
-    kept.theme.templates.values().any(|t| t.text.contains("get_page"))
 }
 
 /// Whether two versions of a page's front matter differ only in text that other pages show

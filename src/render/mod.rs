@@ -556,8 +556,7 @@ fn templates(
         url_for(&urls, &base_path, path)
     });
     // Every page's link card, only when a template may ask for one.
-    let uses_get_page = theme.templates.values().any(|t| t.text.contains("get_page"));
-    let links: Arc<BTreeMap<String, Value>> = Arc::new(match uses_get_page {
+    let links: Arc<BTreeMap<String, Value>> = Arc::new(match theme.calls_get_page() {
         false => BTreeMap::new(),
         true => content
             .pages

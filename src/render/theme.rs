@@ -47,6 +47,14 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Contents>,
 }
 
+impl Theme {
+    /// Whether a template calls `get_page`, whose data (every page's link card) is made only
+    /// then, and once per build.
+    pub fn calls_get_page(&self) -> bool {
+        self.templates.values().any(|t| t.text.contains("get_page"))
+    }
+}
+
 pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
     let root = &config.root;
     let theme_dir = root.join("themes").join(&config.theme);
