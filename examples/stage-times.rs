@@ -4,11 +4,58 @@
 //! second build with that cache (what `serve` does after an edit). Used for
 //! docs/benchmarks.md.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use signpost::pipeline::{self, Cache};
 use signpost::render::Discard;
+
+/// The system allocator, counting the bytes live and their peak: RSS also holds memory the
+/// allocator has freed but kept, so the heap figures say what the build itself holds.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+impl Counting {
+    fn add(bytes: usize) {
+        let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        PEAK.fetch_max(live, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is passed straight to `System`; only the counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        Counting::add(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        Counting::add(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        Counting::add(new_size);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Heap bytes live now and at their peak so far, in MB; the peak starts again from now.
+fn heap() -> (usize, usize) {
+    let live = LIVE.load(Ordering::Relaxed);
+    let peak = PEAK.swap(live, Ordering::Relaxed);
+    (live >> 20, peak >> 20)
+}
 
 /// Resident memory now and at its peak, in MB, from /proc (Linux).
 fn memory() -> (u64, u64) {
@@ -47,23 +94,27 @@ fn main() {
         cache.reuse_search(served.kept.take_search_analysis());
     }
     // Each stage's name, start and the memory in use as it started.
-    type Stage = (String, Instant, (u64, u64), f64);
+    type Stage = (String, Instant, (u64, u64), f64, (usize, usize));
     let stages: RefCell<Vec<Stage>> = RefCell::new(Vec::new());
     let progress = |stage: &str| {
         stages
             .borrow_mut()
-            .push((stage.to_string(), Instant::now(), memory(), cpu()));
+            .push((stage.to_string(), Instant::now(), memory(), cpu(), heap()));
     };
     let built = pipeline::prepare(root.as_ref(), &overrides, &progress, &mut cache)
         .and_then(|prepared| prepared.render_into(&Discard, &progress));
-    let end = (Instant::now(), memory(), cpu());
+    let end = (Instant::now(), memory(), cpu(), heap());
     let stages = stages.into_inner();
-    println!("{:>8}  {:>8}  {:>9}  {:>9}  stage", "time", "CPU", "RSS after", "peak");
-    for (i, (stage, start, _, cpu_start)) in stages.iter().enumerate() {
-        let (next, (rss, peak), cpu_end) = stages.get(i + 1).map_or(end, |(_, t, m, c)| (*t, *m, *c));
+    println!(
+        "{:>8}  {:>8}  {:>9}  {:>9}  {:>10}  {:>10}  stage",
+        "time", "CPU", "RSS after", "RSS peak", "heap after", "heap peak"
+    );
+    for (i, (stage, start, _, cpu_start, _)) in stages.iter().enumerate() {
+        let (next, (rss, peak), cpu_end, (live, heap_peak)) =
+            stages.get(i + 1).map_or(end, |(_, t, m, c, h)| (*t, *m, *c, *h));
         let wall = (next - *start).as_secs_f64();
         println!(
-            "{wall:>6.2} s  {:>6.0} %  {rss:>6} MB  {peak:>6} MB  {stage}",
+            "{wall:>6.2} s  {:>6.0} %  {rss:>6} MB  {peak:>6} MB  {live:>7} MB  {heap_peak:>7} MB  {stage}",
             100.0 * (cpu_end - cpu_start) / wall.max(1e-9)
         );
     }

@@ -71,9 +71,8 @@ pub fn link_terms(html: &str, terms: &Terms) -> String {
         if rest.starts_with('<') {
             let end = rest.find('>').map_or(rest.len(), |i| i + 1);
             let tag = &rest[..end];
-            if let Some(name) = tag_name(tag)
-                && SKIPPED.contains(&name.as_str())
-            {
+            let name = tag_name(tag);
+            if !name.is_empty() && SKIPPED.iter().any(|skipped| name.eq_ignore_ascii_case(skipped)) {
                 if tag.starts_with("</") {
                     skip_depth = skip_depth.saturating_sub(1);
                 } else if !tag.ends_with("/>") {
@@ -93,17 +92,19 @@ pub fn link_terms(html: &str, terms: &Terms) -> String {
         }
         rest = &rest[end..];
     }
+    // Every page's HTML is held until the templates: no slack from the buffer's growth.
+    out.shrink_to_fit();
     out
 }
 
-fn tag_name(tag: &str) -> Option<String> {
+/// The element name of a tag, as written ("" for a comment or a stray `<`).
+fn tag_name(tag: &str) -> &str {
     let inner = tag.trim_start_matches('<').trim_start_matches('/');
-    let name: String = inner
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    (!name.is_empty()).then_some(name)
+    let end = inner
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    &inner[..end]
 }
 
 fn link_in_text(text: &str, terms: &[Term], finder: &AhoCorasick, linked: &mut [bool], out: &mut String) {

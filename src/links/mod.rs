@@ -483,7 +483,10 @@ fn replace_placeholders(html: &str, urls: &[Option<(Target, String)>]) -> String
     if !html.contains(&needle) {
         return html.to_string();
     }
-    let mut out = String::with_capacity(html.len());
+    // Room for every URL, so that the buffer never doubles: every page's HTML is held until
+    // the templates.
+    let urls_len: usize = urls.iter().flatten().map(|(_, url)| url.len()).sum();
+    let mut out = String::with_capacity(html.len() + urls_len);
     let mut rest = html;
     while let Some(start) = rest.find(&needle) {
         out.push_str(&rest[..start + 1]);
@@ -507,6 +510,7 @@ fn replace_placeholders(html: &str, urls: &[Option<(Target, String)>]) -> String
         }
     }
     out.push_str(rest);
+    out.shrink_to_fit();
     out
 }
 
