@@ -46,7 +46,7 @@ pub struct Row {
 }
 
 /// A cell with its column, so templates need not index the columns.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct RowCell {
     pub field: &'static str,
     pub label: String,
@@ -124,7 +124,7 @@ enum Cell {
     Text(String),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct FacetCellValue {
     pub id: String,
     pub label: String,

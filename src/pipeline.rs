@@ -98,6 +98,9 @@ impl Prepared {
 
     /// Renders every file into `sink`. An error means the sink did not get a whole site.
     pub fn render_into(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<Built, Diagnostics> {
+        if self.search.is_none() {
+            return self.render_streamed(sink, progress);
+        }
         let (kept, warnings) = self.render_keeping(sink, progress)?;
         Ok(Built {
             config: kept.config,
@@ -107,15 +110,64 @@ impl Prepared {
         })
     }
 
-    fn render_keeping(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<(Kept, Diagnostics), Diagnostics> {
-        let mut diagnostics = self.diagnostics;
-        let search = match self.search {
-            Some(index) => index,
-            None => {
-                progress("building the search index");
-                search_into(&self.config, &self.content, &self.linked, sink, &mut diagnostics)
+    /// A one-off build's rendering: each content page's HTML is analysed for search, rendered
+    /// and freed, a page at a time; then the search index is written and the other files
+    /// rendered. The site's HTML and every page's search analysis are never held together.
+    fn render_streamed(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<Built, Diagnostics> {
+        let Prepared {
+            config,
+            content,
+            mut linked,
+            matrices,
+            theme,
+            syntax_css,
+            mut diagnostics,
+            ..
+        } = self;
+        progress("rendering pages");
+        let html = linked
+            .pages
+            .iter_mut()
+            .map(|page| Mutex::new(std::mem::take(&mut page.html)))
+            .collect();
+        let manifest = search::manifest_path(&config);
+        let renderer = match render::Renderer::new(&config, &content, &linked, &matrices, &theme, manifest.as_deref()) {
+            Ok(renderer) => renderer,
+            Err(problems) => {
+                diagnostics.extend(problems);
+                return Err(diagnostics);
             }
         };
+        let indexer = search::Indexer::new(&config, &content, &linked);
+        let seen = |index: usize, html: &str| {
+            if let Some(indexer) = &indexer {
+                indexer.page(index, html);
+            }
+        };
+        let mut problems = renderer.pages(&render::Bodies { html, seen: &seen }, sink);
+        progress("building the search index");
+        let search = match indexer {
+            Some(indexer) => search_into(indexer, sink, &mut diagnostics),
+            None => search::SearchIndex::default(),
+        };
+        progress("rendering templates");
+        problems.extend(renderer.rest(search, syntax_css, render::Round::AllButPages, sink));
+        let (problems, _) = renderer.finish(problems);
+        diagnostics.extend(problems);
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        Ok(Built {
+            config,
+            content,
+            site: RenderedSite::default(),
+            warnings: diagnostics,
+        })
+    }
+
+    fn render_keeping(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<(Kept, Diagnostics), Diagnostics> {
+        let mut diagnostics = self.diagnostics;
+        let search = self.search.unwrap_or_default();
         progress("rendering templates");
         let search_manifest = search.manifest.clone();
         let search_paths = search.files.iter().map(|(path, _)| path.clone()).collect();
@@ -150,20 +202,12 @@ impl Prepared {
     }
 }
 
-/// The search index made straight into `sink`, each file written as soon as it is made; a
-/// file the sink refuses is an error.
-fn search_into(
-    config: &Config,
-    content: &Content,
-    linked: &links::Linked,
-    sink: &dyn Sink,
-    diagnostics: &mut Diagnostics,
-) -> search::SearchIndex {
+/// The search index written straight into `sink`, each file as soon as it is made; a file
+/// the sink refuses is an error.
+fn search_into(indexer: search::Indexer<'_>, sink: &dyn Sink, diagnostics: &mut Diagnostics) -> search::SearchIndex {
     let written = Mutex::new(Vec::new());
     let problem = Mutex::new(None);
-    let manifest = search::build_into(config, content, linked, &|path, bytes| match sink
-        .put(&path, render::Contents::Bytes(bytes))
-    {
+    let manifest = indexer.finish(&|path, bytes| match sink.put(&path, render::Contents::Bytes(bytes)) {
         Ok(()) => written.lock().unwrap_or_else(PoisonError::into_inner).push(path),
         Err(d) => {
             problem.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(d);
@@ -173,7 +217,7 @@ fn search_into(
     search::SearchIndex {
         files: Vec::new(),
         written: written.into_inner().unwrap_or_else(PoisonError::into_inner),
-        manifest,
+        manifest: Some(manifest),
     }
 }
 

@@ -277,3 +277,28 @@ fn shipped_site_compares_every_guidance_page_and_has_every_facet_page() {
         }
     }
 }
+
+/// Templates see a comparison table as its rows serialised, whatever the renderer shares
+/// between rows to keep the value small: checked on this fixture and on the shipped site.
+#[test]
+fn the_compare_page_sees_every_row_and_cell_as_serialised() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crosslinks");
+    for root in [fixture.as_path(), Path::new(env!("CARGO_MANIFEST_DIR"))] {
+        let config = signpost::config::load(root, &Default::default()).expect("site.toml loads");
+        let (content, _) = signpost::content::load(&config);
+        let matrices = signpost::matrix::build(&config, &content);
+        assert!(
+            matrices.iter().any(|m| m.rows.len() > 1),
+            "{}: no table to compare",
+            root.display()
+        );
+        for matrix in &matrices {
+            assert!(
+                signpost::render::views::matrix_value(matrix) == tera::Value::from_serializable(matrix),
+                "{}: table {} differs",
+                root.display(),
+                matrix.path
+            );
+        }
+    }
+}

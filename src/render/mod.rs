@@ -77,114 +77,225 @@ pub fn render(
     syntax_css: String,
     sink: &dyn Sink,
 ) -> (Diagnostics, Option<Tera>) {
-    let mut diagnostics = Diagnostics::new();
-    let jobs = jobs(config, content, linked, matrices, search.manifest.is_some());
-
-    // A generated page may not take a content page's place; two content files at one URL are
-    // already reported by `content`, naming both: the first is kept.
-    let mut taken: HashSet<&str> = HashSet::new();
-    let mut kept: Vec<&Job> = Vec::with_capacity(jobs.len());
-    for job in &jobs {
-        if taken.insert(&job.output) {
-            kept.push(job);
-        } else if !matches!(job.kind, JobKind::Page(_) | JobKind::Section(_)) {
-            diagnostics.push(Diagnostic::error(
-                job.origin.clone(),
-                format!("the generated page /{} would replace a content page at the same URL", job.output),
-            ).code(Code::GeneratedPageClash).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
-        }
-    }
-
-    // Every file to write is one piece of work, and all of them run in parallel, the biggest
-    // first (the comparison page, the tables' data, lists of many pages) so that no thread is
-    // left finishing a long one alone at the end.
-    let generated = generated_paths(&jobs);
-    let mut big: Vec<&Job> = kept.iter().copied().filter(|j| j.kind.is_generated()).collect();
-    big.sort_by_key(|j| j.kind.size_rank());
-    let mut work: Vec<Work<'_>> = big.into_iter().map(Work::Page).collect();
-    let mut made: Vec<(String, Made<'_>)> = vec![
-        (
-            "sitemap.xml".into(),
-            Box::new(|| feeds::sitemap(config, content, &generated)),
-        ),
-        ("robots.txt".into(), Box::new(|| feeds::robots(config))),
-        ("atom.xml".into(), Box::new(|| feeds::atom(config, content))),
-    ];
-    for matrix in matrices {
-        made.push((format!("{}matrix.json", matrix.path), Box::new(|| matrix.to_json())));
-        made.push((format!("{}matrix.csv", matrix.path), Box::new(|| matrix.to_csv())));
-    }
-    let mut files: Vec<(String, Contents)> = vec![("syntax.css".into(), Contents::Bytes(syntax_css.into_bytes()))];
-    let manifest = search.manifest.clone();
-    files.extend(
-        search
-            .files
-            .into_iter()
-            .map(|(path, bytes)| (path, Contents::Bytes(bytes))),
-    );
-    // The theme's static files and the content's assets never replace a file made above, or
-    // one of the search index's already written.
-    let mut owned: HashSet<String> = taken.iter().map(|p| p.to_string()).collect();
-    owned.extend(search.written);
-    owned.extend(made.iter().map(|(path, _)| path.clone()));
-    owned.extend(files.iter().map(|(path, _)| path.clone()));
-    for (path, contents) in theme.static_files.iter() {
-        if owned.insert(path.clone()) {
-            files.push((path.clone(), contents.clone()));
-        }
-    }
-    for asset in &content.assets {
-        if owned.insert(asset.to.clone()) {
-            files.push((asset.to.clone(), Contents::CopyOf(asset.from.clone())));
-        }
-    }
-    let not_taken = |path: &String| !taken.contains(path.as_str());
-    work.extend(
-        made.into_iter()
-            .filter(|(path, _)| not_taken(path))
-            .map(|(path, make)| Work::Made(path, make)),
-    );
-    work.extend(
-        files
-            .into_iter()
-            .filter(|(path, _)| not_taken(path))
-            .map(|(path, contents)| Work::File(path, contents)),
-    );
-    work.extend(kept.iter().copied().filter(|j| !j.kind.is_generated()).map(Work::Page));
-
-    let views = Views::new(config, content, linked);
-    let tera = match templates(config, content, theme, &views, &jobs, matrices, manifest.as_deref()) {
-        Ok(tera) => tera,
-        Err(d) => {
-            diagnostics.push(d);
-            return (diagnostics, None);
-        }
+    let renderer = match Renderer::new(config, content, linked, matrices, theme, search.manifest.as_deref()) {
+        Ok(renderer) => renderer,
+        Err(diagnostics) => return (diagnostics, None),
     };
+    let problems = renderer.rest(search, syntax_css, Round::Everything, sink);
+    renderer.finish(problems)
+}
 
-    let problems: Vec<Diagnostic> = work
-        .into_par_iter()
-        .with_max_len(1)
-        .filter_map(|work| {
-            let result = match work {
-                Work::Page(job) => {
-                    let context = job.context(&views, linked, matrices);
-                    render_one(&tera, theme, &job.template, &context, &job.origin)
-                        .and_then(|html| sink.put(&job.output, Contents::Bytes(html.into_bytes())))
-                }
-                Work::Made(path, make) => sink.put(&path, Contents::Bytes(make().into_bytes())),
-                Work::File(path, contents) => sink.put(&path, contents),
-            };
-            result.err()
+/// Page bodies held apart from `Linked` (a one-off build): each is taken out, shown to `seen`
+/// (the search index analyses it there), rendered and freed, so that the site's HTML is
+/// never in memory with everything made from it.
+pub struct Bodies<'b> {
+    /// Each page's HTML, by page index.
+    pub html: Vec<Mutex<String>>,
+    pub seen: &'b (dyn Fn(usize, &str) + Sync),
+}
+
+/// What [`Renderer::rest`] renders.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// Every file.
+    Everything,
+    /// Every file but the content pages, which [`Renderer::pages`] rendered.
+    AllButPages,
+}
+
+/// The work every round of rendering shares: the site's jobs, the template views and the
+/// compiled templates. [`render`] renders everything in one round; a one-off build renders
+/// the content pages first ([`Renderer::pages`]), makes the search index, and then the rest.
+pub struct Renderer<'a> {
+    config: &'a Config,
+    content: &'a Content,
+    linked: &'a Linked,
+    matrices: &'a [Matrix],
+    theme: &'a Theme,
+    jobs: Vec<Job>,
+    /// Indexes into `jobs` of the ones rendered: the first at each output path.
+    kept: Vec<usize>,
+    views: Views<'a>,
+    tera: Tera,
+    /// Problems found before rendering (generated pages clashing with content pages).
+    diagnostics: Diagnostics,
+}
+
+impl<'a> Renderer<'a> {
+    /// Plans the site's files and compiles the templates; `search_manifest` is where the
+    /// search index's manifest is (or will be) written.
+    pub fn new(
+        config: &'a Config,
+        content: &'a Content,
+        linked: &'a Linked,
+        matrices: &'a [Matrix],
+        theme: &'a Theme,
+        search_manifest: Option<&str>,
+    ) -> Result<Renderer<'a>, Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        let jobs = jobs(config, content, linked, matrices, search_manifest.is_some());
+        // A generated page may not take a content page's place; two content files at one URL
+        // are already reported by `content`, naming both: the first is kept.
+        let mut taken: HashSet<&str> = HashSet::new();
+        let mut kept = Vec::with_capacity(jobs.len());
+        for (at, job) in jobs.iter().enumerate() {
+            if taken.insert(&job.output) {
+                kept.push(at);
+            } else if !matches!(job.kind, JobKind::Page(_) | JobKind::Section(_)) {
+                diagnostics.push(Diagnostic::error(
+                    job.origin.clone(),
+                    format!("the generated page /{} would replace a content page at the same URL", job.output),
+                ).code(Code::GeneratedPageClash).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
+            }
+        }
+        let views = Views::new(config, content, linked);
+        let tera = match templates(config, content, theme, &views, &jobs, matrices, search_manifest) {
+            Ok(tera) => tera,
+            Err(d) => {
+                diagnostics.push(d);
+                return Err(diagnostics);
+            }
+        };
+        Ok(Renderer {
+            config,
+            content,
+            linked,
+            matrices,
+            theme,
+            jobs,
+            kept,
+            views,
+            tera,
+            diagnostics,
         })
-        .collect();
-    // A broken template fails every page that uses it: report each problem once.
-    let mut seen = BTreeMap::new();
-    for d in problems {
-        seen.entry((d.file.clone(), d.location.clone(), d.message.clone()))
-            .or_insert(d);
     }
-    diagnostics.extend(seen.into_values());
-    (diagnostics, Some(tera))
+
+    fn kept_jobs(&self) -> impl Iterator<Item = &Job> {
+        self.kept.iter().map(|&at| &self.jobs[at])
+    }
+
+    /// Renders every content page, in parallel, taking each page's HTML from `bodies` and
+    /// freeing it once the page is written.
+    pub fn pages(&self, bodies: &Bodies<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let pages: Vec<&Job> = self
+            .kept_jobs()
+            .filter(|job| matches!(job.kind, JobKind::Page(_)))
+            .collect();
+        pages
+            .into_par_iter()
+            .with_max_len(1)
+            .filter_map(|job| {
+                let JobKind::Page(index) = job.kind else {
+                    return None;
+                };
+                let html = bodies
+                    .html
+                    .get(index)
+                    .map(|body| std::mem::take(&mut *body.lock().unwrap_or_else(PoisonError::into_inner)))
+                    .unwrap_or_default();
+                (bodies.seen)(index, &html);
+                let context = job.context(&self.views, self.linked, self.matrices, Some(&html));
+                self.render_job(job, &context, sink).err()
+            })
+            .collect()
+    }
+
+    /// Renders every other file in parallel, the biggest first (the comparison page, the
+    /// tables' data, lists of many pages) so that no thread is left finishing a long one
+    /// alone at the end; `search` is the index (its files in memory, or already written).
+    pub fn rest(&self, search: SearchIndex, syntax_css: String, round: Round, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let (config, content, theme) = (self.config, self.content, self.theme);
+        let taken: HashSet<&str> = self.kept_jobs().map(|job| job.output.as_str()).collect();
+        let generated = generated_paths(&self.jobs);
+        let mut big: Vec<&Job> = self.kept_jobs().filter(|j| j.kind.is_generated()).collect();
+        big.sort_by_key(|j| j.kind.size_rank());
+        let mut work: Vec<Work<'_>> = big.into_iter().map(Work::Page).collect();
+        let mut made: Vec<(String, Made<'_>)> = vec![
+            (
+                "sitemap.xml".into(),
+                Box::new(move || feeds::sitemap(config, content, &generated)),
+            ),
+            ("robots.txt".into(), Box::new(|| feeds::robots(config))),
+            ("atom.xml".into(), Box::new(|| feeds::atom(config, content))),
+        ];
+        for matrix in self.matrices {
+            made.push((format!("{}matrix.json", matrix.path), Box::new(|| matrix.to_json())));
+            made.push((format!("{}matrix.csv", matrix.path), Box::new(|| matrix.to_csv())));
+        }
+        let mut files: Vec<(String, Contents)> = vec![("syntax.css".into(), Contents::Bytes(syntax_css.into_bytes()))];
+        files.extend(
+            search
+                .files
+                .into_iter()
+                .map(|(path, bytes)| (path, Contents::Bytes(bytes))),
+        );
+        // The theme's static files and the content's assets never replace a file made above,
+        // or one of the search index's already written.
+        let mut owned: HashSet<String> = taken.iter().map(|p| p.to_string()).collect();
+        owned.extend(search.written);
+        owned.extend(made.iter().map(|(path, _)| path.clone()));
+        owned.extend(files.iter().map(|(path, _)| path.clone()));
+        for (path, contents) in theme.static_files.iter() {
+            if owned.insert(path.clone()) {
+                files.push((path.clone(), contents.clone()));
+            }
+        }
+        for asset in &content.assets {
+            if owned.insert(asset.to.clone()) {
+                files.push((asset.to.clone(), Contents::CopyOf(asset.from.clone())));
+            }
+        }
+        let not_taken = |path: &String| !taken.contains(path.as_str());
+        work.extend(
+            made.into_iter()
+                .filter(|(path, _)| not_taken(path))
+                .map(|(path, make)| Work::Made(path, make)),
+        );
+        work.extend(
+            files
+                .into_iter()
+                .filter(|(path, _)| not_taken(path))
+                .map(|(path, contents)| Work::File(path, contents)),
+        );
+        work.extend(
+            self.kept_jobs()
+                .filter(|j| !j.kind.is_generated())
+                .filter(|j| round == Round::Everything || !matches!(j.kind, JobKind::Page(_)))
+                .map(Work::Page),
+        );
+        work.into_par_iter()
+            .with_max_len(1)
+            .filter_map(|work| {
+                let result = match work {
+                    Work::Page(job) => {
+                        let context = job.context(&self.views, self.linked, self.matrices, None);
+                        self.render_job(job, &context, sink)
+                    }
+                    Work::Made(path, make) => sink.put(&path, Contents::Bytes(make().into_bytes())),
+                    Work::File(path, contents) => sink.put(&path, contents),
+                };
+                result.err()
+            })
+            .collect()
+    }
+
+    fn render_job(&self, job: &Job, context: &Context, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        render_one(&self.tera, self.theme, &job.template, context, &job.origin)
+            .and_then(|html| sink.put(&job.output, Contents::Bytes(html.into_bytes())))
+    }
+
+    /// The problems of every round, each reported once (a broken template fails every page
+    /// that uses it), and the compiled templates.
+    pub fn finish(self, problems: Vec<Diagnostic>) -> (Diagnostics, Option<Tera>) {
+        let mut diagnostics = self.diagnostics;
+        let mut seen = BTreeMap::new();
+        for d in problems {
+            seen.entry((d.file.clone(), d.location.clone(), d.message.clone()))
+                .or_insert(d);
+        }
+        diagnostics.extend(seen.into_values());
+        (diagnostics, Some(self.tera))
+    }
 }
 
 /// Output files made outside a full build: each site-relative path with its bytes.
@@ -270,7 +381,7 @@ pub fn render_wanted(
             }
             Ok(Some(match work {
                 Work::Page(job) => {
-                    let context = job.context(&views, linked, matrices);
+                    let context = job.context(&views, linked, matrices, None);
                     let html = render_one(tera, theme, &job.template, &context, &job.origin)?;
                     (job.output.clone(), html.into_bytes())
                 }
@@ -297,7 +408,7 @@ pub fn render_table(tera: &Tera, theme: &Theme, matrix: &Matrix) -> Result<Files
     };
     let mut context = Context::new();
     context.insert("current_path", &matrix.path);
-    context.insert("matrix", matrix);
+    context.insert_value("matrix", views::matrix_value(matrix));
     let html = render_one(tera, theme, &job.template, &context, &job.origin)?;
     Ok(vec![
         (job.output, html.into_bytes()),
@@ -473,11 +584,18 @@ fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix]
 }
 
 impl Job {
-    fn context(&self, views: &Views<'_>, linked: &Linked, matrices: &[Matrix]) -> Context {
+    /// The template context; `body`: the page's HTML, where it is held apart from `Linked`.
+    fn context(&self, views: &Views<'_>, linked: &Linked, matrices: &[Matrix], body: Option<&str>) -> Context {
         let mut context = Context::new();
         context.insert("current_path", self.output.trim_end_matches("index.html"));
         match self.kind {
-            JobKind::Page(i) => context.insert("page", &views.page(i)),
+            JobKind::Page(i) => {
+                let mut page = views.page(i);
+                if let Some(body) = body {
+                    page.content = body;
+                }
+                context.insert("page", &page);
+            }
             JobKind::Section(i) => context.insert("section", &views.section(i)),
             JobKind::Facet(f) => context.insert("facet", &views.facet(&linked.facets[f])),
             JobKind::FacetValue(f, v) => {
@@ -488,7 +606,7 @@ impl Job {
                 }
             }
             JobKind::AtoZ => context.insert("letters", &views.a_to_z()),
-            JobKind::Matrix(m) => context.insert("matrix", &matrices[m]),
+            JobKind::Matrix(m) => context.insert_value("matrix", views::matrix_value(&matrices[m])),
             JobKind::Search | JobKind::NotFound => {}
         }
         context

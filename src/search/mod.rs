@@ -123,21 +123,109 @@ pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex
 /// Makes the index, handing each file to `emit` as soon as it is made, so that a build never
 /// holds the whole index; returns the manifest's path (`None`: search is off).
 pub fn build_into(config: &Config, content: &Content, linked: &Linked, emit: Emit<'_>) -> Option<String> {
-    if !config.search.enabled {
-        return None;
+    Indexer::new(config, content, linked).map(|indexer| indexer.finish(emit))
+}
+
+/// The manifest's site-relative path, which pages may name before the index is made
+/// (`None`: search is off).
+pub fn manifest_path(config: &Config) -> Option<String> {
+    config.search.enabled.then(|| format!("{SEARCH_DIR}{MANIFEST}"))
+}
+
+/// The index made a page at a time. A one-off build shows each page's HTML to
+/// [`Indexer::page`] as the page's template is rendered, and then frees it, so that the
+/// site's HTML and every page's analysis are never in memory together; [`Indexer::finish`]
+/// analyses whatever was not shown (the sections) and writes the index.
+pub struct Indexer<'a> {
+    config: &'a Config,
+    documents: Vec<Document<'a>>,
+    /// Each page's place in `documents`, by page index (`None`: not searched).
+    by_page: Vec<Option<usize>>,
+    interner: Interner,
+    /// One per thread at work, lent out for each page.
+    scratches: Mutex<Vec<Scratch>>,
+    analysed: Vec<Mutex<Option<Analysed>>>,
+}
+
+impl<'a> Indexer<'a> {
+    /// `None` when search is off.
+    pub fn new(config: &'a Config, content: &'a Content, linked: &'a Linked) -> Option<Indexer<'a>> {
+        if !config.search.enabled {
+            return None;
+        }
+        let documents = documents(config, content, linked);
+        let mut by_page = vec![None; content.pages.len()];
+        for (at, document) in documents.iter().enumerate() {
+            if let Some(page) = document.page {
+                by_page[page] = Some(at);
+            }
+        }
+        Some(Indexer {
+            config,
+            analysed: documents.iter().map(|_| Mutex::new(None)).collect(),
+            documents,
+            by_page,
+            interner: Interner::default(),
+            scratches: Mutex::new(Vec::new()),
+        })
     }
-    let documents = documents(config, content, linked);
-    let interner = Interner::default();
-    let mut analysed = analyse_all(&documents, &config.search.weights, &interner, Vec::new());
-    let words = interner.0.into_inner().unwrap_or_else(PoisonError::into_inner);
-    let stems = update::stem_all(&words.list, Vec::new());
-    let inputs = Inputs {
-        config,
-        documents: &documents,
-        words: &words.list,
-        stems: &stems,
-    };
-    write_index(&inputs, &mut analysed, None, &|| false, emit).map(|written| written.manifest)
+
+    /// Analyses page `index`, whose HTML is `html` (held apart from `Linked`, which the index
+    /// was made with, so that it can be freed once the page is rendered).
+    pub fn page(&self, index: usize, html: &str) {
+        let Some(at) = self.by_page.get(index).copied().flatten() else {
+            return;
+        };
+        let mut scratch = self.lend_scratch();
+        let analysed = analyse(
+            &self.documents[at],
+            html,
+            &self.config.search.weights,
+            &self.interner,
+            &mut scratch,
+        );
+        *self.analysed[at].lock().unwrap_or_else(PoisonError::into_inner) = Some(analysed);
+        self.scratches
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(scratch);
+    }
+
+    fn lend_scratch(&self) -> Scratch {
+        self.scratches
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// Analyses the documents [`Indexer::page`] was not shown, with their HTML in `Linked`,
+    /// then scores every page and hands each file to `emit`; returns the manifest's path.
+    pub fn finish(self, emit: Emit<'_>) -> String {
+        let Indexer {
+            config,
+            documents,
+            interner,
+            analysed,
+            ..
+        } = self;
+        let shown = analysed
+            .into_iter()
+            .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .collect();
+        let mut analysed = analyse_all(&documents, &config.search.weights, &interner, shown);
+        let words = interner.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let stems = update::stem_all(&words.list, Vec::new());
+        let inputs = Inputs {
+            config,
+            documents: &documents,
+            words: &words.list,
+            stems: &stems,
+        };
+        write_index(&inputs, &mut analysed, None, &|| false, emit)
+            .map(|written| written.manifest)
+            .unwrap_or_default()
+    }
 }
 
 /// Every document analysed, in parallel, but those given in `reused` (by position).
@@ -153,7 +241,7 @@ fn analyse_all(
         .par_iter()
         .zip(reused.into_par_iter())
         .map_init(Scratch::default, |scratch, (d, reused)| {
-            reused.unwrap_or_else(|| analyse(d, weights, interner, scratch))
+            reused.unwrap_or_else(|| analyse(d, d.html, weights, interner, scratch))
         })
         .collect()
 }
@@ -577,8 +665,16 @@ impl Interner {
     }
 }
 
-fn analyse(document: &Document<'_>, weights: &SearchWeights, interner: &Interner, scratch: &mut Scratch) -> Analysed {
-    let mut text = html_to_text(document.html);
+/// A document's counts and excerpt text; `html` is its HTML (the document's own, unless a
+/// one-off build holds it apart).
+fn analyse(
+    document: &Document<'_>,
+    html: &str,
+    weights: &SearchWeights,
+    interner: &Interner,
+    scratch: &mut Scratch,
+) -> Analysed {
+    let mut text = html_to_text(html);
     for item in &document.lists {
         text.push(' ');
         text.push_str(item);

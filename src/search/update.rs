@@ -169,7 +169,7 @@ pub fn update(
     let mut changed = BTreeSet::new();
     for (at, document) in documents.iter().enumerate() {
         if document.page.is_some_and(|p| pages.contains(&p)) {
-            analysis.analysed[at] = analyse(document, &config.search.weights, &interner, &mut scratch);
+            analysis.analysed[at] = analyse(document, document.html, &config.search.weights, &interner, &mut scratch);
             analysis.inputs[at] = input_hash(document, &config.search.weights);
             changed.insert(at);
         }
