@@ -231,6 +231,20 @@ fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matri
         .collect();
 
     Matrix {
+        rows,
+        filters,
+        ..outline(matrix)
+    }
+}
+
+/// Every table without its rows and filters: where it is and what it is called, which is
+/// all that links to it need (a one-off build makes the rows after the pages).
+pub fn outlines(config: &Config) -> Vec<Matrix> {
+    config.matrices.iter().map(outline).collect()
+}
+
+fn outline(matrix: &MatrixConfig) -> Matrix {
+    Matrix {
         path: format!("{}/", slugify(&matrix.path)),
         title: matrix.title.clone(),
         description: matrix.description.clone(),
@@ -243,8 +257,8 @@ fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matri
                 kind: column_kind(c.field),
             })
             .collect(),
-        rows,
-        filters,
+        rows: Vec::new(),
+        filters: Vec::new(),
     }
 }
 

@@ -150,8 +150,11 @@ impl Prepared {
             Some(indexer) => search_into(indexer, sink, &mut diagnostics),
             None => search::SearchIndex::default(),
         };
+        release_freed_memory();
+        progress("building comparison tables");
+        let matrices = matrix::build(&config, &content);
         progress("rendering templates");
-        problems.extend(renderer.rest(search, syntax_css, render::Round::AllButPages, sink));
+        problems.extend(renderer.rest(&matrices, search, syntax_css, render::Round::AllButPages, sink));
         let (problems, _) = renderer.finish(problems);
         diagnostics.extend(problems);
         if diagnostics.has_errors() {
@@ -199,6 +202,17 @@ impl Prepared {
             later: quick::Later::default(),
         };
         Ok((kept, diagnostics))
+    }
+}
+
+/// Hands the memory a stage freed back to the system before the next stage starts. glibc
+/// keeps freed memory for reuse, spread over one heap per thread, so without this a one-off
+/// build's resident memory grows by what each stage freed that the next could not reuse.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it touches nothing in use.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -421,8 +435,15 @@ pub fn prepare(
     let (linked, link_diagnostics) = links::resolve(&config, &content, pages, sections);
     diagnostics.extend(link_diagnostics);
 
-    progress("building comparison tables");
-    let matrices = matrix::build(&config, &content);
+    // A one-off build makes the tables' rows once the pages are rendered and the search
+    // index written, so that they are never held with either.
+    let matrices = match cache.keep {
+        true => {
+            progress("building comparison tables");
+            matrix::build(&config, &content)
+        }
+        false => matrix::outlines(&config),
+    };
 
     cache.stopped()?;
     // A one-off build makes the index as it renders, straight into its output.

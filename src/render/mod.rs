@@ -81,7 +81,7 @@ pub fn render(
         Ok(renderer) => renderer,
         Err(diagnostics) => return (diagnostics, None),
     };
-    let problems = renderer.rest(search, syntax_css, Round::Everything, sink);
+    let problems = renderer.rest(matrices, search, syntax_css, Round::Everything, sink);
     renderer.finish(problems)
 }
 
@@ -122,8 +122,9 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Plans the site's files and compiles the templates; `search_manifest` is where the
-    /// search index's manifest is (or will be) written.
+    /// Plans the site's files and compiles the templates. Of `matrices`, only where each
+    /// table is and what it is called is read ([`crate::matrix::outlines`] will do);
+    /// `search_manifest` is where the search index's manifest is (or will be) written.
     pub fn new(
         config: &'a Config,
         content: &'a Content,
@@ -202,8 +203,16 @@ impl<'a> Renderer<'a> {
 
     /// Renders every other file in parallel, the biggest first (the comparison page, the
     /// tables' data, lists of many pages) so that no thread is left finishing a long one
-    /// alone at the end; `search` is the index (its files in memory, or already written).
-    pub fn rest(&self, search: SearchIndex, syntax_css: String, round: Round, sink: &dyn Sink) -> Vec<Diagnostic> {
+    /// alone at the end. `matrices` are the tables with their rows, in the order given to
+    /// [`Renderer::new`]; `search` is the index (its files in memory, or already written).
+    pub fn rest(
+        &self,
+        matrices: &[Matrix],
+        search: SearchIndex,
+        syntax_css: String,
+        round: Round,
+        sink: &dyn Sink,
+    ) -> Vec<Diagnostic> {
         let (config, content, theme) = (self.config, self.content, self.theme);
         let taken: HashSet<&str> = self.kept_jobs().map(|job| job.output.as_str()).collect();
         let generated = generated_paths(&self.jobs);
@@ -218,7 +227,7 @@ impl<'a> Renderer<'a> {
             ("robots.txt".into(), Box::new(|| feeds::robots(config))),
             ("atom.xml".into(), Box::new(|| feeds::atom(config, content))),
         ];
-        for matrix in self.matrices {
+        for matrix in matrices {
             made.push((format!("{}matrix.json", matrix.path), Box::new(|| matrix.to_json())));
             made.push((format!("{}matrix.csv", matrix.path), Box::new(|| matrix.to_csv())));
         }
@@ -268,7 +277,7 @@ impl<'a> Renderer<'a> {
             .filter_map(|work| {
                 let result = match work {
                     Work::Page(job) => {
-                        let context = job.context(&self.views, self.linked, self.matrices, None);
+                        let context = job.context(&self.views, self.linked, matrices, None);
                         self.render_job(job, &context, sink)
                     }
                     Work::Made(path, make) => sink.put(&path, Contents::Bytes(make().into_bytes())),
