@@ -140,7 +140,7 @@ pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highl
     let events = renderer.transform(parser.into_offset_iter());
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
-    let html_out = wrap_tables(&table_alignment_to_classes(&html_out));
+    let html_out = wrap_tables(table_alignment_to_classes(html_out));
     renderer.out.html = if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
         sanitize(&html_out)
     } else {
@@ -465,12 +465,12 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// A wide table scrolls inside its own box (which keyboard users can focus and scroll) rather
 /// than widening the page on a small screen.
-fn wrap_tables(html: &str) -> String {
+fn wrap_tables(html: String) -> String {
     // Only markdown's own tables, which open with a bare `<table>`: raw HTML tables with
     // attributes would leave the closing tags unmatched.
     let opened = html.matches("<table>").count();
     if opened == 0 || opened != html.matches("</table>").count() {
-        return html.to_string();
+        return html;
     }
     html.replace(
         "<table>",
@@ -481,11 +481,11 @@ fn wrap_tables(html: &str) -> String {
 
 /// pulldown-cmark aligns table cells with a style attribute, which a strict
 /// Content-Security-Policy blocks; classes do the same job.
-fn table_alignment_to_classes(html: &str) -> String {
+fn table_alignment_to_classes(html: String) -> String {
     if !html.contains(" style=\"text-align: ") {
-        return html.to_string();
+        return html;
     }
-    let mut out = html.to_string();
+    let mut out = html;
     for align in ["left", "center", "right"] {
         for cell in ["th", "td"] {
             out = out.replace(

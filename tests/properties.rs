@@ -2,8 +2,13 @@
 //! input (any Unicode, not only the examples in the unit tests). Case counts are kept modest so
 //! the suite stays fast; a failure prints the smallest input proptest could shrink it to.
 
+mod reference {
+    pub mod tokenize;
+}
+
 use proptest::prelude::*;
 use signpost::config::BaseUrl;
+use signpost::search::tokenize;
 use signpost::serve::http::clean_path;
 use signpost::slug::slugify;
 
@@ -124,4 +129,47 @@ fn examples_the_properties_found() {
     assert!(BaseUrl::parse("/a/./").is_err());
     assert_eq!(clean_path("/%+5"), None, "a sign is not a hex digit");
     assert_eq!(clean_path("/caf%C3%A9/"), Some("/café/".to_string()));
+}
+
+/// HTML as pages have it and worse: tags the tokeniser skips or treats as inline, headings,
+/// entities, words in either case with apostrophes, letters outside ASCII, every kind of
+/// whitespace, stray angle brackets.
+fn htmlish() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(vec![
+                "<p>", "</p>", "<h2 id=\"x\">", "</h2>", "<H3>", "</h3>", "<em>", "</em>", "<a href=\"#\">",
+                "</a>", "<br>", "<br/>", "<hr />", "<script>", "</script>", "<SCRIPT>", "<style>x</style>",
+                "<a class=\"heading-anchor\">#</a>", "<sup class=\"citation\">1</sup>", "<template>",
+                "</template>", "<li>", "</li>", "<td>", "<!-- c -->", "<?x?>", "<", ">", "<averyveryverylongname>",
+                "&amp;", "&nbsp;", "&#8217;", "&#x27;", "&rsquo;", "&bogus;", "&", ";",
+            ]),
+            6 => prop::sample::select(vec![
+                "word", "Word", "WORD", "don't", "Don't", "people\u{2019}s", "café", "Straße", "ΣΑΣ", "日本",
+                "a1", "x'", "'y", "it's'", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "İs",
+            ]),
+            4 => prop::sample::select(vec![
+                " ", "  ", "\n", "\t", "\u{a0}", "\u{2003}", "\u{b}", "\u{c}", "\r\n", ".", ",", ")", "!", "-",
+                "\u{2019}", "'",
+            ]),
+            1 => any::<char>().prop_map(|c| c.to_string().leak() as &str),
+        ],
+        0..60,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The faster tokeniser finds the same words and text as the model: the index, its
+    /// scores and its excerpts are unchanged.
+    #[test]
+    fn the_tokeniser_matches_its_model(html in htmlish()) {
+        prop_assert_eq!(tokenize::html_to_text(&html), reference::tokenize::html_to_text(&html));
+        prop_assert_eq!(tokenize::collapse_whitespace(&html), reference::tokenize::collapse_whitespace(&html));
+        prop_assert_eq!(tokenize::words(&html), reference::tokenize::words(&html));
+        let text = reference::tokenize::html_to_text(&html);
+        prop_assert_eq!(tokenize::words(&text), reference::tokenize::words(&text));
+    }
 }

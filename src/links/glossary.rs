@@ -4,7 +4,7 @@
 //! on whole words, longest term first, and never inside headings, links, code or the glossary
 //! page itself.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 /// A term to link and where its entry is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +45,11 @@ pub fn terms(headings: impl IntoIterator<Item = (String, String)>, skip: &[Strin
             .then_with(|| a.matcher.cmp(&b.matcher))
     });
     terms.dedup_by(|a, b| a.matcher == b.matcher);
-    // Terms are a page's headings: a few dozen short strings, well inside the automaton's limits.
+    // Terms are a page's headings: a few dozen short strings, well inside the automaton's
+    // limits, and small enough for a DFA, the fastest kind to search every page's text with.
     let finder = AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(terms.iter().map(|t| &t.matcher))
         .ok();
     Terms { list: terms, finder }

@@ -609,21 +609,40 @@ struct Words {
 /// one hash lookup and an array index.
 #[derive(Default)]
 struct Scratch {
+    /// Words of up to 16 bytes, packed into a number: most words are, and comparing
+    /// numbers is cheaper than comparing strings.
+    seen_short: FxHashMap<u128, Option<u32>>,
     seen: FxHashMap<Box<str>, Option<u32>>,
     counts: Vec<[u16; 4]>,
     touched: Vec<u32>,
 }
 
+/// A word of up to 16 bytes as a number, its bytes in order and zeros after (no word holds a
+/// zero byte, so two words never share a number).
+fn packed(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 || bytes.contains(&0) {
+        return None;
+    }
+    let mut packed = [0u8; 16];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    Some(u128::from_le_bytes(packed))
+}
+
 impl Scratch {
     /// Counts one word in `field`; false for a stop word.
     fn count(&mut self, interner: &Interner, word: &str, field: usize) -> bool {
-        let id = match self.seen.get(word) {
-            Some(id) => *id,
-            None => {
-                let id = (!is_stop_word(word)).then(|| interner.id(word));
-                self.seen.insert(word.into(), id);
-                id
-            }
+        let new_id = || (!is_stop_word(word)).then(|| interner.id(word));
+        let id = match packed(word) {
+            Some(key) => *self.seen_short.entry(key).or_insert_with(new_id),
+            None => match self.seen.get(word) {
+                Some(id) => *id,
+                None => {
+                    let id = new_id();
+                    self.seen.insert(word.into(), id);
+                    id
+                }
+            },
         };
         let Some(id) = id else {
             return false;

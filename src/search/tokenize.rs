@@ -52,6 +52,33 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        // Most words are lowercase ASCII that ends at an ASCII character: those are handed
+        // over as they stand in `text`, not copied a character at a time.
+        if word.is_empty() && b.is_ascii_alphanumeric() {
+            let start = i;
+            let mut upper = false;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                upper |= bytes[i].is_ascii_uppercase();
+                i += 1;
+            }
+            let joined = |at: usize| {
+                bytes
+                    .get(at)
+                    .is_some_and(|&b| !b.is_ascii() || (b == b'\'' && next_is_word(at + 1)))
+            };
+            if !upper && !joined(i) {
+                if i - start <= MAX_WORD_CHARS {
+                    f(&text[start..i]);
+                }
+                previous_is_word = true;
+                continue;
+            }
+            // The word goes on (a letter outside ASCII, or an apostrophe), or needs lowercasing.
+            word.push_str(&text[start..i]);
+            word.make_ascii_lowercase();
+            previous_is_word = true;
+            continue;
+        }
         let (c, width) = if b.is_ascii() {
             (b as char, 1)
         } else {
@@ -110,8 +137,8 @@ impl Stemmer {
 /// Elements that are not text: a heading's "#" link, citation numbers, scripts.
 fn skipped(name: &str, attributes: &str) -> bool {
     matches!(name, "script" | "style" | "template")
-        || attributes.contains("heading-anchor")
-        || attributes.contains("class=\"citation\"")
+        || (!attributes.is_empty()
+            && (attributes.contains("heading-anchor") || attributes.contains("class=\"citation\"")))
 }
 
 /// Elements inside a line of text: their edges do not separate words.
@@ -149,7 +176,10 @@ fn inline(name: &str) -> bool {
 /// The text of rendered HTML as a reader sees it, with whitespace collapsed: tags removed
 /// (block edges become spaces), entities decoded, heading anchors and citation marks left out.
 pub fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
+    let mut out = Collapsed {
+        text: String::with_capacity(html.len() / 2),
+        space: false,
+    };
     let mut rest = html;
     // The element being skipped and how deep inside copies of it we are.
     let mut skipping: Option<(String, usize)> = None;
@@ -170,10 +200,13 @@ pub fn html_to_text(html: &str) -> String {
         let closing = tag.starts_with('/');
         let tag = tag.trim_start_matches('/');
         let name_end = tag.find(|c: char| c.is_whitespace() || c == '/').unwrap_or(tag.len());
-        let name = tag[..name_end].to_ascii_lowercase();
-        let self_closing = tag.ends_with('/') || matches!(name.as_str(), "br" | "hr" | "img" | "input" | "wbr");
+        // Lowercased in place: no string per tag. A name too long for the buffer is no name
+        // this function knows, and is compared as written.
+        let mut buffer = [0u8; 16];
+        let name = lowercase_name(&tag[..name_end], &mut buffer);
+        let self_closing = tag.ends_with('/') || matches!(name, "br" | "hr" | "img" | "input" | "wbr");
         if let Some((skipped_name, depth)) = &mut skipping {
-            if *skipped_name == name && !self_closing {
+            if skipped_name.eq_ignore_ascii_case(name) && !self_closing {
                 if closing {
                     *depth -= 1;
                     if *depth == 0 {
@@ -185,28 +218,38 @@ pub fn html_to_text(html: &str) -> String {
             }
             continue;
         }
-        if !closing && !self_closing && skipped(&name, &tag[name_end..]) {
-            skipping = Some((name, 1));
+        if !closing && !self_closing && skipped(name, &tag[name_end..]) {
+            skipping = Some((name.to_string(), 1));
             continue;
         }
         // A heading ends like a sentence, so that an excerpt can start after it.
-        let heading = matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-        if closing && heading && out.trim_end().chars().last().is_some_and(char::is_alphanumeric) {
-            let end = out.trim_end().len();
-            out.truncate(end);
-            out.push('.');
+        let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        if closing && heading && out.text.chars().last().is_some_and(char::is_alphanumeric) {
+            out.space = false;
+            out.text.push('.');
         }
-        if !inline(&name) {
+        if !inline(name) {
             out.push(' ');
         }
     }
     if skipping.is_none() {
         push_text(&mut out, rest);
     }
-    collapse_whitespace(&out)
+    out.text
 }
 
-fn push_text(out: &mut String, text: &str) {
+/// `name` lowercased into `buffer`, or as it is when longer than the buffer.
+fn lowercase_name<'a>(name: &'a str, buffer: &'a mut [u8; 16]) -> &'a str {
+    let Some(lowered) = buffer.get_mut(..name.len()) else {
+        return name;
+    };
+    lowered.copy_from_slice(name.as_bytes());
+    lowered.make_ascii_lowercase();
+    // ASCII lowercasing keeps UTF-8 valid.
+    std::str::from_utf8(lowered).unwrap_or(name)
+}
+
+fn push_text(out: &mut Collapsed, text: &str) {
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
@@ -255,14 +298,66 @@ fn entity(name: &str) -> Option<char> {
 /// One space between words, none at either end, and none before a full stop or comma (where
 /// a citation mark was taken out).
 pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() && !word.starts_with(['.', ',', ';', ':', '!', '?', ')']) {
-            out.push(' ');
+    let mut out = Collapsed {
+        text: String::with_capacity(text.len()),
+        space: false,
+    };
+    out.push_str(text);
+    out.text
+}
+
+/// Text with its whitespace collapsed as it is written ([`collapse_whitespace`]'s rules): a
+/// run of whitespace is held back as one pending space, written only when more text follows.
+struct Collapsed {
+    text: String,
+    space: bool,
+}
+
+impl Collapsed {
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.space |= !self.text.is_empty();
+            return;
         }
-        out.push_str(word);
+        let mut bytes = [0; 4];
+        self.push_word(c.encode_utf8(&mut bytes));
     }
-    out
+
+    fn push_str(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let (space, width) = match bytes[i] {
+                // char::is_whitespace in ASCII, vertical tab included.
+                b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ' => (true, 1),
+                b if b.is_ascii() => (false, 1),
+                _ => match text[i..].chars().next() {
+                    Some(c) => (c.is_whitespace(), c.len_utf8()),
+                    None => break,
+                },
+            };
+            if space {
+                self.push_word(&text[start..i]);
+                self.space |= !self.text.is_empty();
+                start = i + width;
+            }
+            i += width;
+        }
+        self.push_word(&text[start..]);
+    }
+
+    /// Text with no whitespace in it.
+    fn push_word(&mut self, word: &str) {
+        if word.is_empty() {
+            return;
+        }
+        if self.space && !word.starts_with(['.', ',', ';', ':', '!', '?', ')']) {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push_str(word);
+    }
 }
 
 #[cfg(test)]
