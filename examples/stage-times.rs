@@ -1,12 +1,13 @@
 //! Prints how long each build stage takes on a site, and the memory in use when it ends,
 //! without writing the site: `cargo run --release --example stage-times -- DIR [--again]`.
 //! With `--again`, the site is built once with `serve`'s cache and the figures are for a
-//! second build with that cache (what `serve` does after an edit). Used for
-//! docs/benchmarks.md.
+//! second build with that cache (what `serve` does after an edit). With `--heap`, the heap
+//! in use and its peak are counted too (which slows allocation a little: time the stages
+//! without it). Used for docs/benchmarks.md.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
 
 use signpost::pipeline::{self, Cache};
@@ -16,13 +17,25 @@ use signpost::render::Discard;
 /// allocator has freed but kept, so the heap figures say what the build itself holds.
 struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+// Signed: the few frees of memory allocated before counting started take a little off.
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
 
 impl Counting {
     fn add(bytes: usize) {
+        if !COUNTING.load(Ordering::Relaxed) {
+            return;
+        }
+        let bytes = bytes as isize;
         let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
         PEAK.fetch_max(live, Ordering::Relaxed);
+    }
+
+    fn sub(bytes: usize) {
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(bytes as isize, Ordering::Relaxed);
+        }
     }
 }
 
@@ -33,7 +46,7 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        Counting::sub(layout.size());
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
@@ -41,7 +54,7 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        Counting::sub(layout.size());
         Counting::add(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -51,7 +64,7 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 /// Heap bytes live now and at their peak so far, in MB; the peak starts again from now.
-fn heap() -> (usize, usize) {
+fn heap() -> (isize, isize) {
     let live = LIVE.load(Ordering::Relaxed);
     let peak = PEAK.swap(live, Ordering::Relaxed);
     (live >> 20, peak >> 20)
@@ -82,10 +95,12 @@ fn cpu() -> f64 {
 
 fn main() {
     let Some(root) = std::env::args().nth(1) else {
-        eprintln!("usage: cargo run --release --example stage-times -- DIR [--again]");
+        eprintln!("usage: cargo run --release --example stage-times -- DIR [--again] [--heap]");
         std::process::exit(2);
     };
     let again = std::env::args().any(|a| a == "--again");
+    // Counting starts before anything is allocated, so that frees match allocations.
+    COUNTING.store(std::env::args().any(|a| a == "--heap"), Ordering::Relaxed);
     let mut cache = if again { Cache::new() } else { Cache::default() };
     let overrides = signpost::config::Overrides::default();
     // As `serve` does before a full build: pages whose text is unchanged keep their search
@@ -94,7 +109,7 @@ fn main() {
         cache.reuse_search(served.kept.take_search_analysis());
     }
     // Each stage's name, start and the memory in use as it started.
-    type Stage = (String, Instant, (u64, u64), f64, (usize, usize));
+    type Stage = (String, Instant, (u64, u64), f64, (isize, isize));
     let stages: RefCell<Vec<Stage>> = RefCell::new(Vec::new());
     let progress = |stage: &str| {
         stages

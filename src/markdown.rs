@@ -146,6 +146,8 @@ pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highl
     } else {
         html_out
     };
+    // Every page's HTML is held until its page is rendered: none of the buffer's slack.
+    renderer.out.html.shrink_to_fit();
     renderer.out
 }
 

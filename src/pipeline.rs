@@ -124,6 +124,7 @@ impl Prepared {
             mut diagnostics,
             ..
         } = self;
+        release_freed_memory();
         progress("rendering pages");
         let html = linked
             .pages
@@ -145,6 +146,7 @@ impl Prepared {
             }
         };
         let mut problems = renderer.pages(&render::Bodies { html, seen: &seen }, sink);
+        release_freed_memory();
         progress("building the search index");
         let search = match indexer {
             Some(indexer) => search_into(indexer, sink, &mut diagnostics),
