@@ -670,7 +670,6 @@ impl<'a> Views<'a> {
     }
 }
 
-/// A view as a template value, made once and then shared (cloning a [`Value`] is cheap).
 /// A comparison table as templates see it: the same value as the [`Matrix`] serialised, but
 /// with every cell that several rows share (the same facet values, the same duration) made
 /// once. A table of 10,000 rows is otherwise about 100 MB of template values.
@@ -724,6 +723,7 @@ pub fn matrix_value(matrix: &Matrix) -> Value {
     Value::from(value)
 }
 
+/// A view as a template value, made once and then shared (cloning a [`Value`] is cheap).
 fn to_value<T: Serialize>(view: &T) -> Value {
     // Views are strings, numbers, lists and maps: serialising them cannot fail.
     Value::try_from_serializable(view).unwrap_or(Value::none())
