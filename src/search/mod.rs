@@ -727,7 +727,7 @@ fn analyse(
         .or(title_words.first())
         .cloned()
         .unwrap_or_default();
-    let text = truncate_chars(&text, TEXT_CHARS_PER_PAGE);
+    let text = truncate_chars(text, TEXT_CHARS_PER_PAGE);
     Analysed {
         counts,
         lengths,
@@ -737,16 +737,37 @@ fn analyse(
     }
 }
 
-fn truncate_chars(text: &str, n: usize) -> String {
-    let cut = prefix(text, n);
-    if cut.len() == text.len() {
-        return cut.to_string();
+/// The first `n` characters of `text`, cut back to a word boundary when it is longer, kept
+/// without spare capacity (every page's excerpt text is held until the index is written).
+fn truncate_chars(mut text: String, n: usize) -> String {
+    // Characters are never more than bytes, and in ASCII are as many.
+    let cut = match text.len() <= n || text.is_ascii() {
+        true => n.min(text.len()),
+        false => char_start(&text, n),
+    };
+    if cut < text.len() {
+        // End on a word boundary.
+        let end = text[..cut].rfind(' ').unwrap_or(cut);
+        text.truncate(end);
     }
-    // End on a word boundary.
-    match cut.rfind(' ') {
-        Some(space) => cut[..space].to_string(),
-        None => cut.to_string(),
+    text.shrink_to_fit();
+    text
+}
+
+/// Where character `n` (from 0) of `text` starts, or its length if it has no more: the
+/// characters counted by the bytes that start one, without decoding them.
+fn char_start(text: &str, n: usize) -> usize {
+    let mut chars = 0;
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        // Every byte but a continuation byte (0b10xx_xxxx) starts a character.
+        if byte & 0xC0 != 0x80 {
+            if chars == n {
+                return at;
+            }
+            chars += 1;
+        }
     }
+    text.len()
 }
 
 /// Every indexed word, with the number of its stem.
@@ -1068,4 +1089,40 @@ fn facet_columns(config: &Config, documents: &[Document<'_>]) -> Vec<u8> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_are_counted_from_their_first_bytes() {
+        for text in ["", "abc", "café", "日本語の文", "a\u{301}b", "𝐀𝐁c"] {
+            for n in 0..8 {
+                let expected = text.char_indices().nth(n).map_or(text.len(), |(at, _)| at);
+                assert_eq!(char_start(text, n), expected, "{text:?} at {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn excerpt_text_is_cut_at_a_word_boundary_by_characters() {
+        let cases = [
+            ("", 5, ""),
+            ("short", 5, "short"),
+            ("short", 9, "short"),
+            ("two words", 5, "two"),
+            ("two words", 4, "two"),
+            ("two words", 3, "two"),
+            ("twowords", 3, "two"),
+            ("café au lait", 6, "café"),
+            ("café au lait", 12, "café au lait"),
+            ("日本語 の 文", 5, "日本語"),
+            ("日本語 の 文", 7, "日本語 の 文"),
+            ("日本語の文", 2, "日本"),
+        ];
+        for (text, n, expected) in cases {
+            assert_eq!(truncate_chars(text.to_string(), n), expected, "{text:?} to {n}");
+        }
+    }
 }

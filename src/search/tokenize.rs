@@ -306,6 +306,9 @@ pub fn collapse_whitespace(text: &str) -> String {
     out.text
 }
 
+/// What no space is put before: where a citation mark was taken out, the text goes on.
+const PUNCTUATION: [char; 7] = ['.', ',', ';', ':', '!', '?', ')'];
+
 /// Text with its whitespace collapsed as it is written ([`collapse_whitespace`]'s rules): a
 /// run of whitespace is held back as one pending space, written only when more text follows.
 struct Collapsed {
@@ -328,6 +331,22 @@ impl Collapsed {
         let mut start = 0;
         let mut i = 0;
         while i < bytes.len() {
+            // Skip printable ASCII in a tight loop: only spaces, control characters and
+            // characters outside ASCII can be whitespace.
+            match bytes[i..].iter().position(|&b| b <= b' ' || !b.is_ascii()) {
+                Some(skip) => i += skip,
+                None => break,
+            }
+            // One space between two words comes out as it is: copied with them, not split.
+            if bytes[i] == b' '
+                && i > start
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|&b| b > b' ' && b.is_ascii() && !PUNCTUATION.contains(&(b as char)))
+            {
+                i += 1;
+                continue;
+            }
             let (space, width) = match bytes[i] {
                 // char::is_whitespace in ASCII, vertical tab included.
                 b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ' => (true, 1),
@@ -347,12 +366,12 @@ impl Collapsed {
         self.push_word(&text[start..]);
     }
 
-    /// Text with no whitespace in it.
+    /// Words with no whitespace in or around them but single spaces between.
     fn push_word(&mut self, word: &str) {
         if word.is_empty() {
             return;
         }
-        if self.space && !word.starts_with(['.', ',', ';', ':', '!', '?', ')']) {
+        if self.space && !word.starts_with(PUNCTUATION) {
             self.text.push(' ');
         }
         self.space = false;
