@@ -110,6 +110,11 @@ fn tag_name(tag: &str) -> &str {
 }
 
 fn link_in_text(text: &str, terms: &[Term], finder: &AhoCorasick, linked: &mut [bool], out: &mut String) {
+    // Most text mentions no term: a plain search says so faster than the overlapping one.
+    if !finder.is_match(text) {
+        out.push_str(text);
+        return;
+    }
     // Every whole-word mention of an unlinked term, by place and then by term (longest first).
     let mut mentions: Vec<(usize, usize)> = finder
         .find_overlapping_iter(text)
