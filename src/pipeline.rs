@@ -153,10 +153,11 @@ impl Prepared {
             None => search::SearchIndex::default(),
         };
         release_freed_memory();
+        // The renderer was planned with the tables' outlines; their rows are made only now.
         progress("building comparison tables");
-        let matrices = matrix::build(&config, &content);
+        let tables = matrix::build(&config, &content);
         progress("rendering templates");
-        problems.extend(renderer.rest(&matrices, search, syntax_css, render::Round::AllButPages, sink));
+        problems.extend(renderer.rest(&tables, search, syntax_css, render::Round::AllButPages, sink));
         let (problems, _) = renderer.finish(problems);
         diagnostics.extend(problems);
         if diagnostics.has_errors() {

@@ -62,7 +62,7 @@ const BODY: usize = 3;
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     pub files: Vec<(String, Vec<u8>)>,
-    /// Files of the index already written as they were made ([`build_into`]): no other file
+    /// Files of the index already written as they were made ([`Indexer::finish`]): no other file
     /// may take their paths.
     pub written: Vec<String>,
     /// The manifest's site-relative path ("search/manifest.json"), which the search page
