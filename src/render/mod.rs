@@ -178,17 +178,17 @@ impl<'a> Renderer<'a> {
     /// Renders every content page, in parallel, taking each page's HTML from `bodies` and
     /// freeing it once the page is written.
     pub fn pages(&self, bodies: &Bodies<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
-        let pages: Vec<&Job> = self
+        let pages: Vec<(usize, &Job)> = self
             .kept_jobs()
-            .filter(|job| matches!(job.kind, JobKind::Page(_)))
+            .filter_map(|job| match job.kind {
+                JobKind::Page(index) => Some((index, job)),
+                _ => None,
+            })
             .collect();
         pages
             .into_par_iter()
             .with_max_len(1)
-            .filter_map(|job| {
-                let JobKind::Page(index) = job.kind else {
-                    return None;
-                };
+            .filter_map(|(index, job)| {
                 let html = bodies
                     .html
                     .get(index)

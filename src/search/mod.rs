@@ -129,7 +129,11 @@ pub fn build_into(config: &Config, content: &Content, linked: &Linked, emit: Emi
 /// The manifest's site-relative path, which pages may name before the index is made
 /// (`None`: search is off).
 pub fn manifest_path(config: &Config) -> Option<String> {
-    config.search.enabled.then(|| format!("{SEARCH_DIR}{MANIFEST}"))
+    config.search.enabled.then(manifest_file)
+}
+
+fn manifest_file() -> String {
+    format!("{SEARCH_DIR}{MANIFEST}")
 }
 
 /// The index made a page at a time. A one-off build shows each page's HTML to
@@ -389,7 +393,7 @@ fn write_index(
             })
             .collect(),
     };
-    let manifest_path = format!("{SEARCH_DIR}{MANIFEST}");
+    let manifest_path = manifest_file();
     emit(manifest_path.clone(), serde_json::to_vec(&manifest).unwrap_or_default());
     let mut paths: Vec<String> = paths.into_iter().collect();
     paths.push(manifest_path.clone());
