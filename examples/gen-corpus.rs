@@ -4,8 +4,10 @@
 //! Deterministic (the same N gives the same files). The site uses the shipped site.toml, so
 //! the facet vocabularies, sources, glossary and quick-exit page are the real ones; pages have
 //! full front matter, SECTIONS sections (10 unless given, as in issue 9's corpus; the search
-//! figures in docs/benchmarks.md used N/100), links between pages, citations and
-//! prose with the long tail of rare words (places, services, names) that real sites have.
+//! figures in docs/benchmarks.md used N/100), and bodies shaped like that corpus's (see
+//! `page_body`): prose with citations and the long tail of rare words (places, services,
+//! names) that real sites have, lists, tables, links to other pages and code. It prints the
+//! bodies' shape so that a corpus can be checked.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -389,6 +391,162 @@ fn sentence(rng: &mut Rng, places: &[String], link: Option<(&str, &str)>, source
     text
 }
 
+/// What the generated bodies hold, printed so that the corpus can be checked against the
+/// one issue 9 describes.
+#[derive(Default)]
+struct Shape {
+    words: Vec<usize>,
+    links: Vec<usize>,
+    headings: Vec<usize>,
+    lists: usize,
+    tables: usize,
+    code: usize,
+}
+
+impl Shape {
+    fn report(&mut self) {
+        let range = |v: &mut Vec<usize>| {
+            v.sort_unstable();
+            match (v.first(), v.get(v.len() / 2), v.last()) {
+                (Some(lo), Some(mid), Some(hi)) => format!("{lo}-{hi} (median {mid})"),
+                _ => "none".to_string(),
+            }
+        };
+        println!(
+            "bodies: words {}, headings {}, links {}; {} lists, tables on {} pages, code blocks on {} pages",
+            range(&mut self.words),
+            range(&mut self.headings),
+            range(&mut self.links),
+            self.lists,
+            self.tables,
+            self.code,
+        );
+    }
+}
+
+/// Code a guidance page might show: a service's details for a partner's directory, or the
+/// helpline box for another site. Highlighted as JSON, HTML or YAML (all three highlighters
+/// compared know them).
+const CODE: &[(&str, &str)] = &[
+    (
+        "json",
+        "{\n  \"service\": \"{place} drug and alcohol service\",\n  \"open\": [\"Monday\", \"Wednesday\", \"Friday\"],\n  \"referral\": \"self\",\n  \"treatments\": [\"{treatment}\", \"key working\"],\n  \"waiting_weeks\": {n},\n  \"free\": true\n}",
+    ),
+    (
+        "html",
+        "<aside class=\"helpline\">\n  <h2>Talk to someone</h2>\n  <p>Support with {treatment} in {place}.</p>\n  <p>Open {n} days a week.</p>\n  <a href=\"/services/\">Find a service</a>\n</aside>",
+    ),
+    (
+        "yaml",
+        "service: {place} recovery team\nreferral: self or GP\ntreatments:\n  - {treatment}\n  - group work\nwaiting_weeks: {n}\nfree: true",
+    ),
+];
+
+/// A page body like issue 9's corpus: 500-900 words under 3-6 headings, a list or two, a
+/// table on about one page in four, 2-5 links to other pages, and a highlighted code block on
+/// about one page in ten.
+fn page_body(rng: &mut Rng, places: &[String], pages: &[(String, String)], source: &str, shape: &mut Shape) -> String {
+    let budget = 500 + rng.below(381);
+    let heading_count = 3 + rng.below(4);
+    let link_count = 2 + rng.below(4);
+    let table_at = (rng.below(4) == 0).then(|| rng.below(heading_count));
+    let code_at = (rng.below(10) == 0).then(|| rng.below(heading_count));
+    // Lists first, so that their words count towards the page's.
+    let lists: Vec<(usize, bool, Vec<String>)> = (0..1 + rng.below(2))
+        .map(|_| {
+            let items = (0..3 + rng.below(4))
+                .map(|_| {
+                    let text: Vec<&str> = (0..3 + rng.below(6)).map(|_| WORDS[rng.zipf(WORDS.len())]).collect();
+                    text.join(" ")
+                })
+                .collect();
+            (rng.below(heading_count), rng.below(3) == 0, items)
+        })
+        .collect();
+    let mut words: usize = lists
+        .iter()
+        .flat_map(|l| &l.2)
+        .map(|i| i.split_whitespace().count())
+        .sum();
+    // Prose as sentences under each heading, so that the links can go anywhere in it.
+    let mut sections: Vec<Vec<Vec<String>>> = Vec::new();
+    for h in 0..heading_count {
+        let goal = budget * (h + 1) / heading_count;
+        let mut paragraphs = Vec::new();
+        while words < goal {
+            let mut paragraph = Vec::new();
+            for _ in 0..2 + rng.below(4) {
+                if words >= goal && !paragraph.is_empty() {
+                    break;
+                }
+                let sentence = sentence(rng, places, None, source);
+                words += sentence.split_whitespace().count();
+                paragraph.push(sentence);
+            }
+            paragraphs.push(paragraph);
+        }
+        sections.push(paragraphs);
+    }
+    let mut sentences: Vec<&mut String> = sections.iter_mut().flatten().flatten().collect();
+    for _ in 0..link_count {
+        let at = rng.below(sentences.len());
+        let (key, title) = &pages[rng.below(pages.len())];
+        let sentence = &mut sentences[at];
+        sentence.pop();
+        write!(sentence, ", as [{}](@/{key}) explains.", title.to_lowercase()).ok();
+    }
+    let mut body = String::new();
+    for (h, paragraphs) in sections.iter().enumerate() {
+        write!(body, "\n## {}\n", rng.pick(HEADINGS)).ok();
+        for (p, paragraph) in paragraphs.iter().enumerate() {
+            write!(body, "\n{}\n", paragraph.join(" ")).ok();
+            for (_, numbered, items) in lists.iter().filter(|l| p == 0 && l.0 == h) {
+                body.push('\n');
+                for (n, item) in items.iter().enumerate() {
+                    match numbered {
+                        true => writeln!(body, "{}. {item}", n + 1),
+                        false => writeln!(body, "- {item}"),
+                    }
+                    .ok();
+                }
+                shape.lists += 1;
+            }
+        }
+        if table_at == Some(h) {
+            body.push_str("\n| Option | Where | How long |\n| --- | --- | --- |\n");
+            for _ in 0..3 + rng.below(3) {
+                writeln!(
+                    body,
+                    "| {} | {} | {} weeks |",
+                    rng.pick(TREATMENTS),
+                    places[rng.zipf(places.len())],
+                    1 + rng.below(12)
+                )
+                .ok();
+            }
+            shape.tables += 1;
+        }
+        if code_at == Some(h) {
+            let (language, code) = rng.pick(CODE);
+            let treatment = *rng.pick(TREATMENTS);
+            let code = code
+                .replace("{place}", &places[rng.zipf(places.len())])
+                .replace("{treatment}", treatment)
+                .replace("{n}", &(1 + rng.below(7)).to_string());
+            write!(
+                body,
+                "\nThe details as a partner's directory might hold them:\n\n```{language}\n{code}\n```\n"
+            )
+            .ok();
+            shape.code += 1;
+        }
+    }
+    shape.words.push(words);
+    shape.links.push(link_count);
+    shape.headings.push(heading_count);
+    body
+}
+
 fn list(values: &[String], rng: &mut Rng, max: usize) -> Vec<String> {
     let mut out: Vec<String> = (0..1 + rng.below(max)).map(|_| rng.pick(values).clone()).collect();
     out.sort();
@@ -474,24 +632,10 @@ fn main() {
             ),
         );
     }
+    let mut shape = Shape::default();
     for (i, (key, title)) in pages.iter().enumerate() {
         let source = rng.pick(&sources).clone();
-        let mut body = String::new();
-        for _ in 0..4 + rng.below(4) {
-            write!(body, "\n## {}\n", rng.pick(HEADINGS)).ok();
-            for _ in 0..2 + rng.below(3) {
-                body.push('\n');
-                for _ in 0..3 + rng.below(4) {
-                    let link = (rng.below(12) == 0).then(|| {
-                        let (k, t) = &pages[rng.below(n)];
-                        (t.as_str(), k.as_str())
-                    });
-                    body.push_str(&sentence(&mut rng, &places, link, &source));
-                    body.push(' ');
-                }
-                body.push('\n');
-            }
-        }
+        let body = page_body(&mut rng, &places, &pages, &source, &mut shape);
         let short = |rng: &mut Rng| sentence(rng, &places, None, &source).replace(&format!(" [@{source}]"), "");
         let pros: Vec<String> = (0..2).map(|_| short(&mut rng)).collect();
         let cons: Vec<String> = (0..2).map(|_| short(&mut rng)).collect();
@@ -518,4 +662,5 @@ fn main() {
         write(&format!("content/{key}"), &format!("{front}{body}"));
     }
     println!("wrote {n} pages in {section_count} sections to {}", dir.display());
+    shape.report();
 }
