@@ -5,6 +5,7 @@
 //! page itself.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use memchr::memchr;
 
 /// A term to link and where its entry is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,12 +67,13 @@ pub fn link_terms(html: &str, terms: &Terms) -> String {
         return html.to_string();
     };
     let mut linked = vec![false; terms.list.len()];
+    let mut unlinked = terms.list.len();
     let mut out = String::with_capacity(html.len() + 256);
     let mut skip_depth = 0usize;
     let mut rest = html;
     while !rest.is_empty() {
         if rest.starts_with('<') {
-            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let end = memchr(b'>', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
             let tag = &rest[..end];
             let name = tag_name(tag);
             if !name.is_empty() && SKIPPED.iter().any(|skipped| name.eq_ignore_ascii_case(skipped)) {
@@ -85,10 +87,10 @@ pub fn link_terms(html: &str, terms: &Terms) -> String {
             rest = &rest[end..];
             continue;
         }
-        let end = rest.find('<').unwrap_or(rest.len());
+        let end = memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
         let text = &rest[..end];
-        if skip_depth == 0 && linked.iter().any(|l| !l) {
-            link_in_text(text, &terms.list, finder, &mut linked, &mut out);
+        if skip_depth == 0 && unlinked > 0 {
+            unlinked -= link_in_text(text, &terms.list, finder, &mut linked, &mut out);
         } else {
             out.push_str(text);
         }
@@ -109,12 +111,14 @@ fn tag_name(tag: &str) -> &str {
     &inner[..end]
 }
 
-fn link_in_text(text: &str, terms: &[Term], finder: &AhoCorasick, linked: &mut [bool], out: &mut String) {
+/// Writes `text` with its first mentions of unlinked terms linked; how many it linked.
+fn link_in_text(text: &str, terms: &[Term], finder: &AhoCorasick, linked: &mut [bool], out: &mut String) -> usize {
     // Most text mentions no term: a plain search says so faster than the overlapping one.
     if !finder.is_match(text) {
         out.push_str(text);
-        return;
+        return 0;
     }
+    let mut count = 0;
     // Every whole-word mention of an unlinked term, by place and then by term (longest first).
     let mut mentions: Vec<(usize, usize)> = finder
         .find_overlapping_iter(text)
@@ -136,9 +140,11 @@ fn link_in_text(text: &str, terms: &[Term], finder: &AhoCorasick, linked: &mut [
         out.push_str(&text[at..end]);
         out.push_str("</a>");
         linked[i] = true;
+        count += 1;
         position = end;
     }
     out.push_str(&text[position..]);
+    count
 }
 
 /// Whether `text[start..end]` is a whole word: no letter, digit or hyphen on either side.

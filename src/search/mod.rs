@@ -625,11 +625,17 @@ struct Scratch {
 /// zero byte, so two words never share a number).
 fn packed(word: &str) -> Option<u128> {
     let bytes = word.as_bytes();
-    if bytes.len() > 16 || bytes.contains(&0) {
+    if bytes.len() > 16 {
         return None;
     }
+    // A byte at a time: words are short, and a call to memchr and memcpy costs more.
     let mut packed = [0u8; 16];
-    packed[..bytes.len()].copy_from_slice(bytes);
+    for (slot, &byte) in packed.iter_mut().zip(bytes) {
+        if byte == 0 {
+            return None;
+        }
+        *slot = byte;
+    }
     Some(u128::from_le_bytes(packed))
 }
 
@@ -931,10 +937,10 @@ fn rounded(average: f32) -> f32 {
     ((average.log2() * 64.0).round() / 64.0).exp2()
 }
 
+/// The bytes `push_varint` writes for `value`: one per 7 bits, at least one.
 fn varint_len(value: u64) -> usize {
-    let mut out = Vec::new();
-    push_varint(&mut out, value);
-    out.len()
+    let bits = 64 - value.leading_zeros() as usize;
+    bits.div_ceil(7).max(1)
 }
 
 fn list_bytes(list: &[Posting]) -> usize {
@@ -1098,6 +1104,28 @@ fn facet_columns(config: &Config, documents: &[Document<'_>]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn varint_lengths_are_what_push_varint_writes() {
+        let edges = (0..64).flat_map(|bit| [(1u64 << bit) - 1, 1u64 << bit, (1u64 << bit) + 1]);
+        for value in edges.chain([0, u64::MAX]) {
+            let mut out = Vec::new();
+            push_varint(&mut out, value);
+            assert_eq!(varint_len(value), out.len(), "{value}");
+        }
+    }
+
+    #[test]
+    fn words_pack_into_distinct_numbers_up_to_sixteen_bytes() {
+        assert_eq!(packed("a"), Some(u128::from(b'a')));
+        assert_ne!(packed("ab"), packed("ab\u{1}"));
+        assert_eq!(
+            packed("sixteen-letters!"),
+            Some(u128::from_le_bytes(*b"sixteen-letters!"))
+        );
+        assert_eq!(packed("seventeen-letters"), None);
+        assert_eq!(packed("a\0b"), None);
+    }
 
     #[test]
     fn characters_are_counted_from_their_first_bytes() {
