@@ -204,3 +204,102 @@ fn the_output_folder_is_never_missing_during_a_rebuild() {
         "index.html was missing during a rebuild"
     );
 }
+
+/// A rebuild over a previous output writes only what changed: a page whose bytes are the same
+/// is the very same file afterwards (same inode, same modification time), so a deploy that
+/// compares times uploads only the edited pages.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_rewrites_only_the_files_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+
+    let site = Site::fixture("guidance-site");
+    site.build(&[]).success();
+    let public = site.public();
+    let stamp = |relative: &str| {
+        let meta = fs::metadata(public.join(relative)).expect("a built file");
+        (meta.ino(), meta.modified().expect("a modification time"))
+    };
+    let untouched = "sources/frank/index.html";
+    let edited = "about/index.html";
+    let (untouched_before, edited_before) = (stamp(untouched), stamp(edited));
+    let edited_text = site.output(edited);
+    assert!(!edited_text.contains("An edited line."));
+
+    site.edit(
+        "content/about.md",
+        "## How we write\n",
+        "## How we write\n\nAn edited line.\n",
+    );
+    site.build(&[]).success();
+    assert!(
+        site.output(edited).contains("An edited line."),
+        "the edit is not in the output"
+    );
+    assert_ne!(stamp(edited), edited_before, "the edited page was not replaced");
+    assert_eq!(
+        stamp(untouched),
+        untouched_before,
+        "an unchanged page was written again"
+    );
+
+    // And the whole tree is what a fresh build makes, with nothing left beside it.
+    let fresh = site.temp().join("fresh");
+    site.build(&["--output", fresh.to_str().expect("UTF-8 path")]).success();
+    assert_same_tree(&tree(&fresh), &tree(&public));
+    let beside: Vec<String> = fs::read_dir(site.path(""))
+        .expect("list the site")
+        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("signpost-"))
+        .collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
+}
+
+/// Whatever was put in the previous output by hand is cleared from the way: a folder where a
+/// page goes, a file where a folder goes, and links, which are removed and never followed.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_clears_what_stands_where_its_files_go() {
+    let site = Site::fixture("guidance-site");
+    site.build(&[]).success();
+    let public = site.public();
+    let outside = site.temp().join("outside");
+    fs::create_dir_all(outside.join("inner")).expect("a folder outside the output");
+    fs::write(outside.join("inner/keep.txt"), "not the site's").expect("a file outside");
+    fs::write(outside.join("index.html"), "not the site's").expect("a file outside");
+
+    // A folder where the home page goes.
+    fs::remove_file(public.join("index.html")).expect("remove the home page");
+    fs::create_dir_all(public.join("index.html/deep")).expect("a folder in its place");
+    // A file where a section's folder goes.
+    fs::remove_dir_all(public.join("treatments")).expect("remove a section");
+    fs::write(public.join("treatments"), "a file in the way").expect("a file in its place");
+    // A link to a folder outside where a page's folder goes, and a link to a file outside
+    // where a page goes.
+    fs::remove_dir_all(public.join("sources/frank")).expect("remove a page's folder");
+    std::os::unix::fs::symlink(outside.join("inner"), public.join("sources/frank")).expect("link a folder");
+    fs::remove_file(public.join("about/index.html")).expect("remove a page");
+    std::os::unix::fs::symlink(outside.join("index.html"), public.join("about/index.html")).expect("link a file");
+    // A link that the site does not make at all.
+    std::os::unix::fs::symlink(&outside, public.join("stray-link")).expect("link a stray");
+
+    site.build(&[]).success();
+    for relative in ["sources/frank", "about/index.html", "stray-link"] {
+        let meta = fs::symlink_metadata(public.join(relative));
+        assert!(
+            meta.as_ref().map_or(true, |m| !m.file_type().is_symlink()),
+            "{relative} is still a link"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(outside.join("inner/keep.txt")).expect("read"),
+        "not the site's"
+    );
+    assert_eq!(
+        fs::read_to_string(outside.join("index.html")).expect("read"),
+        "not the site's"
+    );
+    let fresh = site.temp().join("fresh");
+    site.build(&["--output", fresh.to_str().expect("UTF-8 path")]).success();
+    assert_same_tree(&tree(&fresh), &tree(&public));
+}

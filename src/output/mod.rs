@@ -1,14 +1,20 @@
 //! Output: the only stage that writes to disk.
 //!
 //! A build is written, page by page as it is rendered, to a fresh folder beside the output
-//! folder and swapped in only when complete (in one atomic step on Linux), so a failed or
-//! killed build leaves the previous site as it was. A folder is only
+//! folder, and put in place only when complete, so a failed build leaves the previous site as
+//! it was. A first build's folder is swapped in whole (in one atomic step on Linux); a rebuild
+//! over a previous output writes only the files whose bytes changed and then moves each into
+//! place ([`in_place`]). A folder is only
 //! ever replaced if Signpost made it (it holds a marker file) or it is empty: a mistyped
 //! `--output` must never delete someone's files.
 
+mod in_place;
+
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -60,15 +66,25 @@ pub fn check_output_dir(config: &Config) -> Result<PathBuf, Diagnostic> {
 }
 
 /// A build being written: files go into a fresh folder beside the output folder, which
-/// [`Staging::finish`] swaps in. Dropped unfinished (a failed build), the folder is removed and
-/// the previous output was never touched.
+/// [`Staging::finish`] swaps in, or, over a previous output, moves in file by file. Dropped
+/// unfinished (a failed build), the folder is removed and the previous output was never touched.
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
     previous: PathBuf,
+    /// Every file the build made, relative to the output folder, and its name in the staging
+    /// folder if it changed; set when there is a previous output to update in place.
+    made: Option<Mutex<Vec<MadeFile>>>,
     files: AtomicUsize,
     bytes: AtomicU64,
     finished: bool,
+}
+
+/// A file of an update in place: its path in the output folder, and its name in the staging
+/// folder if its bytes changed.
+struct MadeFile {
+    relative: PathBuf,
+    staged: Option<String>,
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
@@ -99,10 +115,13 @@ impl Staging {
         remove_own_folder(&previous)?;
         fs::create_dir(&staging).map_err(|e| io_error(&staging, "create the folder", e))?;
         fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&staging, "write", e))?;
+        // `check_output_dir` has made sure a folder there is Signpost's or empty.
+        let made = out.join(MARKER).is_file().then(|| Mutex::new(Vec::new()));
         Ok(Staging {
             out,
             staging,
             previous,
+            made,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             finished: false,
@@ -116,6 +135,11 @@ impl Staging {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
         };
+        if let Some(made) = self.made.take() {
+            let made = made.into_inner().unwrap_or_else(PoisonError::into_inner);
+            self.update_in_place(made)?;
+            return Ok(stats);
+        }
         // One atomic step where the file system allows it: the output folder is never absent,
         // even for a moment, and the old output ends up under the staging name.
         if self.out.exists() && exchange(&self.staging, &self.out).is_ok() {
@@ -138,6 +162,23 @@ impl Staging {
         }
         Ok(stats)
     }
+
+    /// The changed files moved in, new ones first, then what the build no longer makes
+    /// removed. Each file is replaced in one step, so a reader never sees half of one; a kill
+    /// part way leaves some files old and some new, and the next build finishes the job.
+    fn update_in_place(&self, made: Vec<MadeFile>) -> Result<(), Diagnostic> {
+        let changed: Vec<(&str, &Path)> = made
+            .iter()
+            .filter_map(|file| Some((file.staged.as_deref()?, file.relative.as_path())))
+            .collect();
+        in_place::move_in(&self.staging, &self.out, &changed)
+            .map_err(|e| io_error(&self.out, "move the new files into place", e))?;
+        let mut keep: HashSet<PathBuf> = made.into_iter().map(|file| file.relative).collect();
+        keep.insert(PathBuf::from(MARKER));
+        in_place::remove_stale(&self.out, &keep)
+            .map_err(|e| io_error(&self.out, "remove files the build no longer makes", e))?;
+        remove_tree(&self.staging).map_err(|e| io_error(&self.staging, "remove the staging folder", e))
+    }
 }
 
 impl Drop for Staging {
@@ -150,9 +191,32 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, contents: Contents) -> Result<(), Diagnostic> {
-        let target = self.staging.join(safe_relative(path).ok_or_else(|| {
+        let relative = safe_relative(path).ok_or_else(|| {
             Diagnostic::error(path, "refusing to write outside the output folder").code(Code::OutputRefused)
-        })?);
+        })?;
+        let target = match &self.made {
+            None => self.staging.join(relative),
+            Some(made) => {
+                let same = in_place::same_contents(&self.out.join(&relative), &contents);
+                let mut made = made.lock().unwrap_or_else(PoisonError::into_inner);
+                // A changed file waits in the staging folder under a number, not its path: no
+                // folders to make there and remove again.
+                let staged = (!same).then(|| made.len().to_string());
+                made.push(MadeFile {
+                    relative,
+                    staged: staged.clone(),
+                });
+                drop(made);
+                match staged {
+                    Some(name) => self.staging.join(name),
+                    None => {
+                        self.bytes.fetch_add(contents_len(&contents), Ordering::Relaxed);
+                        self.files.fetch_add(1, Ordering::Relaxed);
+                        return Ok(());
+                    }
+                }
+            }
+        };
         if let Some(dir) = target.parent() {
             // Safe from several threads at once: a folder made meanwhile by another counts.
             fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", e))?;
@@ -166,6 +230,15 @@ impl Sink for Staging {
         self.bytes.fetch_add(written, Ordering::Relaxed);
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+/// The length of a file to write, reading a file to copy only for its size.
+fn contents_len(contents: &Contents) -> u64 {
+    match contents {
+        Contents::Bytes(bytes) => bytes.len() as u64,
+        Contents::Embedded(bytes) => bytes.len() as u64,
+        Contents::CopyOf(from) => fs::metadata(from).map_or(0, |m| m.len()),
     }
 }
 

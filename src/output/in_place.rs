@@ -1,0 +1,125 @@
+//! Updating a previous output in place: files whose bytes did not change are left alone, the
+//! changed ones move in from the staging folder one rename each, and then files the build no
+//! longer makes are removed.
+//!
+//! Why: on an ordinary disk, making 10,000 folders and files afresh and removing the old ones
+//! costs far more than the build itself (most of it the file system's own bookkeeping). A
+//! rebuild that changes a few pages now touches a few files, and deploy tools that compare
+//! modification times upload only those.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::Contents;
+
+/// Whether `existing` (a file of the previous output) already holds exactly `contents`. A
+/// symbolic link or a folder in its place is never the same: it is replaced.
+pub fn same_contents(existing: &Path, contents: &Contents) -> bool {
+    let Ok(meta) = fs::symlink_metadata(existing) else {
+        return false;
+    };
+    if !meta.is_file() {
+        return false;
+    }
+    let same_bytes = |wanted: &[u8]| meta.len() == wanted.len() as u64 && file_holds(existing, wanted).unwrap_or(false);
+    match contents {
+        Contents::Bytes(bytes) => same_bytes(bytes),
+        Contents::Embedded(bytes) => same_bytes(bytes),
+        Contents::CopyOf(from) => {
+            fs::metadata(from).is_ok_and(|m| m.len() == meta.len()) && fs::read(from).is_ok_and(|b| same_bytes(&b))
+        }
+    }
+}
+
+/// Whether the file at `path` holds exactly `wanted`, read a block at a time into one buffer
+/// on the stack: no allocation per file, and a difference stops the reading.
+fn file_holds(path: &Path, mut wanted: &[u8]) -> std::io::Result<bool> {
+    let mut file = fs::File::open(path)?;
+    let mut block = [0u8; 16 * 1024];
+    loop {
+        let read = file.read(&mut block)?;
+        if read == 0 {
+            return Ok(wanted.is_empty());
+        }
+        match wanted.strip_prefix(&block[..read]) {
+            Some(rest) => wanted = rest,
+            None => return Ok(false),
+        }
+    }
+}
+
+/// Moves each changed file (its name in `staging`, its path in `out`) into `out`, making its
+/// folders and clearing anything of another kind in its way.
+pub fn move_in(staging: &Path, out: &Path, changed: &[(&str, &Path)]) -> std::io::Result<()> {
+    changed.par_iter().try_for_each(|&(staged, relative)| {
+        if let Some(parent) = relative.parent() {
+            make_folders(out, parent)?;
+        }
+        let target = out.join(relative);
+        if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&target)?;
+        }
+        fs::rename(staging.join(staged), target)
+    })
+}
+
+/// Makes `out/relative` a folder, one part at a time: a file or link where a folder must go
+/// is removed (links are never followed out of the output).
+fn make_folders(out: &Path, relative: &Path) -> std::io::Result<()> {
+    let mut path = out.to_path_buf();
+    for part in relative.components() {
+        path.push(part);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => continue,
+            Ok(_) => fs::remove_file(&path)?,
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        match fs::create_dir(&path) {
+            // Made meanwhile by another thread moving a file into the same folder.
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && path.is_dir() => {}
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
+/// Removes from `out` every file, link and folder the build did not make. `keep` holds the
+/// relative paths of the files it made (and the marker).
+pub fn remove_stale(out: &Path, keep: &HashSet<PathBuf>) -> std::io::Result<()> {
+    let folders: HashSet<&Path> = keep
+        .iter()
+        .flat_map(|p| p.ancestors().skip(1))
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    remove_stale_in(out, Path::new(""), keep, &folders)
+}
+
+fn remove_stale_in(
+    out: &Path,
+    relative: &Path,
+    keep: &HashSet<PathBuf>,
+    folders: &HashSet<&Path>,
+) -> std::io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(out.join(relative))?.collect::<Result<_, _>>()?;
+    // Folders in parallel: a site's are many and small.
+    entries.par_iter().try_for_each(|entry| {
+        let path = relative.join(entry.file_name());
+        // `file_type` does not follow a link: a link to a folder is removed, never entered.
+        if entry.file_type()?.is_dir() {
+            if folders.contains(path.as_path()) {
+                remove_stale_in(out, &path, keep, folders)
+            } else {
+                fs::remove_dir_all(entry.path())
+            }
+        } else if keep.contains(&path) {
+            Ok(())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })
+}
