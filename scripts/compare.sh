@@ -5,7 +5,8 @@
 #
 #   scripts/compare.sh /tmp/c10k [RUNS] [TOOLS]
 #
-# TOOLS is a comma-separated list from signpost, hugo, zola, zola-search (Zola with its search
+# TOOLS is a comma-separated list from signpost (rebuilding over its previous output, as Hugo
+# does), signpost-fresh (into an empty folder each run, as in CI), hugo, zola, zola-search (Zola with its search
 # index), zola-start (Zola's start-up alone: Node and its 44 MB library, to subtract) and
 # pagefind (Pagefind 1.6, from npm, indexing Hugo's output, made once beforehand); all of them
 # unless given. Hugo uses the minimal templates in scripts/hugo-compare/ and shares the
@@ -15,7 +16,7 @@
 set -euo pipefail
 site=${1:?usage: compare.sh SITE_DIR [RUNS] [TOOLS]}
 runs=${2:-5}
-tools=${3:-signpost,hugo,zola,zola-search,zola-start,pagefind}
+tools=${3:-signpost,signpost-fresh,hugo,zola,zola-search,zola-start,pagefind}
 here=$(cd "$(dirname "$0")" && pwd)
 site=$(cd "$site" && pwd)
 signpost=${SIGNPOST:-$here/../target/release/signpost}
@@ -24,6 +25,9 @@ trap 'rm -rf "$work"' EXIT
 
 declare -A command
 command[signpost]="$signpost build --root $site --output $work/signpost-out"
+command[signpost-fresh]="$signpost build --root $site --output $work/signpost-fresh-out"
+declare -A prepare
+prepare[signpost-fresh]="rm -rf $work/signpost-fresh-out"
 if [[ ,$tools, == *,hugo,* || ,$tools, == *,pagefind,* ]]; then
   mkdir -p "$work/hugo"
   cp -r "$here/hugo-compare/." "$work/hugo/"
@@ -54,12 +58,17 @@ fi
 args=()
 IFS=, read -ra chosen <<< "$tools"
 for tool in "${chosen[@]}"; do
+  # Untimed, before each run: a per-command preparation, in the commands' order.
+  args+=(--prepare "${prepare[$tool]:-true}")
+done
+for tool in "${chosen[@]}"; do
   args+=(-n "$tool" "${command[$tool]}")
 done
 hyperfine --warmup 1 --runs "$runs" --export-markdown "$work/table.md" "${args[@]}"
 cat "$work/table.md"
 for tool in "${chosen[@]}"; do
   # shellcheck disable=SC2086 # each command is a word list
+  ${prepare[$tool]:-true}
   /usr/bin/time -o "$work/time" -f "$tool: %e s wall, %M KB peak RSS, %P CPU" ${command[$tool]} > /dev/null 2>&1
   cat "$work/time"
 done
