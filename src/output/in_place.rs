@@ -30,7 +30,24 @@ pub fn same_contents(existing: &Path, contents: &Contents) -> bool {
         Contents::Bytes(bytes) => same_bytes(bytes),
         Contents::Embedded(bytes) => same_bytes(bytes),
         Contents::CopyOf(from) => {
-            fs::metadata(from).is_ok_and(|m| m.len() == meta.len()) && fs::read(from).is_ok_and(|b| same_bytes(&b))
+            fs::metadata(from).is_ok_and(|m| m.len() == meta.len()) && files_match(existing, from).unwrap_or(false)
+        }
+    }
+}
+
+/// Whether two files of the same length hold the same bytes, a block of each at a time (a
+/// static file may be large: neither is read whole into memory).
+fn files_match(a: &Path, b: &Path) -> std::io::Result<bool> {
+    let (mut a, mut b) = (fs::File::open(a)?, fs::File::open(b)?);
+    let (mut block_a, mut block_b) = ([0u8; 16 * 1024], [0u8; 16 * 1024]);
+    loop {
+        let read = a.read(&mut block_a)?;
+        if read == 0 {
+            // `b` may have grown since its length was read.
+            return Ok(b.read(&mut block_b[..1])? == 0);
+        }
+        if b.read_exact(&mut block_b[..read]).is_err() || block_a[..read] != block_b[..read] {
+            return Ok(false);
         }
     }
 }
@@ -122,4 +139,80 @@ fn remove_stale_in(
             fs::remove_file(entry.path())
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_same_bytes_in_a_plain_file_count_as_unchanged() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("page.html");
+        // Longer than one block, so the comparison crosses a block's edge.
+        let long: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&path, &long).expect("write");
+        assert!(same_contents(&path, &Contents::Bytes(long.clone())));
+        assert!(same_contents(
+            &path,
+            &Contents::Embedded(Box::leak(long.clone().into_boxed_slice()))
+        ));
+        let mut last_differs = long.clone();
+        *last_differs.last_mut().expect("a byte") ^= 1;
+        assert!(!same_contents(&path, &Contents::Bytes(last_differs.clone())));
+        assert!(!same_contents(&path, &Contents::Bytes(long[..long.len() - 1].to_vec())));
+        assert!(!same_contents(
+            &dir.path().join("missing"),
+            &Contents::Bytes(Vec::new())
+        ));
+        assert!(!same_contents(dir.path(), &Contents::Bytes(Vec::new())), "a folder");
+
+        let source = dir.path().join("static.bin");
+        fs::write(&source, &long).expect("write");
+        assert!(same_contents(&path, &Contents::CopyOf(source.clone())));
+        fs::write(&source, &last_differs).expect("write");
+        assert!(!same_contents(&path, &Contents::CopyOf(source.clone())));
+
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.html");
+            std::os::unix::fs::symlink(&path, &link).expect("a link");
+            assert!(
+                !same_contents(&link, &Contents::Bytes(long)),
+                "a link is replaced, not followed"
+            );
+        }
+    }
+
+    #[test]
+    fn stale_files_and_folders_go_and_made_ones_stay() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let out = dir.path();
+        for file in [
+            "a/index.html",
+            "a/old.html",
+            "b/c/index.html",
+            "gone/deep/x.html",
+            "top.txt",
+        ] {
+            let path = out.join(file);
+            fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
+            fs::write(path, file).expect("write");
+        }
+        let keep: HashSet<PathBuf> = ["a/index.html", "b/c/index.html"].iter().map(PathBuf::from).collect();
+        remove_stale(out, &keep).expect("remove stale files");
+        let mut left: Vec<String> = walkdir::WalkDir::new(out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| {
+                e.path()
+                    .strip_prefix(out)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        left.sort();
+        assert_eq!(left, ["", "a", "a/index.html", "b", "b/c", "b/c/index.html"]);
+    }
 }
