@@ -25,6 +25,23 @@ pub fn is_stop_word(word: &str) -> bool {
     SET.contains(word)
 }
 
+/// Each byte's class, for the word loop's common case: an ASCII letter or digit, and whether
+/// it is uppercase. One load per byte instead of three range tests.
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        if b.is_ascii_alphanumeric() {
+            table[byte] = if b.is_ascii_uppercase() { ALNUM | UPPER } else { ALNUM };
+        }
+        byte += 1;
+    }
+    table
+};
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -55,13 +72,18 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
         let b = bytes[i];
         // Most words are lowercase ASCII that ends at an ASCII character: those are handed
         // over as they stand in `text`, not copied a character at a time.
-        if word.is_empty() && b.is_ascii_alphanumeric() {
+        if word.is_empty() && ASCII_CLASS[b as usize] & ALNUM != 0 {
             let start = i;
-            let mut upper = false;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                upper |= bytes[i].is_ascii_uppercase();
+            let mut classes = 0;
+            while let Some(&b) = bytes.get(i) {
+                let class = ASCII_CLASS[b as usize];
+                if class & ALNUM == 0 {
+                    break;
+                }
+                classes |= class;
                 i += 1;
             }
+            let upper = classes & UPPER != 0;
             let joined = |at: usize| {
                 bytes
                     .get(at)
