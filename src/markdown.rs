@@ -470,8 +470,11 @@ fn truncate(text: &str, max: usize) -> String {
 fn wrap_tables(html: String) -> String {
     // Only markdown's own tables, which open with a bare `<table>`: raw HTML tables with
     // attributes would leave the closing tags unmatched.
-    let opened = html.matches("<table>").count();
-    if opened == 0 || opened != html.matches("</table>").count() {
+    // memchr's vector substring search: the page's whole HTML is scanned, and most pages
+    // have no table.
+    let count = |needle: &str| memchr::memmem::find_iter(html.as_bytes(), needle).count();
+    let opened = count("<table>");
+    if opened == 0 || opened != count("</table>") {
         return html;
     }
     html.replace(
@@ -484,7 +487,7 @@ fn wrap_tables(html: String) -> String {
 /// pulldown-cmark aligns table cells with a style attribute, which a strict
 /// Content-Security-Policy blocks; classes do the same job.
 fn table_alignment_to_classes(html: String) -> String {
-    if !html.contains(" style=\"text-align: ") {
+    if memchr::memmem::find(html.as_bytes(), b" style=\"text-align: ").is_none() {
         return html;
     }
     let mut out = html;

@@ -1072,10 +1072,83 @@ fn write_metadata(documents: &[Document<'_>]) -> Vec<u8> {
     serde_json::to_vec(&rows).unwrap_or_default()
 }
 
-/// One text file: each page's text for excerpts.
+/// One text file: each page's text for excerpts, as a JSON array of strings. Written by
+/// hand, byte for byte as serde_json writes it: the texts are most of the index's bytes, and
+/// serde_json looks at them a byte at a time.
 fn write_texts(analysed: &[Analysed]) -> Vec<u8> {
-    let texts: Vec<&str> = analysed.iter().map(|a| a.text.as_str()).collect();
-    serde_json::to_vec(&texts).unwrap_or_default()
+    let mut out = Vec::with_capacity(analysed.iter().map(|a| a.text.len() + 3).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, a) in analysed.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_string(&mut out, &a.text);
+    }
+    out.push(b']');
+    out
+}
+
+/// `text` as a JSON string, escaped as serde_json escapes it: quote, backslash and control
+/// characters only, short forms where JSON has them, `\u00xx` in lowercase hex otherwise.
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let mut rest = text.as_bytes();
+    while let Some(at) = next_to_escape(rest) {
+        out.extend_from_slice(&rest[..at]);
+        match rest[at] {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            byte => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0xf)],
+            ]),
+        }
+        rest = &rest[at + 1..];
+    }
+    out.extend_from_slice(rest);
+    out.push(b'"');
+}
+
+fn needs_json_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// Where the first byte JSON escapes is, eight bytes at a time: a word with no control
+/// character, quote or backslash (most of any text) is passed over in a few operations.
+fn next_to_escape(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether any byte of `x` is below `n` (n <= 128), and whether any byte is zero.
+    let has_below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0;
+    let has_zero = |x: u64| has_below(x, 1);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let special =
+            has_below(x, 0x20) || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * u64::from(b'\\')));
+        if special && let Some(i) = chunk.iter().position(|&b| needs_json_escape(b)) {
+            return Some(at + i);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| needs_json_escape(b))
+        .map(|i| at + i)
 }
 
 /// The facet columns: for each configured facet, for each value in vocabulary order, the pages
@@ -1104,6 +1177,50 @@ fn facet_columns(config: &Config, documents: &[Document<'_>]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_are_written_as_serde_json_writes_them() {
+        let mut tricky: String = (0u8..0x20).map(char::from).collect();
+        tricky.push_str("\"quoted\" back\\slash / \u{7f} caf\u{e9} \u{2028} 日本 𝐀");
+        let texts = ["", "plain words", tricky.as_str(), "\\\"", "end\u{1}"];
+        let analysed: Vec<Analysed> = texts
+            .iter()
+            .map(|t| Analysed {
+                counts: Vec::new(),
+                lengths: [0; 4],
+                text: t.to_string(),
+                title_key: String::new(),
+                title_word: String::new(),
+            })
+            .collect();
+        let expected = serde_json::to_vec(&texts).expect("serialise");
+        assert_eq!(
+            String::from_utf8_lossy(&write_texts(&analysed)),
+            String::from_utf8_lossy(&expected)
+        );
+        assert_eq!(write_texts(&[]), b"[]");
+    }
+
+    #[test]
+    fn the_first_byte_to_escape_is_found_wherever_it_is() {
+        for length in 0..40 {
+            for special in [b'"', b'\\', 0, 0x1f, b'\n'] {
+                for place in 0..length {
+                    let mut bytes = vec![b'a'; length];
+                    // Bytes that look close to special ones but are not.
+                    if length > 3 {
+                        bytes[length / 2] = 0x20;
+                        bytes[length / 3] = 0xe9;
+                    }
+                    let expected = bytes.iter().position(|&b| needs_json_escape(b));
+                    assert_eq!(next_to_escape(&bytes), expected, "{bytes:?}");
+                    bytes[place] = special;
+                    let expected = bytes.iter().position(|&b| needs_json_escape(b));
+                    assert_eq!(next_to_escape(&bytes), expected, "{bytes:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn varint_lengths_are_what_push_varint_writes() {

@@ -2,7 +2,9 @@
 //! rules, so that what a reader types splits and lowercases the way the index did.
 
 use memchr::memchr;
+use memchr::memmem::Finder;
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Longer runs of letters are not words a reader types (hashes, URLs run together).
 pub const MAX_WORD_CHARS: usize = 40;
@@ -20,8 +22,7 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
-    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    static SET: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
     SET.contains(word)
 }
 
@@ -159,9 +160,12 @@ impl Stemmer {
 
 /// Elements that are not text: a heading's "#" link, citation numbers, scripts.
 fn skipped(name: &str, attributes: &str) -> bool {
+    // Searchers built once: a search set up per tag cost more than the search.
+    static ANCHOR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("heading-anchor"));
+    static CITATION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("class=\"citation\""));
     matches!(name, "script" | "style" | "template")
         || (!attributes.is_empty()
-            && (attributes.contains("heading-anchor") || attributes.contains("class=\"citation\"")))
+            && (ANCHOR.find(attributes.as_bytes()).is_some() || CITATION.find(attributes.as_bytes()).is_some()))
 }
 
 /// Elements inside a line of text: their edges do not separate words.
