@@ -231,10 +231,11 @@ fn build(args: BuildArgs) -> ExitCode {
     summary(
         format,
         &format!(
-            "Built {} and {} ({} files) in {:.2} s into {}{}",
+            "Built {} and {} ({} files{}) in {:.2} s into {}{}",
             plural(built.content.pages.len(), "page"),
             plural(built.content.sections.len(), "section"),
             stats.files,
+            stats.changed.map_or_else(String::new, |n| format!(", {n} changed")),
             started.elapsed().as_secs_f64(),
             built.config.output_dir.display(),
             warning_suffix(&built.warnings),

@@ -226,12 +226,18 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
     let edited_text = site.output(edited);
     assert!(!edited_text.contains("An edited line."));
 
+    // A rebuild with nothing to change says so, and changes nothing.
+    let run = site.build(&[]).success();
+    assert!(run.stdout.contains(" files, 0 changed)"), "{}", run.stdout);
+    assert_eq!(stamp(edited), edited_before, "a rebuild with no edit replaced a page");
+
     site.edit(
         "content/about.md",
         "## How we write\n",
         "## How we write\n\nAn edited line.\n",
     );
-    site.build(&[]).success();
+    let run = site.build(&[]).success();
+    assert!(!run.stdout.contains(" 0 changed)"), "{}", run.stdout);
     assert!(
         site.output(edited).contains("An edited line."),
         "the edit is not in the output"

@@ -30,6 +30,9 @@ const MARKER_TEXT: &str = "This folder is written by `signpost build` and replac
 pub struct WriteStats {
     pub files: usize,
     pub bytes: u64,
+    /// Of `files`, how many were written over a previous output (new or changed bytes);
+    /// `None` when the whole folder was new.
+    pub changed: Option<usize>,
 }
 
 /// Refuses output folders that a build must never replace.
@@ -131,12 +134,14 @@ impl Staging {
     /// Puts the new output in place of the old one.
     pub fn finish(mut self) -> Result<WriteStats, Diagnostic> {
         self.finished = true;
-        let stats = WriteStats {
+        let mut stats = WriteStats {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
+            changed: None,
         };
         if let Some(made) = self.made.take() {
             let made = made.into_inner().unwrap_or_else(PoisonError::into_inner);
+            stats.changed = Some(made.iter().filter(|file| file.staged.is_some()).count());
             self.update_in_place(made)?;
             return Ok(stats);
         }
