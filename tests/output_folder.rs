@@ -280,8 +280,14 @@ fn a_rebuild_clears_what_stands_where_its_files_go() {
     // A file where a section's folder goes.
     fs::remove_dir_all(public.join("treatments")).expect("remove a section");
     fs::write(public.join("treatments"), "a file in the way").expect("a file in its place");
-    // A link to a folder outside where a page's folder goes, and a link to a file outside
-    // where a page goes.
+    // A link to a folder outside where a page's folder goes (holding the very bytes of the
+    // page, which must not count as the page being there), and a link to a file outside where
+    // a page goes.
+    fs::copy(
+        public.join("sources/frank/index.html"),
+        outside.join("inner/index.html"),
+    )
+    .expect("copy the page");
     fs::remove_dir_all(public.join("sources/frank")).expect("remove a page's folder");
     std::os::unix::fs::symlink(outside.join("inner"), public.join("sources/frank")).expect("link a folder");
     fs::remove_file(public.join("about/index.html")).expect("remove a page");

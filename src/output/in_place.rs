@@ -16,15 +16,18 @@ use rayon::prelude::*;
 
 use crate::render::Contents;
 
-/// Whether `existing` (a file of the previous output) already holds exactly `contents`. A
-/// symbolic link or a folder in its place is never the same: it is replaced.
-pub fn same_contents(existing: &Path, contents: &Contents) -> bool {
-    let Ok(meta) = fs::symlink_metadata(existing) else {
+/// Whether `out/relative` (a file of the previous output) already holds exactly `contents`.
+/// A link or a folder in its place, or a link among the folders above it, is never the same:
+/// it is replaced (a file reached through a link is not the output's own).
+pub fn same_contents(out: &Path, relative: &Path, contents: &Contents) -> bool {
+    let existing = out.join(relative);
+    let Ok(meta) = fs::symlink_metadata(&existing) else {
         return false;
     };
-    if !meta.is_file() {
+    if !meta.is_file() || !real_folders(out, relative) {
         return false;
     }
+    let existing = existing.as_path();
     let same_bytes = |wanted: &[u8]| meta.len() == wanted.len() as u64 && file_holds(existing, wanted).unwrap_or(false);
     match contents {
         Contents::Bytes(bytes) => same_bytes(bytes),
@@ -33,6 +36,18 @@ pub fn same_contents(existing: &Path, contents: &Contents) -> bool {
             fs::metadata(from).is_ok_and(|m| m.len() == meta.len()) && files_match(existing, from).unwrap_or(false)
         }
     }
+}
+
+/// Whether every folder between `out` and `relative` is a folder itself, not a link to one.
+fn real_folders(out: &Path, relative: &Path) -> bool {
+    let mut path = out.to_path_buf();
+    let Some(parent) = relative.parent() else {
+        return true;
+    };
+    parent.components().all(|part| {
+        path.push(part);
+        fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
+    })
 }
 
 /// Whether two files of the same length hold the same bytes, a block of each at a time (a
@@ -148,38 +163,43 @@ mod tests {
     #[test]
     fn only_the_same_bytes_in_a_plain_file_count_as_unchanged() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let path = dir.path().join("page.html");
+        let out = dir.path();
+        let same = |relative: &str, contents: &Contents| same_contents(out, Path::new(relative), contents);
         // Longer than one block, so the comparison crosses a block's edge.
         let long: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
-        fs::write(&path, &long).expect("write");
-        assert!(same_contents(&path, &Contents::Bytes(long.clone())));
-        assert!(same_contents(
-            &path,
-            &Contents::Embedded(Box::leak(long.clone().into_boxed_slice()))
-        ));
+        fs::write(out.join("page.html"), &long).expect("write");
+        assert!(same("page.html", &Contents::Bytes(long.clone())));
+        let embedded: &'static [u8] = Box::leak(long.clone().into_boxed_slice());
+        assert!(same("page.html", &Contents::Embedded(embedded)));
         let mut last_differs = long.clone();
         *last_differs.last_mut().expect("a byte") ^= 1;
-        assert!(!same_contents(&path, &Contents::Bytes(last_differs.clone())));
-        assert!(!same_contents(&path, &Contents::Bytes(long[..long.len() - 1].to_vec())));
-        assert!(!same_contents(
-            &dir.path().join("missing"),
-            &Contents::Bytes(Vec::new())
-        ));
-        assert!(!same_contents(dir.path(), &Contents::Bytes(Vec::new())), "a folder");
+        assert!(!same("page.html", &Contents::Bytes(last_differs.clone())));
+        assert!(!same("page.html", &Contents::Bytes(long[..long.len() - 1].to_vec())));
+        assert!(!same("missing", &Contents::Bytes(Vec::new())));
+        fs::create_dir(out.join("folder")).expect("a folder");
+        assert!(!same("folder", &Contents::Bytes(Vec::new())), "a folder");
 
-        let source = dir.path().join("static.bin");
+        let source = out.join("static.bin");
         fs::write(&source, &long).expect("write");
-        assert!(same_contents(&path, &Contents::CopyOf(source.clone())));
+        assert!(same("page.html", &Contents::CopyOf(source.clone())));
         fs::write(&source, &last_differs).expect("write");
-        assert!(!same_contents(&path, &Contents::CopyOf(source.clone())));
+        assert!(!same("page.html", &Contents::CopyOf(source.clone())));
 
         #[cfg(unix)]
         {
-            let link = dir.path().join("link.html");
-            std::os::unix::fs::symlink(&path, &link).expect("a link");
+            std::os::unix::fs::symlink(out.join("page.html"), out.join("link.html")).expect("a link");
             assert!(
-                !same_contents(&link, &Contents::Bytes(long)),
+                !same("link.html", &Contents::Bytes(long.clone())),
                 "a link is replaced, not followed"
+            );
+            // The same bytes reached through a linked folder are not the output's own.
+            fs::create_dir(out.join("real")).expect("a folder");
+            fs::write(out.join("real/page.html"), &long).expect("write");
+            std::os::unix::fs::symlink(out.join("real"), out.join("linked")).expect("a link");
+            assert!(same("real/page.html", &Contents::Bytes(long.clone())));
+            assert!(
+                !same("linked/page.html", &Contents::Bytes(long)),
+                "through a linked folder"
             );
         }
     }

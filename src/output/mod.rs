@@ -202,7 +202,7 @@ impl Sink for Staging {
         let target = match &self.made {
             None => self.staging.join(relative),
             Some(made) => {
-                let same = in_place::same_contents(&self.out.join(&relative), &contents);
+                let same = in_place::same_contents(&self.out, &relative, &contents);
                 let mut made = made.lock().unwrap_or_else(PoisonError::into_inner);
                 // A changed file waits in the staging folder under a number, not its path: no
                 // folders to make there and remove again.
