@@ -16,26 +16,26 @@ use rayon::prelude::*;
 
 use crate::render::Contents;
 
-/// Whether `out/relative` (a file of the previous output) already holds exactly `contents`.
-/// A link or a folder in its place, or a link among the folders above it, is never the same:
-/// it is replaced (a file reached through a link is not the output's own).
-pub fn same_contents(out: &Path, relative: &Path, contents: &Contents) -> bool {
+/// The length of `out/relative` (a file of the previous output) if it already holds exactly
+/// `contents`, `None` if it must be written. A link or a folder in its place, or a link among
+/// the folders above it, is never the same: it is replaced (a file reached through a link is
+/// not the output's own).
+pub fn unchanged_len(out: &Path, relative: &Path, contents: &Contents) -> Option<u64> {
     let existing = out.join(relative);
-    let Ok(meta) = fs::symlink_metadata(&existing) else {
-        return false;
-    };
+    let meta = fs::symlink_metadata(&existing).ok()?;
     if !meta.is_file() || !real_folders(out, relative) {
-        return false;
+        return None;
     }
-    let existing = existing.as_path();
-    let same_bytes = |wanted: &[u8]| meta.len() == wanted.len() as u64 && file_holds(existing, wanted).unwrap_or(false);
-    match contents {
+    let len = meta.len();
+    let same_bytes = |wanted: &[u8]| len == wanted.len() as u64 && file_holds(&existing, wanted).unwrap_or(false);
+    let same = match contents {
         Contents::Bytes(bytes) => same_bytes(bytes),
         Contents::Embedded(bytes) => same_bytes(bytes),
         Contents::CopyOf(from) => {
-            fs::metadata(from).is_ok_and(|m| m.len() == meta.len()) && files_match(existing, from).unwrap_or(false)
+            fs::metadata(from).is_ok_and(|m| m.len() == len) && files_match(&existing, from).unwrap_or(false)
         }
-    }
+    };
+    same.then_some(len)
 }
 
 /// Whether every folder between `out` and `relative` is a folder itself, not a link to one.
@@ -164,7 +164,7 @@ mod tests {
     fn only_the_same_bytes_in_a_plain_file_count_as_unchanged() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let out = dir.path();
-        let same = |relative: &str, contents: &Contents| same_contents(out, Path::new(relative), contents);
+        let same = |relative: &str, contents: &Contents| unchanged_len(out, Path::new(relative), contents).is_some();
         // Longer than one block, so the comparison crosses a block's edge.
         let long: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
         fs::write(out.join("page.html"), &long).expect("write");

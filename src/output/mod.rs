@@ -199,51 +199,40 @@ impl Sink for Staging {
         let relative = safe_relative(path).ok_or_else(|| {
             Diagnostic::error(path, "refusing to write outside the output folder").code(Code::OutputRefused)
         })?;
-        let target = match &self.made {
-            None => self.staging.join(relative),
+        let (target, unchanged) = match &self.made {
+            None => {
+                let target = self.staging.join(relative);
+                if let Some(dir) = target.parent() {
+                    // Safe from several threads at once: a folder made meanwhile by another counts.
+                    fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", e))?;
+                }
+                (target, None)
+            }
             Some(made) => {
-                let same = in_place::same_contents(&self.out, &relative, &contents);
+                let unchanged = in_place::unchanged_len(&self.out, &relative, &contents);
                 let mut made = made.lock().unwrap_or_else(PoisonError::into_inner);
                 // A changed file waits in the staging folder under a number, not its path: no
                 // folders to make there and remove again.
-                let staged = (!same).then(|| made.len().to_string());
+                let name = made.len().to_string();
                 made.push(MadeFile {
                     relative,
-                    staged: staged.clone(),
+                    staged: unchanged.is_none().then(|| name.clone()),
                 });
-                drop(made);
-                match staged {
-                    Some(name) => self.staging.join(name),
-                    None => {
-                        self.bytes.fetch_add(contents_len(&contents), Ordering::Relaxed);
-                        self.files.fetch_add(1, Ordering::Relaxed);
-                        return Ok(());
-                    }
-                }
+                (self.staging.join(name), unchanged)
             }
         };
-        if let Some(dir) = target.parent() {
-            // Safe from several threads at once: a folder made meanwhile by another counts.
-            fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", e))?;
-        }
-        let written = match contents {
-            Contents::Bytes(bytes) => fs::write(&target, &bytes).map(|_| bytes.len() as u64),
-            Contents::Embedded(bytes) => fs::write(&target, bytes).map(|_| bytes.len() as u64),
-            Contents::CopyOf(from) => fs::copy(from, &target),
-        }
-        .map_err(|e| io_error(&target, "write", e))?;
+        let written = match unchanged {
+            Some(len) => len,
+            None => match contents {
+                Contents::Bytes(bytes) => fs::write(&target, &bytes).map(|_| bytes.len() as u64),
+                Contents::Embedded(bytes) => fs::write(&target, bytes).map(|_| bytes.len() as u64),
+                Contents::CopyOf(from) => fs::copy(from, &target),
+            }
+            .map_err(|e| io_error(&target, "write", e))?,
+        };
         self.bytes.fetch_add(written, Ordering::Relaxed);
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
-    }
-}
-
-/// The length of a file to write, reading a file to copy only for its size.
-fn contents_len(contents: &Contents) -> u64 {
-    match contents {
-        Contents::Bytes(bytes) => bytes.len() as u64,
-        Contents::Embedded(bytes) => bytes.len() as u64,
-        Contents::CopyOf(from) => fs::metadata(from).map_or(0, |m| m.len()),
     }
 }
 
