@@ -110,12 +110,23 @@ pub fn resolve(
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
     let explicit = explicit_related(config, content, &mut diagnostics);
-    let related = graph::related(content, explicit.clone(), config.related.count);
-    let backlinks = graph::backlinks(content, &page_targets, &section_targets);
-    let (facets, facet_warnings) = facets::index(config, content);
+    let uncited = uncited_sources(config, content, &pages, &sections);
+    // The page graph and facets read only the content and the links found above, so they
+    // are made while the glossary pass rewrites the pages: much of them is one thread's work.
+    let mut glossary_problems = Diagnostics::new();
+    let ((related, backlinks, (facets, facet_warnings)), ()) = rayon::join(
+        || {
+            (
+                graph::related(content, explicit.clone(), config.related.count),
+                graph::backlinks(content, &page_targets, &section_targets),
+                facets::index(config, content),
+            )
+        },
+        || link_glossary_terms(config, content, &mut pages, &mut sections, &mut glossary_problems),
+    );
     diagnostics.extend(facet_warnings);
-    diagnostics.extend(uncited_sources(config, content, &pages, &sections));
-    link_glossary_terms(config, content, &mut pages, &mut sections, &mut diagnostics);
+    diagnostics.extend(uncited);
+    diagnostics.extend(glossary_problems);
 
     (
         Linked {
@@ -480,7 +491,9 @@ fn normalise(written: &str) -> String {
 /// which only happens in a build that fails anyway).
 fn replace_placeholders(html: &str, urls: &[Option<(Target, String)>]) -> String {
     let needle = format!("\"{LINK_PLACEHOLDER}");
-    if !html.contains(&needle) {
+    // memchr's vector search: `str::find` for a string was a percent of the build.
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    if finder.find(html.as_bytes()).is_none() {
         return html.to_string();
     }
     // Room for every URL, so that the buffer never doubles: every page's HTML is held until
@@ -488,7 +501,7 @@ fn replace_placeholders(html: &str, urls: &[Option<(Target, String)>]) -> String
     let urls_len: usize = urls.iter().flatten().map(|(_, url)| url.len()).sum();
     let mut out = String::with_capacity(html.len() + urls_len);
     let mut rest = html;
-    while let Some(start) = rest.find(&needle) {
+    while let Some(start) = finder.find(rest.as_bytes()) {
         out.push_str(&rest[..start + 1]);
         let after = &rest[start + needle.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();

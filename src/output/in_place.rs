@@ -7,7 +7,7 @@
 //! rebuild that changes a few pages now touches a few files, and deploy tools that compare
 //! modification times upload only those.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::fs;
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
@@ -122,8 +122,8 @@ fn make_folders(out: &Path, relative: &Path) -> std::io::Result<()> {
 
 /// Removes from `out` every file, link and folder the build did not make. `keep` holds the
 /// relative paths of the files it made (and the marker).
-pub fn remove_stale(out: &Path, keep: &HashSet<PathBuf>) -> std::io::Result<()> {
-    let folders: HashSet<&Path> = keep
+pub fn remove_stale(out: &Path, keep: &FxHashSet<PathBuf>) -> std::io::Result<()> {
+    let folders: FxHashSet<&Path> = keep
         .iter()
         .flat_map(|p| p.ancestors().skip(1))
         .filter(|p| !p.as_os_str().is_empty())
@@ -134,8 +134,8 @@ pub fn remove_stale(out: &Path, keep: &HashSet<PathBuf>) -> std::io::Result<()> 
 fn remove_stale_in(
     out: &Path,
     relative: &Path,
-    keep: &HashSet<PathBuf>,
-    folders: &HashSet<&Path>,
+    keep: &FxHashSet<PathBuf>,
+    folders: &FxHashSet<&Path>,
 ) -> std::io::Result<()> {
     let entries: Vec<fs::DirEntry> = fs::read_dir(out.join(relative))?.collect::<Result<_, _>>()?;
     // Folders in parallel: a site's are many and small.
@@ -219,7 +219,7 @@ mod tests {
             fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
             fs::write(path, file).expect("write");
         }
-        let keep: HashSet<PathBuf> = ["a/index.html", "b/c/index.html"].iter().map(PathBuf::from).collect();
+        let keep: FxHashSet<PathBuf> = ["a/index.html", "b/c/index.html"].iter().map(PathBuf::from).collect();
         remove_stale(out, &keep).expect("remove stale files");
         let mut left: Vec<String> = walkdir::WalkDir::new(out)
             .into_iter()

@@ -10,7 +10,7 @@
 
 mod in_place;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -178,7 +178,7 @@ impl Staging {
             .collect();
         in_place::move_in(&self.staging, &self.out, &changed)
             .map_err(|e| io_error(&self.out, "move the new files into place", e))?;
-        let mut keep: HashSet<PathBuf> = made.into_iter().map(|file| file.relative).collect();
+        let mut keep: FxHashSet<PathBuf> = made.into_iter().map(|file| file.relative).collect();
         keep.insert(PathBuf::from(MARKER));
         in_place::remove_stale(&self.out, &keep)
             .map_err(|e| io_error(&self.out, "remove files the build no longer makes", e))?;

@@ -295,7 +295,7 @@ impl<'a> Renderer<'a> {
 
     /// The problems of every round, each reported once (a broken template fails every page
     /// that uses it), and the compiled templates.
-    pub fn finish(self, problems: Vec<Diagnostic>) -> (Diagnostics, Option<Tera>) {
+    pub fn finish(mut self, problems: Vec<Diagnostic>) -> (Diagnostics, Option<Tera>) {
         let mut diagnostics = self.diagnostics;
         let mut seen = BTreeMap::new();
         for d in problems {
@@ -303,6 +303,9 @@ impl<'a> Renderer<'a> {
                 .or_insert(d);
         }
         diagnostics.extend(seen.into_values());
+        // Every page's link card, freed on a pool thread: the caller need not wait for it.
+        let page_links = self.views.take_page_links();
+        rayon::spawn(move || drop(page_links));
         (diagnostics, Some(self.tera))
     }
 }

@@ -115,9 +115,10 @@ pub struct DateView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Reference<'a> {
+pub struct Reference {
     pub number: usize,
-    pub source: SourceView<'a>,
+    /// A shared [`SourceView`].
+    pub source: Value,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,7 +129,8 @@ pub struct DifferenceView<'a> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ViewView<'a> {
-    pub source: SourceView<'a>,
+    /// A shared [`SourceView`].
+    pub source: Value,
     pub view: &'a str,
 }
 
@@ -177,10 +179,10 @@ pub struct PageView<'a> {
     pub suits: &'a [String],
     pub not_suited: &'a [String],
     pub duration: Option<&'a str>,
-    /// The sources named in front matter.
-    pub sources: Vec<SourceView<'a>>,
+    /// The sources named in front matter ([`SourceView`]s).
+    pub sources: Vec<Value>,
     /// The sources cited in the text, numbered as the citations are.
-    pub references: Vec<Reference<'a>>,
+    pub references: Vec<Reference>,
     /// [`PageLink`]s.
     pub related: Vec<Value>,
     /// Pages and sections whose text links here ([`PageLink`]s).
@@ -188,7 +190,8 @@ pub struct PageView<'a> {
     pub last_reviewed: Option<DateView>,
     pub next_review: Option<DateView>,
     pub differences: Vec<DifferenceView<'a>>,
-    pub about_source: Option<SourceView<'a>>,
+    /// A [`SourceView`].
+    pub about_source: Option<Value>,
     /// For a page about a source: the pages that cite or name it ([`PageLink`]s).
     pub cited_by: Vec<Value>,
     /// A [`SectionLink`].
@@ -216,8 +219,9 @@ pub struct SectionView<'a> {
     /// [`SectionLink`]s.
     pub subsections: Vec<Value>,
     pub ancestors: Vec<Value>,
-    pub sources: Vec<SourceView<'a>>,
-    pub references: Vec<Reference<'a>>,
+    /// [`SourceView`]s.
+    pub sources: Vec<Value>,
+    pub references: Vec<Reference>,
     pub last_reviewed: Option<DateView>,
     pub next_review: Option<DateView>,
     pub extra: &'a toml::Table,
@@ -232,6 +236,8 @@ pub struct Views<'a> {
     source_pages: BTreeMap<&'a str, String>,
     /// Every vocabulary value's [`FacetValueView`].
     facet_values: FxHashMap<(Facet, &'a str), Value>,
+    /// Every source's [`SourceView`], by id: pages name and cite the same few sources.
+    source_values: FxHashMap<&'a str, Value>,
     /// Each page's [`PageLink`], by page index, made when first asked for (re-rendering one
     /// page in `serve` needs only a few).
     page_links: Vec<OnceLock<Value>>,
@@ -256,6 +262,7 @@ impl<'a> Views<'a> {
             linked,
             source_pages,
             facet_values: FxHashMap::default(),
+            source_values: FxHashMap::default(),
             page_links: Vec::new(),
             section_page_links: Vec::new(),
             section_links: Vec::new(),
@@ -268,6 +275,11 @@ impl<'a> Views<'a> {
             })
             .map(|(facet, v)| ((facet, v.id.as_str()), to_value(&views.facet_value_view(facet, v))))
             .collect();
+        views.source_values = config
+            .sources
+            .iter()
+            .map(|s| (s.id.as_str(), to_value(&views.source_view(s))))
+            .collect();
         views.page_links = (0..content.pages.len()).map(|_| OnceLock::new()).collect();
         views.section_page_links = (0..content.sections.len())
             .map(|i| to_value(&views.build_section_page_link(i)))
@@ -276,6 +288,11 @@ impl<'a> Views<'a> {
             .map(|i| to_value(&views.build_section_link(i)))
             .collect();
         views
+    }
+
+    /// Every page's [`PageLink`] made so far, taken out (to be freed elsewhere).
+    pub fn take_page_links(&mut self) -> Vec<OnceLock<Value>> {
+        std::mem::take(&mut self.page_links)
     }
 
     pub fn site(&self) -> SiteView<'a> {
@@ -520,15 +537,20 @@ impl<'a> Views<'a> {
         out
     }
 
-    fn sources(&self, ids: &'a [String]) -> Vec<SourceView<'a>> {
-        ids.iter().filter_map(|id| self.source(id)).collect()
+    /// The shared [`SourceView`] of a source; `None` for an id site.toml does not list.
+    fn source_shared(&self, id: &str) -> Option<Value> {
+        self.source_values.get(id).cloned()
     }
 
-    fn references(&self, cited: &'a [String]) -> Vec<Reference<'a>> {
+    fn sources(&self, ids: &'a [String]) -> Vec<Value> {
+        ids.iter().filter_map(|id| self.source_shared(id)).collect()
+    }
+
+    fn references(&self, cited: &'a [String]) -> Vec<Reference> {
         cited
             .iter()
             .enumerate()
-            .filter_map(|(i, id)| self.source(id).map(|source| Reference { number: i + 1, source }))
+            .filter_map(|(i, id)| self.source_shared(id).map(|source| Reference { number: i + 1, source }))
             .collect()
     }
 
@@ -592,11 +614,14 @@ impl<'a> Views<'a> {
                     views: d
                         .views
                         .iter()
-                        .filter_map(|v| self.source(&v.source).map(|source| ViewView { source, view: &v.view }))
+                        .filter_map(|v| {
+                            self.source_shared(&v.source)
+                                .map(|source| ViewView { source, view: &v.view })
+                        })
                         .collect(),
                 })
                 .collect(),
-            about_source: meta.about_source.as_deref().and_then(|id| self.source(id)),
+            about_source: meta.about_source.as_deref().and_then(|id| self.source_shared(id)),
             cited_by,
             section: self.section_link(page.section),
             ancestors: self.ancestors(Some(page.section)),
@@ -626,11 +651,7 @@ impl<'a> Views<'a> {
         if let Some(date) = meta.last_reviewed {
             data["lastReviewed"] = date.iso().into();
         }
-        // "</script>" and "<!--" inside a string must not end the element early.
-        data.to_string()
-            .replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026")
+        script_safe(&data.to_string())
     }
 
     fn page_uses_source(&self, index: usize, id: &str) -> bool {
@@ -723,6 +744,25 @@ pub fn matrix_value(matrix: &Matrix) -> Value {
     Value::from(value)
 }
 
+/// JSON that cannot end a `<script>` element early: "</script>" or "<!--" inside a string
+/// would. `<`, `>` and `&` become escapes that mean the same to a JSON reader. One pass, not
+/// one `replace` per character.
+fn script_safe(json: &str) -> String {
+    let mut safe = String::with_capacity(json.len() + 16);
+    let mut done = 0;
+    for at in memchr::memchr3_iter(b'<', b'>', b'&', json.as_bytes()) {
+        safe.push_str(&json[done..at]);
+        safe.push_str(match json.as_bytes()[at] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        done = at + 1;
+    }
+    safe.push_str(&json[done..]);
+    safe
+}
+
 /// A view as a template value, made once and then shared (cloning a [`Value`] is cheap).
 fn to_value<T: Serialize>(view: &T) -> Value {
     // Views are strings, numbers, lists and maps: serialising them cannot fail.
@@ -733,5 +773,23 @@ fn date_view(date: Date) -> DateView {
     DateView {
         iso: date.iso(),
         long: date.long(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_in_a_script_element_cannot_close_it() {
+        let json = r#"{"name":"</script><!-- a & b >","url":"ünïcode"}"#;
+        let safe = script_safe(json);
+        assert_eq!(
+            safe,
+            r#"{"name":"\u003c/script\u003e\u003c!-- a \u0026 b \u003e","url":"ünïcode"}"#
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(parsed["name"], "</script><!-- a & b >");
+        assert_eq!(script_safe("plain"), "plain");
     }
 }
