@@ -295,7 +295,12 @@ impl<'a> Renderer<'a> {
 
     /// The problems of every round, each reported once (a broken template fails every page
     /// that uses it), and the compiled templates.
-    pub fn finish(mut self, problems: Vec<Diagnostic>) -> (Diagnostics, Option<Tera>) {
+    /// Every page's link card made so far, taken out for the caller to free (or not).
+    pub fn take_page_links(&mut self) -> Vec<std::sync::OnceLock<tera::Value>> {
+        self.views.take_page_links()
+    }
+
+    pub fn finish(self, problems: Vec<Diagnostic>) -> (Diagnostics, Option<Tera>) {
         let mut diagnostics = self.diagnostics;
         let mut seen = BTreeMap::new();
         for d in problems {
@@ -303,9 +308,6 @@ impl<'a> Renderer<'a> {
                 .or_insert(d);
         }
         diagnostics.extend(seen.into_values());
-        // Every page's link card, freed on a pool thread: the caller need not wait for it.
-        let page_links = self.views.take_page_links();
-        rayon::spawn(move || drop(page_links));
         (diagnostics, Some(self.tera))
     }
 }
