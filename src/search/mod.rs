@@ -905,13 +905,8 @@ fn score(
     if stop() {
         return None;
     }
-    // Each stem's list sized by its document frequency: no list grows while it fills.
-    let mut scored: Vec<Vec<(u32, f32)>> = df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
-    for (page, scores) in page_scores.into_iter().enumerate() {
-        for (stem, score) in scores {
-            scored[stem as usize].push((page as u32, score));
-        }
-    }
+    let scored = by_stem(&page_scores, &df);
+    drop(page_scores);
     let postings = scored
         .into_par_iter()
         .map(|mut list| {
@@ -933,6 +928,26 @@ fn score(
         },
         postings,
     ))
+}
+
+/// Each stem's (page, score) list, in page order, from each page's scores in stem order. In
+/// parallel over ranges of stems: each range's task reads every page's stretch of it and fills
+/// only its own lists, each sized first by the stem's document frequency `df`.
+fn by_stem(page_scores: &[Vec<(u32, f32)>], df: &[u32]) -> Vec<Vec<(u32, f32)>> {
+    let mut scored: Vec<Vec<(u32, f32)>> = df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
+    // Several ranges per thread, so that one with more common stems does not hold up the rest.
+    let range = df.len().div_ceil(rayon::current_num_threads() * 8).max(1);
+    scored.par_chunks_mut(range).enumerate().for_each(|(chunk, lists)| {
+        let first = (chunk * range) as u32;
+        let end = first + lists.len() as u32;
+        for (page, scores) in page_scores.iter().enumerate() {
+            let start = scores.partition_point(|&(stem, _)| stem < first);
+            for &(stem, score) in scores[start..].iter().take_while(|&&(stem, _)| stem < end) {
+                lists[(stem - first) as usize].push((page as u32, score));
+            }
+        }
+    });
+    scored
 }
 
 /// An average length rounded to a step of 2^(1/64) (about 1 %): one page's edit moves the
@@ -1184,6 +1199,29 @@ fn facet_columns(config: &Config, documents: &[Document<'_>]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postings_by_stem_are_the_page_lists_turned_round() {
+        // Pages' scores in stem order, some pages empty, stems 0..700 (more than one range).
+        let page_scores: Vec<Vec<(u32, f32)>> = (0..50u32)
+            .map(|page| {
+                (0..700u32)
+                    .filter(|stem| (stem * 7 + page * 13) % (page % 5 + 2) == 0)
+                    .map(|stem| (stem, (page * 1000 + stem) as f32))
+                    .collect()
+            })
+            .collect();
+        let mut df = vec![0u32; 700];
+        let mut expected: Vec<Vec<(u32, f32)>> = vec![Vec::new(); 700];
+        for (page, scores) in page_scores.iter().enumerate() {
+            for &(stem, score) in scores {
+                df[stem as usize] += 1;
+                expected[stem as usize].push((page as u32, score));
+            }
+        }
+        assert_eq!(by_stem(&page_scores, &df), expected);
+        assert!(by_stem(&[], &[]).is_empty());
+    }
 
     #[test]
     fn texts_are_written_as_serde_json_writes_them() {
