@@ -8,8 +8,9 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
+use aho_corasick::AhoCorasick;
 use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use syntect::highlighting::ThemeSet;
@@ -140,7 +141,7 @@ pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highl
     let events = renderer.transform(parser.into_offset_iter());
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
-    let html_out = wrap_tables(table_alignment_to_classes(html_out));
+    let html_out = rewrite_tables(html_out);
     renderer.out.html = if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
         sanitize(&html_out)
     } else {
@@ -465,41 +466,56 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// A wide table scrolls inside its own box (which keyboard users can focus and scroll) rather
-/// than widening the page on a small screen.
-fn wrap_tables(html: String) -> String {
-    // Only markdown's own tables, which open with a bare `<table>`: raw HTML tables with
-    // attributes would leave the closing tags unmatched.
-    // memchr's vector substring search: the page's whole HTML is scanned, and most pages
-    // have no table.
+/// Markdown's tables, made fit for a phone and a strict Content-Security-Policy, in one pass
+/// over the page: a wide table scrolls inside its own box (which keyboard users can focus and
+/// scroll) rather than widening the page, and the style attributes pulldown-cmark aligns cells
+/// with become classes.
+fn rewrite_tables(html: String) -> String {
+    // The first two are the box's edges; the rest are the aligned cells, each with its class.
+    const PATTERNS: [&str; 8] = [
+        "<table>",
+        "</table>",
+        "<th style=\"text-align: left\">",
+        "<td style=\"text-align: left\">",
+        "<th style=\"text-align: center\">",
+        "<td style=\"text-align: center\">",
+        "<th style=\"text-align: right\">",
+        "<td style=\"text-align: right\">",
+    ];
+    const REWRITTEN: [&str; 8] = [
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\"><table>",
+        "</table></div>",
+        "<th class=\"align-left\">",
+        "<td class=\"align-left\">",
+        "<th class=\"align-center\">",
+        "<td class=\"align-center\">",
+        "<th class=\"align-right\">",
+        "<td class=\"align-right\">",
+    ];
+    static FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| AhoCorasick::new(PATTERNS).ok());
+    // memchr's vector substring search first: most pages have no table.
     let count = |needle: &str| memchr::memmem::find_iter(html.as_bytes(), needle).count();
     let opened = count("<table>");
-    if opened == 0 || opened != count("</table>") {
+    // Only markdown's own tables, which open with a bare `<table>`: raw HTML tables with
+    // attributes would leave the closing tags unmatched.
+    let wrap = opened > 0 && opened == count("</table>");
+    let align = memchr::memmem::find(html.as_bytes(), b" style=\"text-align: ").is_some();
+    let Some(finder) = FINDER.as_ref().filter(|_| wrap || align) else {
         return html;
-    }
-    html.replace(
-        "<table>",
-        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\"><table>",
-    )
-    .replace("</table>", "</table></div>")
-}
-
-/// pulldown-cmark aligns table cells with a style attribute, which a strict
-/// Content-Security-Policy blocks; classes do the same job.
-fn table_alignment_to_classes(html: String) -> String {
-    if memchr::memmem::find(html.as_bytes(), b" style=\"text-align: ").is_none() {
-        return html;
-    }
-    let mut out = html;
-    for align in ["left", "center", "right"] {
-        for cell in ["th", "td"] {
-            out = out.replace(
-                &format!("<{cell} style=\"text-align: {align}\">"),
-                &format!("<{cell} class=\"align-{align}\">"),
-            );
-        }
-    }
-    out
+    };
+    let replacements: Vec<&str> = PATTERNS
+        .iter()
+        .zip(REWRITTEN)
+        .enumerate()
+        .map(|(i, (&pattern, rewritten))| {
+            if (i < 2 && wrap) || (i >= 2 && align) {
+                rewritten
+            } else {
+                pattern
+            }
+        })
+        .collect();
+    finder.replace_all(&html, &replacements)
 }
 
 /// Removes scripts, event handlers, styles, frames and unsafe URLs from raw HTML, keeping
@@ -518,20 +534,34 @@ fn sanitize(html: &str) -> String {
 }
 
 pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape(text, false)
 }
 
 pub fn escape_attribute(text: &str) -> String {
-    escape_text(text).replace('"', "&quot;").replace('\'', "&#39;")
+    escape(text, true)
+}
+
+/// `text` with `&`, `<` and `>` (and in an attribute, both quotes) as character references,
+/// in one pass. The bytes looked for are ASCII, which never occurs inside another
+/// character's UTF-8, so the text is cut only between characters.
+fn escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut done = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' if attribute => "&quot;",
+            b'\'' if attribute => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[done..i]);
+        out.push_str(escaped);
+        done = i + 1;
+    }
+    out.push_str(&text[done..]);
+    out
 }
 
 #[cfg(test)]
@@ -616,5 +646,26 @@ mod tests {
         let r = render_md("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
         assert!(r.html.contains("<th class=\"align-left\">"));
         assert!(!r.html.contains("style="));
+    }
+
+    #[test]
+    fn tables_scroll_in_their_own_box_and_every_alignment_becomes_a_class() {
+        let r = render_md("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n\ntext\n\n| x |\n|---|\n| y |\n");
+        let wrap =
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\"><table>";
+        assert_eq!(r.html.matches(wrap).count(), 2, "{}", r.html);
+        assert_eq!(r.html.matches("</table></div>").count(), 2);
+        for align in ["left", "center", "right"] {
+            assert!(
+                r.html.contains(&format!("<th class=\"align-{align}\">")),
+                "{align}: {}",
+                r.html
+            );
+            assert!(r.html.contains(&format!("<td class=\"align-{align}\">")), "{align}");
+        }
+        assert!(r.html.contains("<th>d</th>") && !r.html.contains("style="));
+
+        let plain = render_md("No table here, only <table> in `code`.\n");
+        assert!(!plain.html.contains("table-wrap"), "{}", plain.html);
     }
 }
