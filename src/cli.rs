@@ -231,10 +231,11 @@ fn build(args: BuildArgs) -> ExitCode {
     summary(
         format,
         &format!(
-            "Built {} and {} ({} files{}) in {:.2} s into {}{}",
+            "Built {} and {} ({} files, {}{}) in {:.2} s into {}{}",
             plural(built.content.pages.len(), "page"),
             plural(built.content.sections.len(), "section"),
             stats.files,
+            size(stats.bytes),
             stats.changed.map_or_else(String::new, |n| format!(", {n} changed")),
             started.elapsed().as_secs_f64(),
             built.config.output_dir.display(),
@@ -329,6 +330,17 @@ fn print_due(content: &crate::content::Content, days: i64, format: Format) {
 
 /// The closing line: on stdout for people and GitHub logs, on stderr beside JSON lines so
 /// that stdout stays machine-readable.
+/// A size as hosts state their limits (GitHub Pages: 1 GB): decimal units, three figures.
+fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.0} KB", b / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", b / 1e6),
+        _ => format!("{:.2} GB", b / 1e9),
+    }
+}
+
 fn summary(format: Format, line: &str) {
     match format {
         Format::Json => errln!("{line}"),
@@ -390,5 +402,21 @@ fn progress_printer(format: Format) -> impl Fn(&str) {
 fn clear_progress(format: Format) {
     if format == Format::Human && std::io::stderr().is_terminal() {
         err!("\r\x1b[2K");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size;
+
+    #[test]
+    fn sizes_read_as_hosts_state_their_limits() {
+        assert_eq!(size(0), "0 bytes");
+        assert_eq!(size(999), "999 bytes");
+        assert_eq!(size(1_000), "1 KB");
+        assert_eq!(size(48_200), "48 KB");
+        assert_eq!(size(2_345_678), "2.3 MB");
+        assert_eq!(size(307_961_912), "308.0 MB");
+        assert_eq!(size(1_500_000_000), "1.50 GB");
     }
 }

@@ -3,10 +3,51 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use common::{Site, assert_same_tree, file_names, tree};
+
+#[test]
+fn the_summary_gives_the_files_and_their_size() {
+    // A host's limit is on the site's size (GitHub Pages: 1 GB), so the summary states it.
+    let site = Site::fixture("guidance-site");
+    let run = site.build(&[]).success();
+    let files: BTreeMap<String, Vec<u8>> = tree(&site.public())
+        .into_iter()
+        .filter(|(name, _)| name != ".signpost-output")
+        .collect();
+    let bytes: usize = files.values().map(Vec::len).sum();
+    let (count, size) = run
+        .stdout
+        .split_once(" files, ")
+        .and_then(|(before, after)| Some((before.rsplit('(').next()?, after.split([',', ')']).next()?)))
+        .unwrap_or_else(|| panic!("no file count and size in {:?}", run.stdout));
+    assert_eq!(count, files.len().to_string(), "{}", run.stdout);
+    let (number, unit) = size.split_once(' ').unwrap_or_else(|| panic!("a size: {size:?}"));
+    let scale = match unit {
+        "bytes" => 1.0,
+        "KB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        other => panic!("unit {other:?} in {:?}", run.stdout),
+    };
+    let stated: f64 = number.parse().unwrap_or_else(|_| panic!("a number: {number:?}"));
+    // Rounded to the figures shown: within half a unit of the last one.
+    let step = if unit == "MB" {
+        0.1
+    } else if unit == "GB" {
+        0.01
+    } else {
+        1.0
+    };
+    assert!(
+        (stated - bytes as f64 / scale).abs() <= step / 2.0 + 1e-9,
+        "stated {size}, wrote {bytes} bytes: {}",
+        run.stdout
+    );
+}
 
 #[test]
 fn two_builds_of_the_same_site_are_byte_identical() {
@@ -228,7 +269,7 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
 
     // A rebuild with nothing to change says so, and changes nothing.
     let run = site.build(&[]).success();
-    assert!(run.stdout.contains(" files, 0 changed)"), "{}", run.stdout);
+    assert!(run.stdout.contains(", 0 changed)"), "{}", run.stdout);
     assert_eq!(stamp(edited), edited_before, "a rebuild with no edit replaced a page");
 
     site.edit(
