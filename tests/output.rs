@@ -472,3 +472,58 @@ fn a_draft_whose_front_matter_is_not_toml_still_fails() {
         run.stderr
     );
 }
+
+/// The `<script type="application/ld+json">` data of a built page, parsed.
+fn json_ld(html: &str) -> serde_json::Value {
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).map(|i| i + open.len()).expect("a JSON-LD script");
+    let end = start + html[start..].find("</script>").expect("the script's end");
+    let json = &html[start..end];
+    assert!(
+        !json.contains(['<', '>']),
+        "JSON-LD that could end its element early: {json}"
+    );
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("JSON-LD is not JSON ({e}): {json}"))
+}
+
+#[test]
+fn guidance_pages_describe_themselves_for_search_engines() {
+    let site = Site::fixture("guidance-site");
+    let methadone = "content/treatments/methadone.md";
+    site.edit(methadone, "replaces heroin.", "replaces heroin </script><!-- & more.");
+    site.build(&[]).success();
+
+    let counselling = json_ld(&site.output("treatments/counselling/index.html"));
+    assert_eq!(counselling["@context"], "https://schema.org");
+    assert_eq!(counselling["@type"], "MedicalWebPage");
+    assert_eq!(counselling["name"], "Counselling");
+    assert_eq!(counselling["about"]["@type"], "MedicalTherapy");
+    assert_eq!(counselling["about"]["name"], "Counselling");
+    assert_eq!(
+        counselling["description"],
+        "Talking with a trained counsellor about your drug use."
+    );
+    assert_eq!(
+        counselling["citation"],
+        serde_json::json!(["Types of treatment", "Drug addiction: getting help"])
+    );
+    assert_eq!(counselling["lastReviewed"], "2026-01-15");
+    assert!(
+        counselling["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/treatments/counselling/")),
+        "{counselling}"
+    );
+
+    let methadone = json_ld(&site.output("treatments/methadone/index.html"));
+    assert_eq!(methadone["name"], "Methadone & other substitutes");
+    assert_eq!(
+        methadone["description"],
+        "A daily prescribed medicine that replaces heroin </script><!-- & more."
+    );
+    assert_eq!(methadone["lastReviewed"], "2026-03-01");
+    assert_eq!(
+        methadone["citation"],
+        serde_json::json!(["Drug addiction: getting help"])
+    );
+}

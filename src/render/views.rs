@@ -636,22 +636,35 @@ impl<'a> Views<'a> {
     /// it was last reviewed and what it cites.
     fn json_ld(&self, page: &Page) -> String {
         let meta = &page.meta;
-        let mut data = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "MedicalWebPage",
-            "name": meta.title,
-            "description": meta.summary,
-            "url": self.config.base_url.permalink(&page.path),
-            "inLanguage": self.config.language,
-            "about": { "@type": "MedicalTherapy", "name": meta.title },
-            "audience": { "@type": "PeopleAudience", "audienceType": "People who use drugs, their families and carers" },
-            "isPartOf": { "@type": "WebSite", "name": self.config.title },
-            "citation": meta.sources.iter().filter_map(|id| self.config.source(id)).map(|s| s.title.as_str()).collect::<Vec<_>>(),
-        });
-        if let Some(date) = meta.last_reviewed {
-            data["lastReviewed"] = date.iso().into();
-        }
-        script_safe(&data.to_string())
+        let data = MedicalWebPage {
+            context: "https://schema.org",
+            kind: "MedicalWebPage",
+            about: Named {
+                kind: "MedicalTherapy",
+                name: &meta.title,
+            },
+            audience: Audience {
+                kind: "PeopleAudience",
+                audience_type: "People who use drugs, their families and carers",
+            },
+            citation: meta
+                .sources
+                .iter()
+                .filter_map(|id| self.config.source(id))
+                .map(|s| s.title.as_str())
+                .collect(),
+            description: &meta.summary,
+            in_language: &self.config.language,
+            is_part_of: Named {
+                kind: "WebSite",
+                name: &self.config.title,
+            },
+            last_reviewed: meta.last_reviewed.map(|date| date.iso()),
+            name: &meta.title,
+            url: self.config.base_url.permalink(&page.path),
+        };
+        // Serialising strings and lists cannot fail.
+        script_safe(&serde_json::to_string(&data).unwrap_or_default())
     }
 
     fn page_uses_source(&self, index: usize, id: &str) -> bool {
@@ -742,6 +755,43 @@ pub fn matrix_value(matrix: &Matrix) -> Value {
     let mut value = to_value(&outline).into_map().unwrap_or_default();
     value.insert("rows".into(), Value::from(rows));
     Value::from(value)
+}
+
+/// A guidance page as schema.org describes one. Fields in the order of their names, as a
+/// JSON object's keys were written before (serde_json's map sorts them).
+#[derive(Serialize)]
+struct MedicalWebPage<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    about: Named<'a>,
+    audience: Audience,
+    citation: Vec<&'a str>,
+    description: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: Named<'a>,
+    #[serde(rename = "lastReviewed", skip_serializing_if = "Option::is_none")]
+    last_reviewed: Option<String>,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Audience {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "audienceType")]
+    audience_type: &'static str,
 }
 
 /// JSON that cannot end a `<script>` element early: "</script>" or "<!--" inside a string
