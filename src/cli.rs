@@ -328,8 +328,6 @@ fn print_due(content: &crate::content::Content, days: i64, format: Format) {
     }
 }
 
-/// The closing line: on stdout for people and GitHub logs, on stderr beside JSON lines so
-/// that stdout stays machine-readable.
 /// A size as hosts state their limits (GitHub Pages: 1 GB): decimal units, three figures.
 fn size(bytes: u64) -> String {
     let b = bytes as f64;
@@ -341,6 +339,8 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// The closing line: on stdout for people and GitHub logs, on stderr beside JSON lines so
+/// that stdout stays machine-readable.
 fn summary(format: Format, line: &str) {
     match format {
         Format::Json => errln!("{line}"),

@@ -471,28 +471,22 @@ fn truncate(text: &str, max: usize) -> String {
 /// scroll) rather than widening the page, and the style attributes pulldown-cmark aligns cells
 /// with become classes.
 fn rewrite_tables(html: String) -> String {
-    // The first two are the box's edges; the rest are the aligned cells, each with its class.
-    const PATTERNS: [&str; 8] = [
-        "<table>",
-        "</table>",
-        "<th style=\"text-align: left\">",
-        "<td style=\"text-align: left\">",
-        "<th style=\"text-align: center\">",
-        "<td style=\"text-align: center\">",
-        "<th style=\"text-align: right\">",
-        "<td style=\"text-align: right\">",
+    // Each pattern and what it becomes: first the box's edges, then the aligned cells.
+    const REWRITES: [(&str, &str); 8] = [
+        (
+            "<table>",
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\"><table>",
+        ),
+        ("</table>", "</table></div>"),
+        ("<th style=\"text-align: left\">", "<th class=\"align-left\">"),
+        ("<td style=\"text-align: left\">", "<td class=\"align-left\">"),
+        ("<th style=\"text-align: center\">", "<th class=\"align-center\">"),
+        ("<td style=\"text-align: center\">", "<td class=\"align-center\">"),
+        ("<th style=\"text-align: right\">", "<th class=\"align-right\">"),
+        ("<td style=\"text-align: right\">", "<td class=\"align-right\">"),
     ];
-    const REWRITTEN: [&str; 8] = [
-        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\"><table>",
-        "</table></div>",
-        "<th class=\"align-left\">",
-        "<td class=\"align-left\">",
-        "<th class=\"align-center\">",
-        "<td class=\"align-center\">",
-        "<th class=\"align-right\">",
-        "<td class=\"align-right\">",
-    ];
-    static FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| AhoCorasick::new(PATTERNS).ok());
+    static FINDER: LazyLock<Option<AhoCorasick>> =
+        LazyLock::new(|| AhoCorasick::new(REWRITES.map(|(pattern, _)| pattern)).ok());
     // memchr's vector substring search first: most pages have no table.
     let count = |needle: &str| memchr::memmem::find_iter(html.as_bytes(), needle).count();
     let opened = count("<table>");
@@ -503,11 +497,11 @@ fn rewrite_tables(html: String) -> String {
     let Some(finder) = FINDER.as_ref().filter(|_| wrap || align) else {
         return html;
     };
-    let replacements: Vec<&str> = PATTERNS
+    // A rewrite not wanted on this page puts back what it found.
+    let replacements: Vec<&str> = REWRITES
         .iter()
-        .zip(REWRITTEN)
         .enumerate()
-        .map(|(i, (&pattern, rewritten))| {
+        .map(|(i, &(pattern, rewritten))| {
             if (i < 2 && wrap) || (i >= 2 && align) {
                 rewritten
             } else {
@@ -533,18 +527,19 @@ fn sanitize(html: &str) -> String {
     builder.clean(html).to_string()
 }
 
+/// `text` with `&`, `<` and `>` as character references: pulldown-cmark's own escaping, which
+/// looks for them 16 bytes at a time.
 pub fn escape_text(text: &str) -> String {
-    escape(text, false)
+    let mut out = String::with_capacity(text.len() + 8);
+    // Writing into a `String` cannot fail.
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, text);
+    out
 }
 
+/// [`escape_text`] and both quotes, for an attribute value, in one pass. The bytes looked for
+/// are ASCII, which never occurs inside another character's UTF-8, so the text is cut only
+/// between characters.
 pub fn escape_attribute(text: &str) -> String {
-    escape(text, true)
-}
-
-/// `text` with `&`, `<` and `>` (and in an attribute, both quotes) as character references,
-/// in one pass. The bytes looked for are ASCII, which never occurs inside another
-/// character's UTF-8, so the text is cut only between characters.
-fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut done = 0;
     for (i, byte) in text.bytes().enumerate() {
@@ -552,8 +547,8 @@ fn escape(text: &str, attribute: bool) -> String {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'"' if attribute => "&quot;",
-            b'\'' if attribute => "&#39;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
             _ => continue,
         };
         out.push_str(&text[done..i]);

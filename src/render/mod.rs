@@ -293,13 +293,13 @@ impl<'a> Renderer<'a> {
             .and_then(|html| sink.put(&job.output, Contents::Bytes(html)))
     }
 
-    /// The problems of every round, each reported once (a broken template fails every page
-    /// that uses it), and the compiled templates.
     /// Every page's link card made so far, taken out for the caller to free (or not).
     pub fn take_page_links(&mut self) -> Vec<std::sync::OnceLock<tera::Value>> {
         self.views.take_page_links()
     }
 
+    /// The problems of every round, each reported once (a broken template fails every page
+    /// that uses it), and the compiled templates.
     pub fn finish(self, problems: Vec<Diagnostic>) -> (Diagnostics, Option<Tera>) {
         let mut diagnostics = self.diagnostics;
         let mut seen = BTreeMap::new();
