@@ -5,7 +5,7 @@
 //! in use and its peak are counted too (which slows allocation a little: time the stages
 //! without it). Used for docs/benchmarks.md.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
@@ -39,24 +39,24 @@ impl Counting {
     }
 }
 
-// SAFETY: every call is passed straight to `System`; only the counters are added.
+// SAFETY: every call is passed straight to jemalloc, as the `signpost` binary allocates; only the counters are added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         Counting::add(layout.size());
-        unsafe { System.alloc(layout) }
+        unsafe { tikv_jemallocator::Jemalloc.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         Counting::sub(layout.size());
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { tikv_jemallocator::Jemalloc.dealloc(ptr, layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         Counting::add(layout.size());
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { tikv_jemallocator::Jemalloc.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         Counting::sub(layout.size());
         Counting::add(new_size);
-        unsafe { System.realloc(ptr, layout, new_size) }
+        unsafe { tikv_jemallocator::Jemalloc.realloc(ptr, layout, new_size) }
     }
 }
 

@@ -229,10 +229,24 @@ impl Prepared {
     }
 }
 
-/// Hands the memory a stage freed back to the system before the next stage starts. glibc
-/// keeps freed memory for reuse, spread over one heap per thread, so without this a one-off
-/// build's resident memory grows by what each stage freed that the next could not reuse.
+/// Hands the memory a stage freed back to the system before the next stage starts. An
+/// allocator keeps freed memory for reuse, spread over one heap per thread, so without this a
+/// one-off build's resident memory grows by what each stage freed that the next could not
+/// reuse. The binary allocates with jemalloc; C libraries (Oniguruma), and programs that use
+/// this crate with the system allocator, with glibc's malloc: both are asked.
 fn release_freed_memory() {
+    #[cfg(not(target_env = "msvc"))]
+    // SAFETY: "arena.<MALLCTL_ARENAS_ALL>.purge" takes no value and returns none (all pointers
+    // null); it only returns unused pages of every arena to the system.
+    unsafe {
+        tikv_jemalloc_sys::mallctl(
+            c"arena.4096.purge".as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        );
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory to the system; it touches nothing in use.
     unsafe {
