@@ -39,7 +39,8 @@ impl Counting {
     }
 }
 
-// SAFETY: every call is passed straight to jemalloc, as the `signpost` binary allocates; only the counters are added.
+// SAFETY: every call is passed straight to jemalloc, as the `signpost` binary allocates; only
+// the counters are added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         Counting::add(layout.size());

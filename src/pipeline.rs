@@ -237,7 +237,8 @@ impl Prepared {
 fn release_freed_memory() {
     #[cfg(not(target_env = "msvc"))]
     // SAFETY: "arena.<MALLCTL_ARENAS_ALL>.purge" takes no value and returns none (all pointers
-    // null); it only returns unused pages of every arena to the system.
+    // null); it only returns unused pages of every arena to the system. Its result is not
+    // needed: a purge that fails leaves memory as it was.
     unsafe {
         tikv_jemalloc_sys::mallctl(
             c"arena.4096.purge".as_ptr(),
