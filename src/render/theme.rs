@@ -37,6 +37,18 @@ impl Contents {
             Contents::CopyOf(from) => std::fs::read(from).unwrap_or_default(),
         }
     }
+
+    /// [`Contents::to_bytes`] without a copy of rendered bytes, which are kept without the
+    /// spare room their buffer grew (a page is rendered into a buffer of at least 16 KiB).
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Contents::Bytes(mut bytes) => {
+                bytes.shrink_to_fit();
+                bytes
+            }
+            other => other.to_bytes(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -156,4 +168,27 @@ fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
         files.push((name.join("/"), entry.path().to_path_buf()));
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Contents;
+
+    #[test]
+    fn contents_taken_are_the_bytes_a_copy_gives_without_spare_room() {
+        let mut page = Vec::with_capacity(16 * 1024);
+        page.extend_from_slice(b"<!DOCTYPE html><p>page</p>");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let copied = dir.path().join("style.css");
+        std::fs::write(&copied, "p { margin: 0 }").expect("a file to copy");
+        let rendered = Contents::Bytes(page);
+        let copy = rendered.to_bytes();
+        let taken = rendered.into_bytes();
+        assert_eq!(taken, copy);
+        assert_eq!(taken.capacity(), taken.len(), "a rendered page keeps no spare room");
+        for contents in [Contents::Embedded(b"embedded"), Contents::CopyOf(copied)] {
+            let copy = contents.to_bytes();
+            assert_eq!(contents.into_bytes(), copy);
+        }
+    }
 }

@@ -86,7 +86,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let site = Arc::new(RwLock::new(Snapshot::default()));
     let mut kept = None;
     match pipeline::build_served(&options.root, &overrides, &mut cache) {
-        Ok(served) => {
+        Ok(mut served) => {
             print_warnings(&served.warnings);
             outln!(
                 "Built {} pages and {} sections in {} ms",
@@ -95,7 +95,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
                 started.elapsed().as_millis()
             );
             *site.write().map_err(|_| "lock poisoned")? =
-                Snapshot::from_site(&served.site, &served.kept.config.base_url.path);
+                Snapshot::from_site(std::mem::take(&mut served.site), &served.kept.config.base_url.path);
             kept = Some(served.kept);
         }
         Err(diagnostics) => {
@@ -406,15 +406,15 @@ fn builder(
         let started = Instant::now();
         let newest = Arc::clone(latest);
         cache.stop_when(move || newest.load(Ordering::Relaxed) != generation);
-        let result = pipeline::build_served(root, overrides, &mut cache);
+        let mut result = pipeline::build_served(root, overrides, &mut cache);
         if latest.load(Ordering::Relaxed) != generation {
             continue;
         }
         // The new snapshot and what differs from the one served are made before taking the
         // lock, which quick re-renders wait for. A quick re-render published meanwhile belongs
         // to a newer change, which throws this build away below.
-        let next = result.as_ref().ok().map(|served| {
-            let next = Snapshot::from_site(&served.site, &served.kept.config.base_url.path);
+        let next = result.as_mut().ok().map(|served| {
+            let next = Snapshot::from_site(std::mem::take(&mut served.site), &served.kept.config.base_url.path);
             let (had_error, updated) = site
                 .read()
                 .map(|current| (current.error.is_some(), next.changed_since(&current)))

@@ -23,12 +23,14 @@ pub struct Response {
 }
 
 impl Snapshot {
-    pub(super) fn from_site(site: &RenderedSite, base_path: &str) -> Snapshot {
+    /// Takes the site's files rather than copying them: at 10,000 pages a copy held a second
+    /// 300 MB while the build's own was still alive.
+    pub(super) fn from_site(site: RenderedSite, base_path: &str) -> Snapshot {
         let files = site
             .files
-            .iter()
+            .into_iter()
             // A file to copy is read now, so that a change to a static file shows as a change.
-            .map(|(path, contents)| (path.clone(), Arc::new(contents.to_bytes())))
+            .map(|(path, contents)| (path, Arc::new(contents.into_bytes())))
             .collect();
         Snapshot {
             base_path: base_path.to_string(),
