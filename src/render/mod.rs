@@ -400,7 +400,7 @@ pub fn render_wanted(
                     (job.output.clone(), html)
                 }
                 Work::Made(path, make) => (path, make().into_bytes()),
-                Work::File(path, contents) => (path, contents.to_bytes()),
+                Work::File(path, contents) => (path, contents.into_bytes()),
             }))
         })
         .collect::<Result<Option<Vec<_>>, Diagnostic>>()?;
