@@ -43,10 +43,15 @@ pub enum Code {
     ReviewOverdue,
     UncitedSource,
     OutputRefused,
+    UnknownCalloutKind,
+    UnknownSnippet,
+    ShortcodeError,
+    RuleNotFollowed,
+    RuleMatchesNothing,
 }
 
 impl Code {
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 36] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -78,6 +83,11 @@ impl Code {
         Code::ReviewOverdue,
         Code::UncitedSource,
         Code::OutputRefused,
+        Code::UnknownCalloutKind,
+        Code::UnknownSnippet,
+        Code::ShortcodeError,
+        Code::RuleNotFollowed,
+        Code::RuleMatchesNothing,
     ];
 
     /// The code as printed: "SP016".
@@ -114,6 +124,11 @@ impl Code {
             Code::ReviewOverdue => "SP051",
             Code::UncitedSource => "SP052",
             Code::OutputRefused => "SP060",
+            Code::UnknownCalloutKind => "SP070",
+            Code::UnknownSnippet => "SP071",
+            Code::ShortcodeError => "SP072",
+            Code::RuleNotFollowed => "SP073",
+            Code::RuleMatchesNothing => "SP074",
         }
     }
 

@@ -21,6 +21,8 @@ use crate::config::{Config, MarkdownOptions, RawHtmlPolicy};
 use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::slug::slugify;
 
+mod callout;
+
 /// The prefix of the placeholder hrefs that `links` replaces.
 pub const LINK_PLACEHOLDER: &str = "@link:";
 const CITATION_PREFIX: &str = "@cite:";
@@ -117,6 +119,21 @@ impl Rendered {
     }
 }
 
+/// Where a piece of markdown was written: its file, the file's whole text, and where the
+/// markdown body starts in it (offsets of parser events are counted from there).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+    pub body_start: usize,
+}
+
+impl Origin<'_> {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
 /// Renders the markdown `text[body_start..]` of `file`.
 pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highlighter: &Highlighter) -> Rendered {
     let body = &text[body_start..];
@@ -138,7 +155,13 @@ pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highl
         used_ids: BTreeSet::new(),
         has_raw_html: false,
     };
-    let events = renderer.transform(parser.into_offset_iter());
+    let origin = Origin { file, text, body_start };
+    let events = callout::callouts(
+        parser.into_offset_iter().collect(),
+        &origin,
+        &mut renderer.out.diagnostics,
+    );
+    let events = renderer.transform(events.into_iter());
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     let html_out = rewrite_tables(html_out);
