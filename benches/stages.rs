@@ -83,7 +83,7 @@ fn stages(c: &mut Criterion) {
         linked,
         ..
     } = &site;
-    let theme = render::theme::load(config).expect("the default theme loads");
+    let theme = signpost::theme::load(config).expect("the default theme loads");
 
     let mut group = c.benchmark_group(format!("stages, {pages} pages"));
     group.sample_size(10).measurement_time(Duration::from_secs(8));

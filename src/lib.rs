@@ -40,6 +40,7 @@ pub mod slug;
 
 pub mod config;
 pub mod content;
+pub mod theme;
 pub mod links;
 pub mod markdown;
 pub mod matrix;

@@ -15,7 +15,8 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::links;
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::matrix;
-use crate::render::{self, Collect, RenderedSite, Sink, theme};
+use crate::render::{self, Collect, RenderedSite, Sink};
+use crate::theme;
 use crate::review;
 use crate::search;
 

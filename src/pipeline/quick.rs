@@ -15,7 +15,7 @@ use crate::content::{self, Content, Target};
 use crate::links;
 use crate::markdown;
 use crate::matrix::{self, Matrix};
-use crate::render::theme;
+use crate::theme;
 use crate::render::{self, Files, Theme, Wanted};
 use crate::search::{self, NotUpdated};
 

@@ -9,7 +9,9 @@ use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::diagnostics::{Code, Diagnostic, display_path};
+use tera::ErrorKind;
+
+use crate::diagnostics::{Code, Diagnostic, Location, display_path};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -168,6 +170,79 @@ fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
         files.push((name.join("/"), entry.path().to_path_buf()));
     }
     Ok(files)
+}
+
+/// A Tera error as a diagnostic pointing at the template file and line.
+pub fn template_error(error: &tera::Error, theme: &Theme, rendering: Option<&std::path::Path>) -> Diagnostic {
+    let mut message = error.to_string();
+    let mut report = None;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(tera_error) = e.downcast_ref::<tera::Error>() {
+            match tera_error.kind() {
+                ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+                    report = Some(r.clone());
+                    break;
+                }
+                ErrorKind::Msg(m) => message = m.clone(),
+                _ => {}
+            }
+        }
+        current = e.source();
+    }
+    let hint = rendering.map(|file| format!("while rendering {}", file.display()));
+    let Some(report) = report else {
+        return match located_report(&message, theme) {
+            Some(located) => located.with_optional_hint(hint),
+            None => Diagnostic::error("templates", message)
+                .code(Code::TemplateError)
+                .with_optional_hint(hint),
+        };
+    };
+    let template = theme.templates.get(report.filename());
+    let file = template
+        .map(|t| t.display.clone())
+        .unwrap_or_else(|| PathBuf::from(report.filename()));
+    let mut diagnostic = Diagnostic::error(file, report.message().to_string())
+        .code(Code::TemplateError)
+        .with_optional_hint(hint);
+    let span = report.span();
+    let line_text = template
+        .and_then(|t| t.text.lines().nth(span.start_line.saturating_sub(1)))
+        .unwrap_or("")
+        .to_string();
+    diagnostic.location = Some(Location {
+        line: span.start_line.max(1),
+        column: span.start_col + 1,
+        line_text,
+    });
+    diagnostic
+}
+
+/// Tera reports unknown filters, tests and functions as text, one report per problem:
+/// "error: Unknown filter `x`\n --> page.html:3:21\n...". The first one, as a diagnostic at the
+/// template file, line and column it names.
+fn located_report(message: &str, theme: &Theme) -> Option<Diagnostic> {
+    let mut lines = message.lines();
+    let first = lines.next()?.trim();
+    let text = first.strip_prefix("error: ").unwrap_or(first);
+    let place = lines.next()?.trim().strip_prefix("--> ")?;
+    let mut parts = place.rsplitn(3, ':');
+    let column: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let template = theme.templates.get(parts.next()?)?;
+    let mut diagnostic = Diagnostic::error(template.display.clone(), text.to_string()).code(Code::TemplateError);
+    diagnostic.location = Some(Location {
+        line: line.max(1),
+        column: column.max(1),
+        line_text: template
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .to_string(),
+    });
+    Some(diagnostic)
 }
 
 #[cfg(test)]
