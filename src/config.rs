@@ -11,6 +11,9 @@ use toml::Spanned;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, hint_for_serde_message};
 
+mod rules;
+pub use rules::{Place, Rule};
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// site.toml as written.
@@ -50,6 +53,9 @@ struct RawConfig {
     search: SearchOptions,
     /// Comparison tables; when left out, one at /compare/ with the default columns.
     matrix: Option<Vec<Spanned<MatrixConfig>>>,
+    /// Snippets put on, or required of, every page that matches.
+    #[serde(default)]
+    rules: Vec<Spanned<rules::RawRule>>,
 }
 
 /// The "Exit this page" control: a plain link to a neutral site, so it works without
@@ -541,6 +547,7 @@ pub struct Config {
     pub glossary: GlossaryOptions,
     pub search: SearchOptions,
     pub matrices: Vec<MatrixConfig>,
+    pub rules: Vec<Rule>,
     /// Whether draft pages are built.
     pub drafts: bool,
 }
@@ -704,6 +711,8 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         }
     };
 
+    let rules = rules::resolve(text, raw.rules, &raw.vocabularies, &mut diagnostics);
+
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -736,6 +745,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         glossary: raw.glossary,
         search: raw.search,
         matrices,
+        rules,
         drafts: overrides.drafts,
     })
 }

@@ -5,6 +5,7 @@
 //! This stage decides every page's URL, so it also reports pages that would collide.
 
 pub mod front_matter;
+pub mod snippets;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, display_path};
 use crate::slug::slugify;
 use front_matter::Kind;
 pub use front_matter::{Date, Difference, Meta, SortBy, View, WrittenLink};
+pub use snippets::Snippet;
 
 /// A markdown file's text, kept so that later stages can point at lines in it.
 #[derive(Debug, Clone)]
@@ -75,6 +77,8 @@ pub struct Content {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Snippets by id, from content/_snippets/.
+    pub snippets: BTreeMap<String, Snippet>,
     /// Every page and section by key, for link resolution.
     index: HashMap<String, Target>,
 }
@@ -133,8 +137,18 @@ pub fn load(config: &Config) -> (Content, Diagnostics) {
         );
         return (Content::default(), diagnostics);
     }
-    let files = walk(config, &content_dir, &mut diagnostics);
-    let content = assemble(config, files, &mut diagnostics);
+    let mut files = walk(config, &content_dir, &mut diagnostics);
+    let (snippet_files, markdown): (Vec<Found>, Vec<Found>) = std::mem::take(&mut files.markdown)
+        .into_iter()
+        .partition(|found| snippets::id_of(&found.key).is_some());
+    files.markdown = markdown;
+    let snippet_files = snippet_files
+        .into_iter()
+        .filter_map(|found| Some((snippets::id_of(&found.key)?.to_string(), found.file)))
+        .collect();
+    let snippets = snippets::read(config, snippet_files, &mut diagnostics);
+    let mut content = assemble(config, files, &mut diagnostics);
+    content.snippets = snippets;
     (content, diagnostics)
 }
 

@@ -22,6 +22,7 @@ use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::slug::slugify;
 
 mod callout;
+pub mod shortcode;
 
 /// The prefix of the placeholder hrefs that `links` replaces.
 pub const LINK_PLACEHOLDER: &str = "@link:";
