@@ -274,6 +274,7 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(days) = args.due {
         print_due(&built.content, i64::from(days), format);
     }
+    print_rules(&built.config, &built.content, format);
     summary(
         format,
         &format!(
@@ -289,6 +290,39 @@ fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_CONTENT);
     }
     ExitCode::SUCCESS
+}
+
+/// How many pages each `[[rules]]` entry applies to, so an editor sees that it reaches them.
+fn print_rules(config: &crate::config::Config, content: &crate::content::Content, format: Format) {
+    if config.rules.is_empty() {
+        return;
+    }
+    if format == Format::Human {
+        outln!("Rules:");
+    }
+    for (rule, pages) in config
+        .rules
+        .iter()
+        .zip(crate::markdown::pages_per_rule(config, content))
+    {
+        let what = match rule.require {
+            true => "required on",
+            false => "placed on",
+        };
+        match format {
+            Format::Human => outln!(
+                "  snippet `{}` {what} {} ({})",
+                rule.snippet,
+                plural(pages, "page"),
+                rule.describe()
+            ),
+            Format::Json => outln!(
+                "{}",
+                serde_json::json!({"type": "rule", "snippet": rule.snippet, "require": rule.require, "pages": pages, "where": rule.describe()})
+            ),
+            Format::Github => {}
+        }
+    }
 }
 
 /// The pages due for review within `days`, soonest first.

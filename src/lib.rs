@@ -40,7 +40,6 @@ pub mod slug;
 
 pub mod config;
 pub mod content;
-pub mod theme;
 pub mod links;
 pub mod markdown;
 pub mod matrix;
@@ -49,6 +48,7 @@ pub mod render;
 pub mod review;
 pub mod search;
 pub mod serve;
+pub mod theme;
 
 pub mod cli;
 pub mod pipeline;

@@ -13,12 +13,12 @@ use crate::config::{self, Config, Overrides};
 use crate::content::{self, Content};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::links;
-use crate::markdown::{self, Highlighter, Rendered};
+use crate::markdown::{self, Highlighter, Includes, Placement, Rendered, Shortcodes};
 use crate::matrix;
 use crate::render::{self, Collect, RenderedSite, Sink};
-use crate::theme;
 use crate::review;
 use crate::search;
+use crate::theme;
 
 mod quick;
 pub use quick::{
@@ -57,6 +57,7 @@ pub struct Prepared {
     /// What the search index was made from, for `serve` ([`reindex`]).
     search_analysis: Option<search::Analysis>,
     theme: theme::Theme,
+    shortcodes: Shortcodes,
     syntax_css: String,
     highlighter: Highlighter,
     diagnostics: Diagnostics,
@@ -71,6 +72,7 @@ pub struct Kept {
     matrices: Vec<matrix::Matrix>,
     theme: Arc<theme::Theme>,
     tera: Arc<tera::Tera>,
+    shortcodes: Shortcodes,
     highlighter: Highlighter,
     /// The search index's manifest path, which the search page names.
     search_manifest: Option<String>,
@@ -220,6 +222,7 @@ impl Prepared {
             matrices: self.matrices,
             theme: Arc::new(self.theme),
             tera: Arc::new(tera),
+            shortcodes: self.shortcodes,
             highlighter: self.highlighter,
             search_manifest,
             search_analysis: self.search_analysis,
@@ -302,6 +305,8 @@ pub struct Cache {
     /// The last build's search analysis, for pages whose text did not change
     /// ([`Cache::reuse_search`]).
     search: Option<search::Analysis>,
+    /// A fingerprint of the snippets and shortcodes the entries were rendered with.
+    includes: u64,
     /// The highlight stylesheet, by theme name.
     syntax_css: Option<(String, Result<String, String>)>,
     /// How many files the last build rendered (cache misses), for the rebuild summary.
@@ -418,16 +423,33 @@ pub fn prepare(
     })?;
 
     progress("rendering markdown");
+    let shortcodes = Shortcodes::load(&theme).unwrap_or_else(|d| {
+        diagnostics.push(d);
+        Shortcodes::none()
+    });
     let mut content = content;
+    let snippets = std::mem::take(&mut content.snippets);
+    let includes = Includes {
+        snippets: &snippets,
+        shortcodes: &shortcodes,
+    };
+    // A page's cached HTML holds what it includes: any change to those and it is made again.
+    let fingerprint = includes.fingerprint();
+    if cache.includes != fingerprint {
+        cache.markdown.clear();
+        cache.includes = fingerprint;
+    }
+    diagnostics.extend(markdown::unused_rules(&config, &content));
     let keep = cache.keep;
     let markdown_cache = &cache.markdown;
-    let render_file = |file: &mut content::SourceFile| -> (Rendered, bool) {
+    let render_file = |file: &mut content::SourceFile, placement: Placement<'_>| -> (Rendered, bool) {
         let rendered = match markdown_cache.get(&file.display) {
             Some((text, rendered)) if *text == file.text => (rendered.clone(), false),
-            _ => (
-                markdown::render(&file.text, file.body_start, &file.display, &config, &highlighter),
-                true,
-            ),
+            _ => {
+                let origin = markdown::Origin::file(&file.display, &file.text, file.body_start);
+                let rendered = markdown::render_page(origin, &config, &highlighter, &includes, &placement);
+                (rendered, true)
+            }
         };
         if !keep {
             // A one-off build reads a file's text no more once it is rendered (an error's
@@ -438,12 +460,20 @@ pub fn prepare(
         }
         rendered
     };
-    let pages: Vec<(Rendered, bool)> = content.pages.par_iter_mut().map(|p| render_file(&mut p.file)).collect();
+    let pages: Vec<(Rendered, bool)> = content
+        .pages
+        .par_iter_mut()
+        .map(|p| {
+            let placement = markdown::placement(&config, p.dir(), &p.meta);
+            render_file(&mut p.file, placement)
+        })
+        .collect();
     let sections: Vec<(Rendered, bool)> = content
         .sections
         .par_iter_mut()
-        .map(|s| render_file(&mut s.file))
+        .map(|s| render_file(&mut s.file, Placement::default()))
         .collect();
+    content.snippets = snippets;
     cache.last_rendered = pages.iter().chain(&sections).filter(|(_, fresh)| *fresh).count();
     let files = content
         .pages
@@ -505,6 +535,7 @@ pub fn prepare(
         search,
         search_analysis,
         theme,
+        shortcodes,
         syntax_css,
         highlighter,
         diagnostics,

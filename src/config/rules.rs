@@ -79,9 +79,7 @@ impl Rule {
     /// facet values matches.
     pub fn matches<'v>(&self, dir: &str, values: impl Fn(Facet) -> &'v [String]) -> bool {
         let in_section = self.section.as_deref().is_none_or(|section| {
-            section.is_empty()
-                || dir == section
-                || dir.strip_prefix(section).is_some_and(|rest| rest.starts_with('/'))
+            section.is_empty() || dir == section || dir.strip_prefix(section).is_some_and(|rest| rest.starts_with('/'))
         });
         in_section
             && self
@@ -90,20 +88,23 @@ impl Rule {
                 .all(|(facet, wanted)| values(*facet).iter().any(|v| wanted.contains(v)))
     }
 
-    /// "pages with substances = opioids", for messages.
+    /// "pages with substances = opioids in medication/", for messages.
     pub fn describe(&self) -> String {
-        let mut parts: Vec<String> = self
+        let facets: Vec<String> = self
             .facets
             .iter()
             .map(|(facet, values)| format!("{} = {}", facet.key(), values.join(" or ")))
             .collect();
-        if let Some(section) = &self.section {
-            parts.push(format!("in {section}/"));
+        let mut out = "pages".to_string();
+        if !facets.is_empty() {
+            out.push_str(&format!(" with {}", facets.join(" and ")));
         }
-        match parts.is_empty() {
-            true => "every page".to_string(),
-            false => format!("pages with {}", parts.join(", ")),
+        match &self.section {
+            Some(section) if !section.is_empty() => out.push_str(&format!(" in {section}/")),
+            _ if facets.is_empty() => out = "every page".to_string(),
+            _ => {}
         }
+        out
     }
 }
 
@@ -126,7 +127,9 @@ pub(super) fn resolve(
             ];
             let mut facets = Vec::new();
             for (facet, values) in written {
-                let Some(values) = values.map(OneOrMany::into_vec) else { continue };
+                let Some(values) = values.map(OneOrMany::into_vec) else {
+                    continue;
+                };
                 let vocabulary = vocabularies.get(facet);
                 for value in &values {
                     if vocabulary.value(value).is_none() {
@@ -140,7 +143,12 @@ pub(super) fn resolve(
                             .with_optional_hint(
                                 closest(value, vocabulary.ids())
                                     .map(|best| format!("did you mean `{best}`?"))
-                                    .or_else(|| Some(format!("its values: {}", vocabulary.ids().collect::<Vec<_>>().join(", ")))),
+                                    .or_else(|| {
+                                        Some(format!(
+                                            "its values: {}",
+                                            vocabulary.ids().collect::<Vec<_>>().join(", ")
+                                        ))
+                                    }),
                             ),
                         );
                     }
@@ -180,8 +188,16 @@ mod tests {
         let alcohol = vec!["alcohol".to_string()];
         let none: Vec<String> = Vec::new();
         let by_substance = rule(None, vec![(Facet::Substances, vec!["opioids".into(), "crack".into()])]);
-        assert!(by_substance.matches("any", |f| if f == Facet::Substances { opioids.as_slice() } else { &[] }));
-        assert!(!by_substance.matches("any", |f| if f == Facet::Substances { alcohol.as_slice() } else { &[] }));
+        assert!(by_substance.matches("any", |f| if f == Facet::Substances {
+            opioids.as_slice()
+        } else {
+            &[]
+        }));
+        assert!(!by_substance.matches("any", |f| if f == Facet::Substances {
+            alcohol.as_slice()
+        } else {
+            &[]
+        }));
         let in_medication = rule(Some("medication"), Vec::new());
         assert!(in_medication.matches("medication", |_| none.as_slice()));
         assert!(in_medication.matches("medication/opioids", |_| none.as_slice()));

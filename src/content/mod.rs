@@ -21,7 +21,7 @@ pub use front_matter::{Date, Difference, Meta, SortBy, View, WrittenLink};
 pub use snippets::Snippet;
 
 /// A markdown file's text, kept so that later stages can point at lines in it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     /// The path shown in diagnostics, relative to the site folder ("content/a/b.md").
     pub display: PathBuf,
@@ -62,6 +62,13 @@ pub struct Page {
     pub meta: Meta,
     /// Index into [`Content::sections`].
     pub section: usize,
+}
+
+impl Page {
+    /// Its folder under content/, '/'-separated ("medication", "" at the top).
+    pub fn dir(&self) -> &str {
+        self.key.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
 }
 
 /// A non-markdown file under content/, copied to the same place in the output.

@@ -44,7 +44,11 @@ pub fn id_of(key: &str) -> Option<&str> {
 }
 
 /// Reads each snippet file's front matter; a snippet with errors is reported and left out.
-pub fn read(config: &Config, files: Vec<(String, SourceFile)>, diagnostics: &mut Diagnostics) -> BTreeMap<String, Snippet> {
+pub fn read(
+    config: &Config,
+    files: Vec<(String, SourceFile)>,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, Snippet> {
     files
         .into_iter()
         .filter_map(|(id, file)| read_one(config, id, file, diagnostics))

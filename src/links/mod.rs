@@ -190,6 +190,9 @@ fn uncited_sources(config: &Config, content: &Content, pages: &[Rendered], secti
     for rendered in pages.iter().chain(sections) {
         used.extend(rendered.citations.iter().map(String::as_str));
     }
+    for snippet in content.snippets.values() {
+        used.extend(snippet.sources.iter().map(String::as_str));
+    }
     config
         .sources
         .iter()
@@ -406,8 +409,26 @@ impl Resolver<'_> {
         std::borrow::Cow::Borrowed(self.text)
     }
 
-    /// The URL for one markdown link, or None (with an error) when it leads nowhere.
+    /// The URL for one markdown link, or None (with an error, at the file it was written in:
+    /// the page, or a snippet the page includes) when it leads nowhere.
     fn link(
+        &self,
+        link: &InternalLink,
+        heading_ids: impl Fn(Target) -> BTreeSet<String>,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<(Target, String)> {
+        match &link.snippet {
+            Some(snippet) => Resolver {
+                text: &snippet.text,
+                file: &snippet.display,
+                ..*self
+            }
+            .link_here(link, heading_ids, diagnostics),
+            None => self.link_here(link, heading_ids, diagnostics),
+        }
+    }
+
+    fn link_here(
         &self,
         link: &InternalLink,
         heading_ids: impl Fn(Target) -> BTreeSet<String>,

@@ -5,24 +5,32 @@
 //! cannot be resolved page by page, because a link may name a heading of a page not yet
 //! rendered; they are written as placeholders (`@link:N`) that the `links` stage replaces.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use aho_corasick::AhoCorasick;
-use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Tag, TagEnd, html};
 use serde::Serialize;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 
 use crate::config::{Config, MarkdownOptions, RawHtmlPolicy};
+use crate::content::SourceFile;
 use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::slug::slugify;
 
 mod callout;
+mod fragment;
+mod include;
+mod placement;
 pub mod shortcode;
+
+pub use include::{Includes, SHORTCODES_DIR, Shortcodes};
+pub use placement::{Placement, pages_per_rule, placement, unused_rules};
+use shortcode::Call;
 
 /// The prefix of the placeholder hrefs that `links` replaces.
 pub const LINK_PLACEHOLDER: &str = "@link:";
@@ -101,6 +109,8 @@ pub struct InternalLink {
     pub fragment: Option<String>,
     /// Byte offset in the file.
     pub offset: usize,
+    /// The snippet it was written in, when not the page itself.
+    pub snippet: Option<Arc<SourceFile>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -111,6 +121,8 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Cited source ids, numbered by their place here (first is [1]).
     pub citations: Vec<String>,
+    /// Snippets the page includes, by hand or by a rule, in order of first use.
+    pub snippets: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -121,56 +133,90 @@ impl Rendered {
 }
 
 /// Where a piece of markdown was written: its file, the file's whole text, and where the
-/// markdown body starts in it (offsets of parser events are counted from there).
+/// markdown starts and ends in it (offsets of parser events are counted from its start). A
+/// page's body runs to the end of its file; a shortcode's body is a part of its page.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {
     pub file: &'a Path,
     pub text: &'a str,
     pub body_start: usize,
+    pub body_end: usize,
 }
 
-impl Origin<'_> {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+impl<'a> Origin<'a> {
+    /// The markdown body of a whole file.
+    pub fn file(file: &'a Path, text: &'a str, body_start: usize) -> Origin<'a> {
+        Origin {
+            file,
+            text,
+            body_start,
+            body_end: text.len(),
+        }
+    }
+
+    pub fn body(&self) -> &'a str {
+        &self.text[self.body_start..self.body_end]
     }
 }
 
-/// Renders the markdown `text[body_start..]` of `file`.
+/// Renders the markdown `text[body_start..]` of `file`, with no snippets, shortcodes or rules.
 pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highlighter: &Highlighter) -> Rendered {
-    let body = &text[body_start..];
-    let options = parser_options(&config.markdown);
-    let callback = |link: BrokenLink<'_>| {
-        let reference = link.reference.trim();
-        reference
-            .starts_with('@')
-            .then(|| (CowStr::from(format!("{CITATION_PREFIX}{reference}")), CowStr::from("")))
+    let shortcodes = Shortcodes::none();
+    let snippets = BTreeMap::new();
+    let includes = Includes {
+        snippets: &snippets,
+        shortcodes: &shortcodes,
     };
-    let parser = Parser::new_with_broken_link_callback(body, options, Some(callback));
-    let mut renderer = Renderer {
-        text,
-        body_start,
-        file,
+    render_page(
+        Origin::file(file, text, body_start),
         config,
         highlighter,
+        &includes,
+        &Placement::default(),
+    )
+}
+
+/// Renders a page's markdown with what it includes: the snippets the rules place at its top
+/// and bottom (unless it includes them itself), its own text, and its shortcodes' HTML.
+pub fn render_page(
+    page: Origin<'_>,
+    config: &Config,
+    highlighter: &Highlighter,
+    includes: &Includes<'_>,
+    placement: &Placement<'_>,
+) -> Rendered {
+    let mut renderer = Renderer {
+        origin: page,
+        snippet: None,
+        config,
+        highlighter,
+        includes,
         out: Rendered::default(),
         used_ids: BTreeSet::new(),
         has_raw_html: false,
+        frames: Vec::new(),
+        including: Vec::new(),
+        calls_made: BTreeMap::new(),
     };
-    let origin = Origin { file, text, body_start };
-    let events = callout::callouts(
-        parser.into_offset_iter().collect(),
-        &origin,
-        &mut renderer.out.diagnostics,
-    );
-    let events = renderer.transform(events.into_iter());
-    let mut html_out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut html_out, events.into_iter());
-    let html_out = rewrite_tables(html_out);
-    renderer.out.html = if renderer.has_raw_html && config.markdown.raw_html == RawHtmlPolicy::Sanitize {
-        sanitize(&html_out)
-    } else {
-        html_out
+    let by_hand = match placement.is_empty() {
+        true => BTreeSet::new(),
+        false => placement::included_by_hand(page.body(), includes, parser_options(&config.markdown)),
     };
+    let mut html = String::with_capacity(page.body().len() * 3 / 2);
+    for rule in placement.top.iter().filter(|r| !by_hand.contains(&r.snippet)) {
+        html.push_str(&renderer.placed(rule));
+    }
+    html.push_str(&renderer.fragment(page, None));
+    for rule in placement.bottom.iter().filter(|r| !by_hand.contains(&r.snippet)) {
+        html.push_str(&renderer.placed(rule));
+    }
+    for rule in placement.required.iter().filter(|r| !by_hand.contains(&r.snippet)) {
+        renderer
+            .out
+            .diagnostics
+            .push(placement::missing(config, page.file, rule));
+    }
+    renderer.out.html = html;
     // Every page's HTML is held until its page is rendered: none of the buffer's slack.
     renderer.out.html.shrink_to_fit();
     renderer.out
@@ -189,14 +235,30 @@ fn parser_options(options: &MarkdownOptions) -> Options {
 }
 
 struct Renderer<'a> {
-    text: &'a str,
-    body_start: usize,
-    file: &'a Path,
+    /// The markdown being rendered: the page's, a snippet's or a shortcode's body.
+    origin: Origin<'a>,
+    /// The snippet being rendered, when not the page itself: links made in it point at it.
+    snippet: Option<&'a Arc<SourceFile>>,
     config: &'a Config,
     highlighter: &'a Highlighter,
+    includes: &'a Includes<'a>,
     out: Rendered,
     used_ids: BTreeSet<String>,
+    /// Whether the markdown being rendered has raw HTML to sanitize.
     has_raw_html: bool,
+    /// The shortcode calls of each piece of markdown being rendered, innermost last.
+    frames: Vec<Frame>,
+    /// Snippets being included, outermost first, so that a loop is found.
+    including: Vec<String>,
+    /// How many times each shortcode has been called on the page, for its `nth`.
+    calls_made: BTreeMap<String, usize>,
+}
+
+/// The shortcode calls in one piece of markdown, and the HTML of those rendered so far.
+struct Frame {
+    calls: Vec<Call>,
+    tokens: Vec<String>,
+    outputs: Vec<Option<String>>,
 }
 
 /// A heading being collected: level, written id, classes and inner events.
@@ -217,6 +279,9 @@ impl<'a> Renderer<'a> {
         let mut code: Option<(String, String)> = None;
 
         for (event, range) in events {
+            if let Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) = &event {
+                self.render_calls_in(t);
+            }
             if let Some((_, text)) = &mut code {
                 match event {
                     Event::Text(t) => text.push_str(&t),
@@ -381,9 +446,9 @@ impl<'a> Renderer<'a> {
                     .map(|best| format!("did you mean `{best}`?"))
                     .unwrap_or_else(|| "sources are listed in site.toml under [[sources]]".to_string());
                 self.out.diagnostics.push(
-                    Diagnostic::error(self.file, format!("citation of an unknown source `{id}`"))
+                    Diagnostic::error(self.origin.file, format!("citation of an unknown source `{id}`"))
                         .code(Code::UnknownSource)
-                        .at(self.text, self.body_start + offset)
+                        .at(self.origin.text, self.origin.body_start + offset)
                         .with_hint(hint),
                 );
                 continue;
@@ -411,9 +476,10 @@ impl<'a> Renderer<'a> {
             return dest.clone();
         }
         let folder: String = self
+            .origin
             .file
             .strip_prefix("content")
-            .unwrap_or(self.file)
+            .unwrap_or(self.origin.file)
             .parent()
             .map(|dir| {
                 dir.components()
@@ -435,7 +501,8 @@ impl<'a> Renderer<'a> {
             self.out.links.push(InternalLink {
                 target: target.to_string(),
                 fragment,
-                offset: self.body_start + offset,
+                offset: self.origin.body_start + offset,
+                snippet: self.snippet.cloned(),
             });
             return Some(format!("{LINK_PLACEHOLDER}{index}").into());
         }
@@ -444,11 +511,11 @@ impl<'a> Renderer<'a> {
         }
         self.out.diagnostics.push(
             Diagnostic::warning(
-                self.file,
+                self.origin.file,
                 format!("removed a link to an unsafe URL `{}`", truncate(dest, 60)),
             )
             .code(Code::UnsafeUrlRemoved)
-            .at(self.text, self.body_start + offset)
+            .at(self.origin.text, self.origin.body_start + offset)
             .with_hint("links may use http:, https:, mailto: and tel: URLs, or paths on this site"),
         );
         None

@@ -10,12 +10,15 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use tera::Value;
 
+/// An argument: its name, its value, and the offset of its name.
+pub type Argument = (String, Value, usize);
+
 /// One call, with offsets into the markdown it was found in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     pub name: String,
     /// Arguments in the order written, each with the offset of its name.
-    pub args: Vec<(String, Value, usize)>,
+    pub args: Vec<Argument>,
     /// The whole call, `{% end %}` included.
     pub range: Range<usize>,
     /// The markdown between `%}` and `{% end %}`.
@@ -48,7 +51,11 @@ pub fn scan(text: &str, options: Options) -> Result<Option<Scan>, Vec<SyntaxErro
         return Ok(None);
     }
     let code = code_ranges(text, options);
-    let mut scanner = Scanner { text, code: &code, errors: Vec::new() };
+    let mut scanner = Scanner {
+        text,
+        code: &code,
+        errors: Vec::new(),
+    };
     let mut calls = Vec::new();
     let mut at = 0;
     while let Some(found) = scanner.next_opening(at) {
@@ -87,7 +94,11 @@ pub fn scan(text: &str, options: Options) -> Result<Option<Scan>, Vec<SyntaxErro
         done = call.range.end;
     }
     rewritten.push_str(&text[done..]);
-    Ok(Some(Scan { calls, text: rewritten, tokens }))
+    Ok(Some(Scan {
+        calls,
+        text: rewritten,
+        tokens,
+    }))
 }
 
 /// Letters that appear nowhere in the text, so a token can never be mistaken for prose.
@@ -162,13 +173,20 @@ impl Scanner<'_> {
     fn call_at(&mut self, start: usize) -> Option<Call> {
         let with_body = self.text.as_bytes()[start + 1] == b'%';
         let close = if with_body { "%}" } else { "}}" };
-        let mut p = Cursor { text: self.text, at: start + 2 };
+        let mut p = Cursor {
+            text: self.text,
+            at: start + 2,
+        };
         p.skip_space();
         let name_at = p.at;
         let name = p.identifier()?;
         p.skip_space();
         if with_body && name == "end" && p.eat(close) {
-            self.error(start, "`{% end %}` without a shortcode to end", "a body shortcode opens with `{% name() %}`");
+            self.error(
+                start,
+                "`{% end %}` without a shortcode to end",
+                "a body shortcode opens with `{% name() %}`",
+            );
             return None;
         }
         if !p.eat("(") {
@@ -177,13 +195,21 @@ impl Scanner<'_> {
         let args = match p.arguments() {
             Ok(args) => args,
             Err((offset, message)) => {
-                self.error(offset, message, "arguments are written name=\"text\", name=12 or name=true, separated by commas");
+                self.error(
+                    offset,
+                    message,
+                    "arguments are written name=\"text\", name=12 or name=true, separated by commas",
+                );
                 return None;
             }
         };
         p.skip_space();
         if !p.eat(close) {
-            self.error(p.at, format!("expected `{close}` to close the call of `{name}`"), format!("write it as `{}`", example(&name, with_body)));
+            self.error(
+                p.at,
+                format!("expected `{close}` to close the call of `{name}`"),
+                format!("write it as `{}`", example(&name, with_body)),
+            );
             return None;
         }
         let opened_end = p.at;
@@ -192,7 +218,11 @@ impl Scanner<'_> {
             true => match self.matching_end(opened_end) {
                 Some((end_start, end)) => (Some(opened_end..end_start), end),
                 None => {
-                    self.error(name_at, format!("`{{% {name}(…) %}}` has no `{{% end %}}`"), "close the body with `{% end %}`");
+                    self.error(
+                        name_at,
+                        format!("`{{% {name}(…) %}}` has no `{{% end %}}`"),
+                        "close the body with `{% end %}`",
+                    );
                     return None;
                 }
             },
@@ -215,7 +245,10 @@ impl Scanner<'_> {
             if self.text.as_bytes()[found + 1] != b'%' {
                 continue;
             }
-            let mut p = Cursor { text: self.text, at: found + 2 };
+            let mut p = Cursor {
+                text: self.text,
+                at: found + 2,
+            };
             p.skip_space();
             let Some(name) = p.identifier() else { continue };
             p.skip_space();
@@ -284,8 +317,8 @@ impl<'a> Cursor<'a> {
     }
 
     /// `name=value, …` up to and including the closing parenthesis.
-    fn arguments(&mut self) -> Result<Vec<(String, Value, usize)>, (usize, String)> {
-        let mut args: Vec<(String, Value, usize)> = Vec::new();
+    fn arguments(&mut self) -> Result<Vec<Argument>, (usize, String)> {
+        let mut args: Vec<Argument> = Vec::new();
         loop {
             self.skip_space();
             if self.eat(")") {
@@ -381,7 +414,10 @@ mod tests {
     use super::*;
 
     fn calls(text: &str) -> Vec<Call> {
-        scan(text, Options::empty()).expect("no errors").map(|s| s.calls).unwrap_or_default()
+        scan(text, Options::empty())
+            .expect("no errors")
+            .map(|s| s.calls)
+            .unwrap_or_default()
     }
 
     #[test]
@@ -399,7 +435,8 @@ mod tests {
 
     #[test]
     fn bodies_nest_and_calls_in_code_are_text() {
-        let text = "Use `{{ x() }}` here.\n\n```\n{% y() %}\n```\n\n{% outer() %}\na {% inner() %}b{% end %}\n{% end %}\n";
+        let text =
+            "Use `{{ x() }}` here.\n\n```\n{% y() %}\n```\n\n{% outer() %}\na {% inner() %}b{% end %}\n{% end %}\n";
         let found = calls(text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].name, "outer");

@@ -15,9 +15,9 @@ use crate::content::{self, Content, Target};
 use crate::links;
 use crate::markdown;
 use crate::matrix::{self, Matrix};
-use crate::theme;
 use crate::render::{self, Files, Theme, Wanted};
 use crate::search::{self, NotUpdated};
+use crate::theme;
 
 use super::Kept;
 
@@ -116,7 +116,17 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
         Some((meta, change))
     };
     let body_start = new.body_start;
-    let rendered = markdown::render(&text, body_start, &page.file.display, &kept.config, &kept.highlighter);
+    if meta.is_some() && !kept.config.rules.is_empty() {
+        // Which pages the rules apply to, and the warnings about them, may have changed.
+        return None;
+    }
+    let includes = markdown::Includes {
+        snippets: &kept.content.snippets,
+        shortcodes: &kept.shortcodes,
+    };
+    let placement = markdown::placement(&kept.config, page.dir(), &page.meta);
+    let origin = markdown::Origin::file(&page.file.display, &text, body_start);
+    let rendered = markdown::render_page(origin, &kept.config, &kept.highlighter, &includes, &placement);
     let relinked = links::relink_page(&kept.config, &kept.content, &kept.linked, index, &text, rendered)?;
 
     // Every check has passed: from here on the kept build is brought up to date.
@@ -491,6 +501,10 @@ pub fn rerender_templates(kept: &mut Kept, relative: &[&Path]) -> Option<Files> 
         .filter(|(name, template)| old.get(*name).is_none_or(|o| o.text != template.text))
         .map(|(name, _)| name.clone())
         .collect();
+    if changed.iter().any(|name| name.starts_with(markdown::SHORTCODES_DIR)) {
+        // A shortcode's HTML is inside the markdown of the pages that call it.
+        return None;
+    }
     let tera = render::compile(
         &kept.config,
         &kept.content,

@@ -818,5 +818,3 @@ fn render_one(
         .map_err(|e| template_error(&e, theme, Some(file)))?;
     Ok(out)
 }
-
-

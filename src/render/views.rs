@@ -106,6 +106,15 @@ pub struct Letter {
     pub pages: Vec<Value>,
 }
 
+/// A snippet a page includes, shown by its review dates when it was reviewed before the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SnippetReview<'a> {
+    pub id: &'a str,
+    /// Its `title`, or its id.
+    pub title: &'a str,
+    pub last_reviewed: DateView,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DateView {
     /// "2026-11-01"
@@ -189,6 +198,8 @@ pub struct PageView<'a> {
     pub backlinks: Vec<Value>,
     pub last_reviewed: Option<DateView>,
     pub next_review: Option<DateView>,
+    /// Snippets it includes that were last reviewed before it was.
+    pub older_snippets: Vec<SnippetReview<'a>>,
     pub differences: Vec<DifferenceView<'a>>,
     /// A [`SourceView`].
     pub about_source: Option<Value>,
@@ -224,6 +235,8 @@ pub struct SectionView<'a> {
     pub references: Vec<Reference>,
     pub last_reviewed: Option<DateView>,
     pub next_review: Option<DateView>,
+    /// Snippets it includes that were last reviewed before it was.
+    pub older_snippets: Vec<SnippetReview<'a>>,
     pub extra: &'a toml::Table,
 }
 
@@ -542,8 +555,36 @@ impl<'a> Views<'a> {
         self.source_values.get(id).cloned()
     }
 
-    fn sources(&self, ids: &'a [String]) -> Vec<Value> {
-        ids.iter().filter_map(|id| self.source_shared(id)).collect()
+    /// The snippets in `included` whose review is older than `own` (all that have a date,
+    /// when the page has none), so a reviewer sees what the page is built from.
+    fn older_snippets(&self, included: &'a [String], own: Option<Date>) -> Vec<SnippetReview<'a>> {
+        included
+            .iter()
+            .filter_map(|id| self.content.snippets.get(id))
+            .filter_map(|snippet| {
+                let date = snippet.last_reviewed.filter(|date| own.is_none_or(|own| *date < own))?;
+                Some(SnippetReview {
+                    id: &snippet.id,
+                    title: snippet.title.as_deref().unwrap_or(&snippet.id),
+                    last_reviewed: date_view(date),
+                })
+            })
+            .collect()
+    }
+
+    /// The sources named in front matter, then those the included snippets name.
+    fn sources_with_snippets(&self, named: &'a [String], included: &'a [String]) -> Vec<Value> {
+        let mut ids: Vec<&'a str> = named.iter().map(String::as_str).collect();
+        let from_snippets = included
+            .iter()
+            .filter_map(|id| self.content.snippets.get(id))
+            .flat_map(|snippet| snippet.sources.iter().map(String::as_str));
+        for id in from_snippets {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids.into_iter().filter_map(|id| self.source_shared(id)).collect()
     }
 
     fn references(&self, cited: &'a [String]) -> Vec<Reference> {
@@ -594,7 +635,7 @@ impl<'a> Views<'a> {
             suits: &meta.suits,
             not_suited: &meta.not_suited,
             duration: meta.duration.as_deref(),
-            sources: self.sources(&meta.sources),
+            sources: self.sources_with_snippets(&meta.sources, &rendered.snippets),
             references: self.references(&rendered.citations),
             related: self.linked.related[index]
                 .iter()
@@ -606,6 +647,7 @@ impl<'a> Views<'a> {
                 .collect(),
             last_reviewed: meta.last_reviewed.map(date_view),
             next_review: meta.next_review.map(date_view),
+            older_snippets: self.older_snippets(&rendered.snippets, meta.last_reviewed),
             differences: meta
                 .differences
                 .iter()
@@ -687,10 +729,11 @@ impl<'a> Views<'a> {
             pages: section.pages.iter().map(|&p| self.page_link(p)).collect(),
             subsections: section.subsections.iter().map(|&s| self.section_link(s)).collect(),
             ancestors: self.ancestors(section.parent),
-            sources: self.sources(&section.meta.sources),
+            sources: self.sources_with_snippets(&section.meta.sources, &rendered.snippets),
             references: self.references(&rendered.citations),
             last_reviewed: section.meta.last_reviewed.map(date_view),
             next_review: section.meta.next_review.map(date_view),
+            older_snippets: self.older_snippets(&rendered.snippets, section.meta.last_reviewed),
             extra: &section.meta.extra,
         }
     }

@@ -1,0 +1,281 @@
+//! Rendering one piece of markdown (a page's body, a snippet, a shortcode's body) with the
+//! shortcodes it calls: each call's HTML is made when its token is met in the event stream,
+//! so that citations are numbered in reading order, and put in place of the token at the end.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use pulldown_cmark::{BrokenLink, CowStr, Parser, html};
+use tera::{Context, Value};
+
+use super::include::SNIPPET;
+use super::shortcode::{self, Call};
+use super::{CITATION_PREFIX, Frame, Origin, Renderer, callout, parser_options, rewrite_tables, sanitize};
+use crate::config::{RawHtmlPolicy, Rule};
+use crate::content::SourceFile;
+use crate::diagnostics::{Code, Diagnostic, closest};
+
+impl<'a> Renderer<'a> {
+    /// The HTML of one piece of markdown, its shortcodes' HTML in place.
+    pub(super) fn fragment(&mut self, origin: Origin<'a>, snippet: Option<&'a Arc<SourceFile>>) -> String {
+        let saved = (
+            std::mem::replace(&mut self.origin, origin),
+            std::mem::replace(&mut self.snippet, snippet),
+            std::mem::take(&mut self.has_raw_html),
+        );
+        let options = parser_options(&self.config.markdown);
+        let no_calls = || Frame {
+            calls: Vec::new(),
+            tokens: Vec::new(),
+            outputs: Vec::new(),
+        };
+        let (text, frame) = match shortcode::scan(origin.body(), options) {
+            Ok(None) => (Cow::Borrowed(origin.body()), no_calls()),
+            Ok(Some(scan)) => {
+                let outputs = vec![None; scan.calls.len()];
+                let frame = Frame {
+                    calls: scan.calls,
+                    tokens: scan.tokens,
+                    outputs,
+                };
+                (Cow::Owned(scan.text), frame)
+            }
+            Err(errors) => {
+                for e in errors {
+                    self.error_at(e.offset, Code::ShortcodeError, e.message, Some(e.hint));
+                }
+                (Cow::Borrowed(origin.body()), no_calls())
+            }
+        };
+        let has_calls = !frame.calls.is_empty();
+        self.frames.push(frame);
+        let callback = |link: BrokenLink<'_>| {
+            let reference = link.reference.trim();
+            reference
+                .starts_with('@')
+                .then(|| (CowStr::from(format!("{CITATION_PREFIX}{reference}")), CowStr::from("")))
+        };
+        let parser = Parser::new_with_broken_link_callback(&text, options, Some(callback));
+        let events = callout::callouts(parser.into_offset_iter().collect(), &origin, &mut self.out.diagnostics);
+        let events = self.transform(events.into_iter());
+        let mut out = String::with_capacity(text.len() * 3 / 2);
+        html::push_html(&mut out, events.into_iter());
+        let mut out = rewrite_tables(out);
+        if self.has_raw_html && self.config.markdown.raw_html == RawHtmlPolicy::Sanitize {
+            out = sanitize(&out);
+        }
+        if has_calls {
+            // Calls the event stream never showed (a token inside a link's address) still run.
+            self.render_calls_in("");
+        }
+        if let Some(frame) = self.frames.pop()
+            && has_calls
+        {
+            out = substitute(&out, &frame);
+        }
+        (self.origin, self.snippet, self.has_raw_html) = saved;
+        out
+    }
+
+    /// Renders the calls whose tokens are in `text` (every call left, when `text` is empty).
+    pub(super) fn render_calls_in(&mut self, text: &str) {
+        let Some(frame) = self.frames.last().filter(|f| !f.calls.is_empty()) else {
+            return;
+        };
+        let wanted: Vec<usize> = (0..frame.calls.len())
+            .filter(|&i| frame.outputs[i].is_none() && (text.is_empty() || text.contains(&frame.tokens[i])))
+            .collect();
+        for i in wanted {
+            let Some(call) = self.frames.last().map(|f| f.calls[i].clone()) else {
+                return;
+            };
+            let html = self.call(&call);
+            if let Some(frame) = self.frames.last_mut() {
+                frame.outputs[i] = Some(html);
+            }
+        }
+    }
+
+    fn error_at(&mut self, offset: usize, code: Code, message: String, hint: Option<String>) {
+        self.out.diagnostics.push(
+            Diagnostic::error(self.origin.file, message)
+                .code(code)
+                .at(self.origin.text, self.origin.body_start + offset)
+                .with_optional_hint(hint),
+        );
+    }
+
+    fn call(&mut self, call: &Call) -> String {
+        if call.name == SNIPPET {
+            return self.snippet_call(call);
+        }
+        let shortcodes = self.includes.shortcodes;
+        if !shortcodes.has(&call.name) {
+            let hint = closest(&call.name, shortcodes.names())
+                .map(|best| format!("did you mean `{best}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "shortcodes are templates in templates/shortcodes/; `{}` would be templates/shortcodes/{}.html",
+                        call.name, call.name
+                    )
+                });
+            self.error_at(
+                call.range.start,
+                Code::ShortcodeError,
+                format!("unknown shortcode `{}`", call.name),
+                Some(hint),
+            );
+            return String::new();
+        }
+        let mut context = Context::new();
+        for (name, value, _) in &call.args {
+            context.insert_value(name.clone(), value.clone());
+        }
+        if let Some(body) = &call.body {
+            let origin = Origin {
+                body_start: self.origin.body_start + body.start,
+                body_end: self.origin.body_start + body.end,
+                ..self.origin
+            };
+            let html = self.fragment(origin, self.snippet);
+            context.insert_value("body", Value::from(html));
+        }
+        let nth = self.calls_made.entry(call.name.clone()).or_insert(0);
+        *nth += 1;
+        context.insert("nth", nth);
+        match shortcodes.render(&call.name, &context) {
+            // A template file's last line break is not part of an inline call's text.
+            Ok(html) if !call.alone_on_line => html.trim_end_matches(['\n', '\r']).to_string(),
+            Ok(html) => html,
+            Err(problem) => {
+                let place = match &problem.location {
+                    Some(l) => format!("{}:{}:{}", problem.file.display(), l.line, l.column),
+                    None => problem.file.display().to_string(),
+                };
+                self.error_at(
+                    call.range.start,
+                    Code::ShortcodeError,
+                    format!("shortcode `{}` failed: {}", call.name, problem.message),
+                    Some(format!("in its template, {place}")),
+                );
+                String::new()
+            }
+        }
+    }
+
+    fn snippet_call(&mut self, call: &Call) -> String {
+        let id = match call.args.as_slice() {
+            [(name, value, _)] if name == "id" => value.as_str().map(str::to_string),
+            _ => None,
+        };
+        let Some(id) = id else {
+            self.error_at(
+                call.range.start,
+                Code::ShortcodeError,
+                "`snippet` takes one text argument, `id`".to_string(),
+                Some("write {{ snippet(id=\"NAME\") }} for content/_snippets/NAME.md".to_string()),
+            );
+            return String::new();
+        };
+        if !call.alone_on_line {
+            self.error_at(
+                call.range.start,
+                Code::ShortcodeError,
+                format!("the snippet `{id}` must be on a line of its own"),
+                Some("a snippet is whole paragraphs: put the call on its own line".to_string()),
+            );
+        }
+        match self.includes.snippets.contains_key(&id) {
+            true => self.include_snippet(&id, call.range.start),
+            false => {
+                let hint = closest(&id, self.includes.snippets.keys().map(String::as_str))
+                    .map(|best| format!("did you mean `{best}`?"))
+                    .unwrap_or_else(|| {
+                        format!("snippets are files in content/_snippets/: add content/_snippets/{id}.md")
+                    });
+                self.error_at(
+                    call.range.start,
+                    Code::UnknownSnippet,
+                    format!("unknown snippet `{id}`"),
+                    Some(hint),
+                );
+                String::new()
+            }
+        }
+    }
+
+    /// A snippet's HTML in its box; `offset` is where it is called, for a loop's error.
+    fn include_snippet(&mut self, id: &str, offset: usize) -> String {
+        let Some(snippet) = self.includes.snippets.get(id) else {
+            return String::new();
+        };
+        if self.including.iter().any(|i| i == id) {
+            let chain = self.including.join(" → ");
+            self.error_at(
+                offset,
+                Code::UnknownSnippet,
+                format!("the snippet `{id}` includes itself ({chain} → {id})"),
+                Some("a snippet may include others, but never one that includes it".to_string()),
+            );
+            return String::new();
+        }
+        if !self.out.snippets.iter().any(|s| s == id) {
+            self.out.snippets.push(id.to_string());
+        }
+        self.including.push(id.to_string());
+        let file = &snippet.file;
+        let html = self.fragment(Origin::file(&file.display, &file.text, file.body_start), Some(file));
+        self.including.pop();
+        format!(
+            "<div class=\"snippet\" data-snippet=\"{}\">\n{html}</div>\n",
+            super::escape_attribute(id)
+        )
+    }
+
+    /// A snippet a rule puts on the page.
+    pub(super) fn placed(&mut self, rule: &Rule) -> String {
+        if self.includes.snippets.contains_key(&rule.snippet) {
+            return self.include_snippet(&rule.snippet, 0);
+        }
+        let config = self.config;
+        let hint = closest(&rule.snippet, self.includes.snippets.keys().map(String::as_str))
+            .map(|best| format!("did you mean `{best}`?"))
+            .unwrap_or_else(|| format!("add content/_snippets/{}.md", rule.snippet));
+        self.out.diagnostics.push(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("[[rules]] names an unknown snippet `{}`", rule.snippet),
+            )
+            .code(Code::UnknownSnippet)
+            .at(&config.text, rule.offset)
+            .with_hint(hint),
+        );
+        String::new()
+    }
+}
+
+/// `html` with each call's token replaced by its HTML; a call alone in a paragraph replaces
+/// the paragraph, since its HTML is blocks of its own.
+fn substitute(html: &str, frame: &Frame) -> String {
+    let patterns: Vec<String> = frame
+        .tokens
+        .iter()
+        .flat_map(|token| [format!("<p>{token}</p>"), token.clone()])
+        .collect();
+    let Ok(finder) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&patterns)
+    else {
+        return html.to_string();
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    for found in finder.find_iter(html) {
+        out.push_str(&html[done..found.start()]);
+        out.push_str(frame.outputs[found.pattern().as_usize() / 2].as_deref().unwrap_or(""));
+        done = found.end();
+    }
+    out.push_str(&html[done..]);
+    out
+}
