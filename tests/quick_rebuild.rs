@@ -625,3 +625,46 @@ fn a_full_build_reusing_the_search_analysis_equals_a_fresh_build() {
         );
     }
 }
+
+/// A snippet is not a page: its edit waits for a full build, which renders again every page
+/// that includes it (the cache of rendered pages is not used for them), as a fresh build does.
+/// A page that includes snippets is still rendered alone after an edit to its own text.
+#[test]
+fn snippet_edits_take_a_full_build_that_equals_a_fresh_one() {
+    let site = Site::fixture("snippets");
+    let mut cache = Cache::new();
+    let served = pipeline::build_served(&site.root, &Overrides::default(), &mut cache).expect("builds");
+    let mut kept = served.kept;
+    site.edit(
+        "content/_snippets/see-a-doctor.md",
+        "see a doctor first",
+        "speak to a GP first",
+    );
+    assert!(pipeline::rerender_edit(&mut kept, Path::new("content/_snippets/see-a-doctor.md")).is_none());
+    let served = pipeline::build_served(&site.root, &Overrides::default(), &mut cache).expect("builds");
+    let files: BTreeMap<String, Vec<u8>> = served
+        .site
+        .files
+        .into_iter()
+        .map(|(path, contents)| (path, contents.to_bytes()))
+        .collect();
+    assert!(String::from_utf8_lossy(&files["alcohol/withdrawal/index.html"]).contains("speak to a GP first"));
+    assert_eq!(files, full_build(&site));
+
+    let mut kept = served.kept;
+    site.edit(
+        "content/treatments/methadone.md",
+        "Methadone is prescribed",
+        "Methadone is given",
+    );
+    let (path, html) = quick(&mut kept, "content/treatments/methadone.md").expect("a quick re-render");
+    assert_eq!(path, "treatments/methadone/index.html");
+    assert_eq!(html, full_build_page(&site, &path));
+
+    site.edit(
+        "templates/shortcodes/badge.html",
+        "class=\"badge\"",
+        "class=\"badge edited\"",
+    );
+    assert!(pipeline::rerender_templates(&mut kept, &[Path::new("templates/shortcodes/badge.html")]).is_none());
+}

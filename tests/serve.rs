@@ -488,3 +488,62 @@ impl Events {
         }
     }
 }
+
+/// A snippet edited while serving reaches every page that includes it, by hand or by a rule,
+/// and a shortcode template edit every page that calls it; the site then equals a full build.
+#[test]
+fn snippet_and_shortcode_edits_reach_every_page_that_includes_them() {
+    let server = start_fixture("snippets", "snippets", &[]);
+    server.write(
+        "content/_snippets/see-a-doctor.md",
+        "Stopping drinking suddenly can cause fits: talk to a doctor first [@beta].\n",
+    );
+    for page in ["/treatments/methadone/", "/alcohol/withdrawal/", "/treatments/talking/"] {
+        server.wait_for(page, 200, "can cause fits");
+    }
+    server.write(
+        "templates/shortcodes/badge.html",
+        "<span class=\"badge badge-edited\">{{ label }}</span>\n",
+    );
+    server.wait_for("/", 200, "badge-edited");
+    // The search index files follow the pages once the files are quiet.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let differences = differences_from_a_full_build(&server, "/");
+        if differences.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still different from a full build: {differences:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A full build whose pages' search text did not change (an edit to the home page) still
+/// serves every file the search manifest names: the index is served whole, not only the
+/// files that changed.
+#[test]
+fn a_full_build_with_unchanged_search_text_serves_every_index_file() {
+    let server = start_fixture("crosslinks", "unchanged-search", &[]);
+    for round in ["First edit.", "Second edit."] {
+        let text = std::fs::read_to_string(server.root.join("content/_index.md")).expect("read");
+        server.write("content/_index.md", &format!("{text}\n{round}\n"));
+        server.wait_for("/sub/", 200, round);
+    }
+    let (status, manifest) = server.get("/sub/search/manifest.json");
+    assert_eq!(status, 200);
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("JSON");
+    for (kind, extension) in [("s", "bin"), ("n", "bin"), ("m", "json"), ("t", "json"), ("f", "bin")] {
+        let ids = manifest["ids"][kind].as_str().expect("ids");
+        for id in ids.as_bytes().chunks(7) {
+            let file = format!("/sub/search/{kind}{}.{extension}", String::from_utf8_lossy(id));
+            assert_eq!(
+                server.get(&file).0,
+                200,
+                "{file} is named by the manifest but not served"
+            );
+        }
+    }
+}

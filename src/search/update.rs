@@ -63,7 +63,6 @@ pub fn build_kept(
     let documents = documents(config, content, linked);
     let inputs: Vec<u64> = documents.par_iter().map(|d| input_hash(d, weights)).collect();
     let mut previous = previous.unwrap_or_default();
-    let same_pages = previous.urls.iter().eq(documents.iter().map(|d| &d.url));
     let at: HashMap<&str, usize> = previous.urls.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     let mut old: Vec<Option<Analysed>> = std::mem::take(&mut previous.analysed).into_iter().map(Some).collect();
     let mut changed = BTreeSet::new();
@@ -87,7 +86,9 @@ pub fn build_kept(
     let mut analysed = analyse_all(&documents, weights, &interner, reused);
     let words = interner.0.into_inner().unwrap_or_else(PoisonError::into_inner);
     let stems = stem_all(&words.list, std::mem::take(&mut previous.stems));
-    let mut groups = if same_pages { previous.groups } else { Groups::default() };
+    // Every file is made: the index is served whole in place of the last one, so a group
+    // whose pages did not change still needs its file (`update` keeps those instead).
+    let mut groups = Groups::default();
     let index_inputs = Inputs {
         config,
         documents: &documents,
@@ -96,7 +97,7 @@ pub fn build_kept(
     };
     let kept = Kept {
         groups: &mut groups,
-        changed: same_pages.then_some(&changed),
+        changed: None,
     };
     let files = Mutex::new(Vec::new());
     let collect =
