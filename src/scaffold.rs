@@ -11,6 +11,7 @@ const SITE_TOML: &str = include_str!("scaffold/site.toml");
 const HOME: &str = include_str!("scaffold/home.md");
 const SECTION: &str = include_str!("scaffold/section.md");
 const EXAMPLE: &str = include_str!("scaffold/example.md");
+const SNIPPET: &str = include_str!("scaffold/snippet.md");
 
 /// Creates a new site in `dir`, which must be missing or empty.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -31,6 +32,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
         ("content/_index.md", HOME),
         ("content/treatments/_index.md", SECTION),
         ("content/treatments/example-treatment.md", EXAMPLE),
+        ("content/_snippets/where-to-get-help.md", SNIPPET),
     ];
     let mut written = Vec::new();
     for (path, text) in files {

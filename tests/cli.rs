@@ -20,6 +20,15 @@ fn init_makes_a_site_that_builds_without_errors_or_warnings() {
     assert!(site.public().join("treatments/example-treatment/index.html").is_file());
     let check = site.check(&["--strict"]).success();
     assert_eq!(check.stderr, "");
+    // The example page shows a callout and includes the example snippet; the rule that would
+    // place it is there to uncomment.
+    let example = site.output("treatments/example-treatment/index.html");
+    assert!(example.contains("data-snippet=\"where-to-get-help\""), "{example}");
+    assert!(example.contains("Writing for your readers"));
+    assert!(
+        site.read("site.toml")
+            .contains("# [[rules]]\n# snippet = \"where-to-get-help\"")
+    );
 }
 
 #[test]
