@@ -382,12 +382,14 @@ impl Diagnostics {
         self.0.iter().any(Diagnostic::is_error)
     }
 
+    /// Errors counted once each: a snippet's broken link is found on every page that
+    /// includes it, and reported once.
     pub fn error_count(&self) -> usize {
-        self.0.iter().filter(|d| d.is_error()).count()
+        self.clone().sorted().iter().filter(|d| d.is_error()).count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
+        self.clone().sorted().iter().filter(|d| !d.is_error()).count()
     }
 
     pub fn is_empty(&self) -> bool {

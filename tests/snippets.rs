@@ -285,3 +285,25 @@ fn a_body_shortcode_without_its_end_is_an_error() {
     let error = run.diagnostic("content/_index.md:7:4");
     assert!(error.contains("has no `{% end %}`"), "{error}");
 }
+
+#[test]
+fn a_broken_link_in_a_snippet_is_reported_once_at_the_snippet() {
+    let site = Site::fixture("snippets");
+    site.write(
+        "content/_snippets/see-a-doctor.md",
+        "See a doctor.\n\nBroken [x](@/nowhere.md).\n",
+    );
+    let run = site.check(&[]).code(1);
+    let error = run.diagnostic("content/_snippets/see-a-doctor.md:3:8");
+    assert!(error.contains("link to a missing page `@/nowhere.md`"), "{error}");
+    assert_eq!(run.stderr.matches("@/nowhere.md` [SP030]").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("failed with 1 error;"), "{}", run.stderr);
+}
+
+#[test]
+fn a_snippet_names_its_sources_on_every_page_that_includes_it() {
+    let site = built();
+    let html = site.output("treatments/methadone/index.html");
+    let sources = &html[html.find("Sources for this page").expect("a sources list")..];
+    assert!(sources.contains("Alpha report"), "{sources}");
+}
