@@ -97,6 +97,21 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// `text` with each call's token replaced by the text of its HTML: a heading's id and its
+    /// entry in the table of contents are made from what the reader sees.
+    pub(super) fn calls_as_text(&self, text: &str) -> String {
+        let Some(frame) = self.frames.last() else {
+            return text.to_string();
+        };
+        let mut out = text.to_string();
+        for (token, output) in frame.tokens.iter().zip(&frame.outputs) {
+            if out.contains(token.as_str()) {
+                out = out.replace(token.as_str(), &strip_tags(output.as_deref().unwrap_or("")));
+            }
+        }
+        out
+    }
+
     fn error_at(&mut self, offset: usize, code: Code, message: String, hint: Option<String>) {
         self.out.diagnostics.push(
             Diagnostic::error(self.origin.file, message)
@@ -253,6 +268,21 @@ impl<'a> Renderer<'a> {
         );
         String::new()
     }
+}
+
+/// The text of a piece of HTML: its tags left out (entities stay as written).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
 }
 
 /// `html` with each call's token replaced by its HTML; a call alone in a paragraph replaces

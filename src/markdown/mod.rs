@@ -399,6 +399,7 @@ impl<'a> Renderer<'a> {
                 _ => None,
             })
             .collect();
+        let title = self.calls_as_text(&title);
         let mut base = id.map(|i| slugify(&i)).unwrap_or_else(|| slugify(&title));
         if base.is_empty() {
             base = "section".to_string();
