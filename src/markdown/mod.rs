@@ -23,6 +23,8 @@ use crate::slug::slugify;
 
 mod callout;
 
+pub use callout::split_leading_urgent;
+
 /// The prefix of the placeholder hrefs that `links` replaces.
 pub const LINK_PLACEHOLDER: &str = "@link:";
 const CITATION_PREFIX: &str = "@cite:";
@@ -156,12 +158,20 @@ pub fn render(text: &str, body_start: usize, file: &Path, config: &Config, highl
         has_raw_html: false,
     };
     let origin = Origin { file, text, body_start };
-    let events = callout::callouts(
+    let pieces = callout::callouts(
         parser.into_offset_iter().collect(),
         &origin,
         &mut renderer.out.diagnostics,
     );
-    let events = renderer.transform(events.into_iter());
+    let mut events = Vec::new();
+    for piece in pieces {
+        match piece {
+            // A callout begins and ends between blocks, where the transform holds nothing open.
+            callout::Piece::Events(run) => events.extend(renderer.transform(run.into_iter())),
+            // Callout markup is Signpost's, not the writer's raw HTML: no raw-HTML policy applies.
+            callout::Piece::Markup(html) => events.push(Event::Html(html.into())),
+        }
+    }
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     let html_out = rewrite_tables(html_out);
@@ -544,7 +554,7 @@ fn sanitize(html: &str) -> String {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("pre", ["data-lang"])
-        .add_tag_attributes("div", ["role", "tabindex"])
+        .add_tag_attributes("div", ["role", "tabindex", "data-callout"])
         .add_generic_attributes(["id", "class", "aria-label"])
         .link_rel(None);
     builder.clean(html).to_string()
