@@ -24,6 +24,7 @@ fn init_makes_a_site_that_builds_without_errors_or_warnings() {
     // place it is there to uncomment.
     let example = site.output("treatments/example-treatment/index.html");
     assert!(example.contains("data-snippet=\"where-to-get-help\""), "{example}");
+    assert!(example.contains("<div class=\"callout callout-tip\" data-callout=\"tip\" role=\"note\">"));
     assert!(example.contains("Writing for your readers"));
     assert!(
         site.read("site.toml")

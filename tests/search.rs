@@ -560,6 +560,21 @@ fn sections_limit_what_is_indexed() {
 }
 
 #[test]
+fn words_only_in_a_callout_are_indexed_with_its_page() {
+    let body = "Ordinary text.\n\n> [!WARNING] Zopiclone and drink\n> Quetiapine too.\n>\n> - Gabapentin\n";
+    let index = index_of(&site_with(&[("callout", "Callout page", body)]));
+    let rows: Vec<(String, String, String)> = (0..)
+        .map_while(|i| index.get(&format!("m{i}.json")))
+        .flat_map(|b| serde_json::from_slice::<Vec<(String, String, String)>>(b).expect("metadata"))
+        .collect();
+    for word in ["zopiclone", "quetiapine", "gabapentin"] {
+        let pages = lookup(&index, word).unwrap_or_else(|| panic!("{word} is not in its shard"));
+        let urls: Vec<&str> = pages.iter().map(|&(page, _)| rows[page as usize].1.as_str()).collect();
+        assert_eq!(urls, ["/words/callout/"], "{word}");
+    }
+}
+
+#[test]
 fn the_search_script_stays_within_ten_kilobytes() {
     // Issue 7: the script itself at most 10 KB. There is no minifier: search.js is kept small by
     // hand, so this checks the file as shipped.

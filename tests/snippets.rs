@@ -81,6 +81,16 @@ fn snippet_citations_are_numbered_in_the_page_reference_list() {
 }
 
 #[test]
+fn a_snippet_may_be_a_callout() {
+    let site = built();
+    let html = site.output("alcohol/withdrawal/index.html");
+    assert!(
+        html.contains("<div class=\"snippet\" data-snippet=\"see-a-doctor\">\n<div class=\"callout callout-warning\" data-callout=\"warning\" role=\"note\">"),
+        "{html}"
+    );
+}
+
+#[test]
 fn a_snippet_included_twice_and_one_inside_a_list_both_render() {
     let site = built();
     let html = site.output("treatments/methadone/index.html");

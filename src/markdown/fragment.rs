@@ -57,8 +57,16 @@ impl<'a> Renderer<'a> {
                 .then(|| (CowStr::from(format!("{CITATION_PREFIX}{reference}")), CowStr::from("")))
         };
         let parser = Parser::new_with_broken_link_callback(&text, options, Some(callback));
-        let events = callout::callouts(parser.into_offset_iter().collect(), &origin, &mut self.out.diagnostics);
-        let events = self.transform(events.into_iter());
+        let pieces = callout::callouts(parser.into_offset_iter().collect(), &origin, &mut self.out.diagnostics);
+        let mut events = Vec::new();
+        for piece in pieces {
+            match piece {
+                // A callout begins and ends between blocks, where the transform holds nothing open.
+                callout::Piece::Events(run) => events.extend(self.transform(run.into_iter())),
+                // Callout markup is Signpost's, not the writer's raw HTML: no raw-HTML policy applies.
+                callout::Piece::Markup(html) => events.push(pulldown_cmark::Event::Html(html.into())),
+            }
+        }
         let mut out = String::with_capacity(text.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
         let mut out = rewrite_tables(out);

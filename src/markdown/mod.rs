@@ -32,6 +32,8 @@ pub use include::{Includes, SHORTCODES_DIR, Shortcodes};
 pub use placement::{Placement, pages_per_rule, placement, unused_rules};
 use shortcode::Call;
 
+pub use callout::split_leading_urgent;
+
 /// The prefix of the placeholder hrefs that `links` replaces.
 pub const LINK_PLACEHOLDER: &str = "@link:";
 const CITATION_PREFIX: &str = "@cite:";
@@ -613,7 +615,7 @@ fn sanitize(html: &str) -> String {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("pre", ["data-lang"])
-        .add_tag_attributes("div", ["role", "tabindex"])
+        .add_tag_attributes("div", ["role", "tabindex", "data-callout"])
         .add_generic_attributes(["id", "class", "aria-label"])
         .link_rel(None);
     builder.clean(html).to_string()

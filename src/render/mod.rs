@@ -605,7 +605,7 @@ impl Job {
             JobKind::Page(i) => {
                 let mut page = views.page(i);
                 if let Some(body) = body {
-                    page.content = body;
+                    page.set_content(body);
                 }
                 context.insert("page", &page);
             }

@@ -15,7 +15,7 @@ use crate::config::{Config, Facet, Source};
 use crate::content::{Content, Date, Page, Section, Target};
 use crate::links::Linked;
 use crate::links::facets::FacetPages;
-use crate::markdown::Heading;
+use crate::markdown::{Heading, split_leading_urgent};
 use crate::matrix::{Column, Filter, Matrix, RowCell};
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,7 +175,12 @@ pub struct PageView<'a> {
     pub summary: &'a str,
     pub url: String,
     pub permalink: String,
+    /// The page's HTML.
     pub content: &'a str,
+    /// The URGENT callout `content` begins with, or "" ([`split_leading_urgent`]): shown
+    /// right after the heading, followed by `content_after_urgent` where `content` would be.
+    pub urgent: &'a str,
+    pub content_after_urgent: &'a str,
     pub toc: &'a [Heading],
     pub guidance: bool,
     /// [`FacetValueView`]s.
@@ -222,7 +227,10 @@ pub struct SectionView<'a> {
     pub description: &'a str,
     pub url: String,
     pub permalink: String,
+    /// The section's HTML, and the same split as a page's (`PageView::urgent`).
     pub content: &'a str,
+    pub urgent: &'a str,
+    pub content_after_urgent: &'a str,
     pub toc: &'a [Heading],
     pub guidance: bool,
     /// [`PageLink`]s.
@@ -238,6 +246,14 @@ pub struct SectionView<'a> {
     /// Snippets it includes that were last reviewed before it was.
     pub older_snippets: Vec<SnippetReview<'a>>,
     pub extra: &'a toml::Table,
+}
+
+impl<'a> PageView<'a> {
+    /// Shows `html` as the page's content, in place of its own.
+    pub fn set_content(&mut self, html: &'a str) {
+        self.content = html;
+        (self.urgent, self.content_after_urgent) = split_leading_urgent(html);
+    }
 }
 
 /// Builds views; holds what every view needs.
@@ -614,6 +630,7 @@ impl<'a> Views<'a> {
                 .collect(),
             None => Vec::new(),
         };
+        let (urgent, content_after_urgent) = split_leading_urgent(&rendered.html);
         PageView {
             key: &page.key,
             title: &meta.title,
@@ -621,6 +638,8 @@ impl<'a> Views<'a> {
             url: self.config.base_url.link(&page.path),
             permalink: self.config.base_url.permalink(&page.path),
             content: &rendered.html,
+            urgent,
+            content_after_urgent,
             toc: &rendered.toc,
             guidance: section.meta.guidance,
             treatment_type: meta
@@ -717,6 +736,7 @@ impl<'a> Views<'a> {
     pub fn section(&self, index: usize) -> SectionView<'a> {
         let section: &'a Section = &self.content.sections[index];
         let rendered = &self.linked.sections[index];
+        let (urgent, content_after_urgent) = split_leading_urgent(&rendered.html);
         SectionView {
             key: &section.key,
             title: &section.meta.title,
@@ -724,6 +744,8 @@ impl<'a> Views<'a> {
             url: self.config.base_url.link(&section.path),
             permalink: self.config.base_url.permalink(&section.path),
             content: &rendered.html,
+            urgent,
+            content_after_urgent,
             toc: &rendered.toc,
             guidance: section.meta.guidance,
             pages: section.pages.iter().map(|&p| self.page_link(p)).collect(),
