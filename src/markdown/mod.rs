@@ -8,14 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::Arc;
 
-use aho_corasick::AhoCorasick;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Tag, TagEnd, html};
 use serde::Serialize;
-use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
 
 use crate::config::{Config, MarkdownOptions, RawHtmlPolicy};
 use crate::content::SourceFile;
@@ -24,9 +20,15 @@ use crate::slug::slugify;
 
 mod callout;
 mod fragment;
+mod highlight;
+mod html_out;
 mod include;
 mod placement;
 pub mod shortcode;
+
+pub use highlight::Highlighter;
+pub use html_out::{escape_attribute, escape_text};
+use html_out::{is_relative_path, is_safe_url, rewrite_tables, sanitize, truncate};
 
 pub use include::{Includes, SHORTCODES_DIR, Shortcodes};
 pub use placement::{Placement, pages_per_rule, placement, unused_rules};
@@ -37,63 +39,6 @@ pub use callout::split_leading_urgent;
 /// The prefix of the placeholder hrefs that `links` replaces.
 pub const LINK_PLACEHOLDER: &str = "@link:";
 const CITATION_PREFIX: &str = "@cite:";
-const HIGHLIGHT_CLASSES: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-
-/// Code highlighting with CSS classes. The syntax definitions are loaded on first use, so
-/// a site without code blocks never pays for them.
-pub struct Highlighter {
-    theme: String,
-    syntaxes: OnceLock<SyntaxSet>,
-}
-
-impl Highlighter {
-    pub fn new(theme: &str) -> Highlighter {
-        Highlighter {
-            theme: theme.to_string(),
-            syntaxes: OnceLock::new(),
-        }
-    }
-
-    /// The stylesheet for the highlight classes, or the list of known theme names.
-    pub fn css(&self) -> Result<String, String> {
-        let themes = ThemeSet::load_defaults();
-        let theme = themes.themes.get(&self.theme).ok_or_else(|| {
-            let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
-            let suggestion = closest(&self.theme, names.iter().copied())
-                .map(|n| format!("did you mean `{n}`? "))
-                .unwrap_or_default();
-            format!("{suggestion}available themes: {}", names.join(", "))
-        })?;
-        css_for_theme_with_class_style(theme, HIGHLIGHT_CLASSES).map_err(|e| e.to_string())
-    }
-
-    fn highlight(&self, language: &str, code: &str) -> String {
-        let escaped_language = escape_attribute(language);
-        let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
-        let Some(syntax) = (!language.is_empty())
-            .then(|| syntaxes.find_syntax_by_token(language))
-            .flatten()
-        else {
-            return format!(
-                "<pre class=\"code\" data-lang=\"{escaped_language}\"><code>{}</code></pre>\n",
-                escape_text(code)
-            );
-        };
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, HIGHLIGHT_CLASSES);
-        for line in syntect::util::LinesWithEndings::from(code) {
-            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
-                return format!(
-                    "<pre class=\"code\" data-lang=\"{escaped_language}\"><code>{}</code></pre>\n",
-                    escape_text(code)
-                );
-            }
-        }
-        format!(
-            "<pre class=\"code\" data-lang=\"{escaped_language}\"><code>{}</code></pre>\n",
-            generator.finalize()
-        )
-    }
-}
 
 /// A heading, for the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -523,134 +468,6 @@ impl<'a> Renderer<'a> {
         );
         None
     }
-}
-
-/// A path relative to the page ("chart.svg", "../x/"): no scheme, not absolute, not a fragment.
-fn is_relative_path(url: &str) -> bool {
-    let scheme = url
-        .find(':')
-        .is_some_and(|colon| !url[..colon].contains(['/', '?', '#']));
-    !url.is_empty() && !url.starts_with(['/', '#', '?']) && !scheme
-}
-
-/// Relative URLs and a small set of schemes; never `javascript:`, `data:` or `vbscript:`.
-fn is_safe_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match cleaned.find(':') {
-        None => true,
-        Some(colon) => {
-            let scheme = &cleaned[..colon];
-            // A colon after a path, query or fragment character is not a scheme.
-            if scheme.contains(['/', '?', '#']) {
-                return true;
-            }
-            matches!(scheme, "http" | "https" | "mailto" | "tel" | "sms")
-        }
-    }
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
-}
-
-/// Markdown's tables, made fit for a phone and a strict Content-Security-Policy, in one pass
-/// over the page: a wide table scrolls inside its own box (which keyboard users can focus and
-/// scroll) rather than widening the page, and the style attributes pulldown-cmark aligns cells
-/// with become classes.
-fn rewrite_tables(html: String) -> String {
-    // Each pattern and what it becomes: first the box's edges, then the aligned cells.
-    const REWRITES: [(&str, &str); 8] = [
-        (
-            "<table>",
-            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\"><table>",
-        ),
-        ("</table>", "</table></div>"),
-        ("<th style=\"text-align: left\">", "<th class=\"align-left\">"),
-        ("<td style=\"text-align: left\">", "<td class=\"align-left\">"),
-        ("<th style=\"text-align: center\">", "<th class=\"align-center\">"),
-        ("<td style=\"text-align: center\">", "<td class=\"align-center\">"),
-        ("<th style=\"text-align: right\">", "<th class=\"align-right\">"),
-        ("<td style=\"text-align: right\">", "<td class=\"align-right\">"),
-    ];
-    static FINDER: LazyLock<Option<AhoCorasick>> =
-        LazyLock::new(|| AhoCorasick::new(REWRITES.map(|(pattern, _)| pattern)).ok());
-    // memchr's vector substring search first: most pages have no table.
-    let count = |needle: &str| memchr::memmem::find_iter(html.as_bytes(), needle).count();
-    let opened = count("<table>");
-    // Only markdown's own tables, which open with a bare `<table>`: raw HTML tables with
-    // attributes would leave the closing tags unmatched.
-    let wrap = opened > 0 && opened == count("</table>");
-    let align = memchr::memmem::find(html.as_bytes(), b" style=\"text-align: ").is_some();
-    let Some(finder) = FINDER.as_ref().filter(|_| wrap || align) else {
-        return html;
-    };
-    // A rewrite not wanted on this page puts back what it found.
-    let replacements: Vec<&str> = REWRITES
-        .iter()
-        .enumerate()
-        .map(|(i, &(pattern, rewritten))| {
-            if (i < 2 && wrap) || (i >= 2 && align) {
-                rewritten
-            } else {
-                pattern
-            }
-        })
-        .collect();
-    finder.replace_all(&html, &replacements)
-}
-
-/// Removes scripts, event handlers, styles, frames and unsafe URLs from raw HTML, keeping
-/// what markdown itself produces.
-fn sanitize(html: &str) -> String {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .add_tags(["input", "section", "figure", "figcaption", "details", "summary"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("ol", ["start"])
-        .add_tag_attributes("pre", ["data-lang"])
-        .add_tag_attributes("div", ["role", "tabindex", "data-callout"])
-        .add_generic_attributes(["id", "class", "aria-label"])
-        .link_rel(None);
-    builder.clean(html).to_string()
-}
-
-/// `text` with `&`, `<` and `>` as character references: pulldown-cmark's own escaping, which
-/// looks for them 16 bytes at a time.
-pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    // Writing into a `String` cannot fail.
-    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, text);
-    out
-}
-
-/// [`escape_text`] and both quotes, for an attribute value, in one pass. The bytes looked for
-/// are ASCII, which never occurs inside another character's UTF-8, so the text is cut only
-/// between characters.
-pub fn escape_attribute(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut done = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let escaped = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[done..i]);
-        out.push_str(escaped);
-        done = i + 1;
-    }
-    out.push_str(&text[done..]);
-    out
 }
 
 #[cfg(test)]
