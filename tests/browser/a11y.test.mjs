@@ -1,7 +1,9 @@
 // Accessibility and validity of the shipped site in SITE_DIR (issue 6): axe-core's WCAG 2.0,
 // 2.1 and 2.2 A and AA rules on every HTML page in light and dark colour schemes, in headless
 // Chromium; and the Nu Html Checker (the npm package vnu-jar, run with Java) over every HTML
-// file, and the stylesheets and SVG, in one JVM.
+// file, and the stylesheets and SVG, in one JVM. The fixture in FIXTURE_SITE_DIR is checked the
+// same way: its markup-shaped titles, and an emergency line with a page link, which the shipped
+// site does not have.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,34 +12,53 @@ import path from 'node:path';
 import { REPO, htmlPaths, openPage, readMatrix, siteDir, start } from './helpers.mjs';
 
 const dir = siteDir();
+const fixtureDir = siteDir('FIXTURE_SITE_DIR');
 const AXE = path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js');
 const VNU = path.join(REPO, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
 // axe-core has no WCAG 2.2 level A rules yet; 'wcag22a' picks them up when it does.
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
-let env;
-before(async () => { env = await start(dir); });
-after(async () => { await env?.close(); });
+let env, fixture;
+before(async () => {
+  env = await start(dir);
+  fixture = await start(fixtureDir);
+});
+after(async () => {
+  await env?.close();
+  await fixture?.close();
+});
+
+/**
+ * Every page of a built site, and its compare page as its script leaves it with filters on and
+ * two options side by side.
+ */
+function pagesOf(site) {
+  const matrix = readMatrix(site);
+  return [...htmlPaths(site), `/compare/?ids=${matrix.rows.slice(0, 2).map((r) => r.id).join(',')}`];
+}
 
 test('axe-core finds no WCAG 2.x A or AA violation on any page, in light or dark', { timeout: 150_000 }, async () => {
+  await assertNoAxeViolations(env, pagesOf(dir));
+});
+
+test('axe-core finds no violation on the fixture\'s pages either', { timeout: 60_000 }, async () => {
+  await assertNoAxeViolations(fixture, pagesOf(fixtureDir));
+});
+
+/** Runs axe-core on each of `paths` of a served site (from `start`), in light and dark. */
+async function assertNoAxeViolations(site, paths) {
   assert.ok(fs.existsSync(AXE), `no ${AXE}: run \`npm ci\``);
   // Injected from the file through the DevTools protocol, which the page's CSP does not govern.
   const axeSource = fs.readFileSync(AXE, 'utf8');
-  const matrix = readMatrix(dir);
-  const paths = [
-    ...htmlPaths(dir),
-    // The compare page as its script leaves it with filters on and two options side by side.
-    `/compare/?ids=${matrix.rows.slice(0, 2).map((r) => r.id).join(',')}`,
-  ];
   const violations = [];
   const checked = new Set();
-  const { page, context, assertClean } = await openPage(env);
+  const { page, context, assertClean } = await openPage(site);
   // Two tabs share the work: the machine has two cores.
   const second = await context.newPage();
   const queue = [...paths];
   const worker = async (tab) => {
     for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-      const response = await tab.goto(env.url + p);
+      const response = await tab.goto(site.url + p);
       assert.ok(response.ok() || p === '/404.html', `${p}: HTTP ${response.status()}`);
       await tab.evaluate(axeSource);
       for (const colorScheme of ['light', 'dark']) {
@@ -63,18 +84,19 @@ test('axe-core finds no WCAG 2.x A or AA violation on any page, in light or dark
   const more = violations.length > 60 ? `\n…and ${violations.length - 60} more` : '';
   assert.equal(violations.length, 0, `axe-core found ${violations.length} violations (page [scheme] rule):\n${shown}${more}`);
   await assertClean();
-});
+}
 
 test('the Nu Html Checker finds no error in any HTML file, stylesheet or SVG', () => {
   assert.ok(fs.existsSync(VNU), `no ${VNU}: run \`npm ci\``);
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   assert.ok(!java.error, 'no `java` on PATH: apt-get install -y default-jre-headless (.ci/run does)');
 
-  const files = fs.readdirSync(dir, { recursive: true })
+  const filesOf = (site) => fs.readdirSync(site, { recursive: true })
     .filter((f) => /\.(html|css|svg)$/.test(f))
     .sort()
-    .map((f) => path.join(dir, f));
-  assert.ok(files.filter((f) => f.endsWith('.html')).length === htmlPaths(dir).length);
+    .map((f) => path.join(site, f));
+  const files = [...filesOf(dir), ...filesOf(fixtureDir)];
+  assert.ok(files.filter((f) => f.endsWith('.html')).length === htmlPaths(dir).length + htmlPaths(fixtureDir).length);
   // One JVM for every file: starting Java is most of the time.
   const result = spawnSync(
     'java',
@@ -82,7 +104,7 @@ test('the Nu Html Checker finds no error in any HTML file, stylesheet or SVG', (
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
   );
   assert.ok(!result.error, `java -jar vnu.jar did not run: ${result.error}`);
-  const report = `${result.stdout}${result.stderr}`.split(dir).join('');
+  const report = `${result.stdout}${result.stderr}`.split(fixtureDir).join('fixture:').split(dir).join('');
   assert.equal(result.status, 0, `the Nu Html Checker reported errors:\n${report}`);
   assert.equal(report.trim(), '', 'the Nu Html Checker printed messages');
 });
