@@ -65,7 +65,20 @@ pub struct QuickExit {
     /// The control's text.
     pub label: String,
     /// A page about browsing more safely, linked beside the control ("@/browsing-safely.md").
-    pub safety_page: Option<String>,
+    /// It must exist: a link to a missing page is an error.
+    pub safety_page: Option<Spanned<String>>,
+}
+
+impl QuickExit {
+    /// The `safety_page` as a link to check and resolve, when the control is shown.
+    pub fn safety_link(&self) -> Option<SettingLink> {
+        let page = self.safety_page.as_ref().filter(|_| self.enabled)?;
+        Some(SettingLink {
+            setting: "[quick_exit] safety_page",
+            written: page.get_ref().clone(),
+            offset: page.span().start,
+        })
+    }
 }
 
 impl Default for QuickExit {

@@ -163,11 +163,11 @@ fn explicit_related(config: &Config, content: &Content, diagnostics: &mut Diagno
         .collect()
 }
 
-/// Checks the internal links written in site.toml, such as `[emergency] page`: a link to a
-/// missing page is an error at the setting, as it would be in a page.
+/// Checks the internal links written in site.toml, `[emergency] page` and `[quick_exit]
+/// safety_page`: a link to a missing page is an error at the setting, as it would be in a page.
 fn check_setting_links(config: &Config, content: &Content, diagnostics: &mut Diagnostics) {
-    let links = config.emergency.iter().filter_map(|e| e.page.as_ref());
-    for link in links {
+    let emergency = config.emergency.as_ref().and_then(|e| e.page.clone());
+    for link in emergency.iter().chain(&config.quick_exit.safety_link()) {
         setting_target(config, content, link, diagnostics);
     }
 }

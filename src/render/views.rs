@@ -335,14 +335,7 @@ impl<'a> Views<'a> {
             quick_exit: config.quick_exit.enabled.then(|| QuickExitView {
                 url: &config.quick_exit.url,
                 label: &config.quick_exit.label,
-                safety_url: config.quick_exit.safety_page.as_deref().and_then(|path| {
-                    let key = path.trim_start_matches("@/");
-                    self.content
-                        .pages
-                        .iter()
-                        .find(|p| p.key == key)
-                        .map(|p| config.base_url.link(&p.path))
-                }),
+                safety_url: config.quick_exit.safety_link().and_then(|link| self.setting_url(&link)),
             }),
             feed_url: config.base_url.link("atom.xml"),
             syntax_css_url: config.base_url.link("syntax.css"),
