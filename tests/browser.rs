@@ -1,9 +1,9 @@
-//! Browser tests: builds the shipped site (and the markup-shaped titles of
-//! `tests/browser/fixture`) with the real binary, then runs `node --test` on
+//! Browser tests: builds the shipped site (and `tests/browser/fixture`: markup-shaped titles,
+//! an emergency line with a page) with the real binary, then runs `node --test` on
 //! `tests/browser/*.test.mjs`, which drive Debian's headless Chromium through playwright-core:
 //! the compare page, the theme's accessibility (axe-core) and validity (the Nu Html Checker),
-//! its quick exit, helpline, privacy, print and weight, and `signpost serve`'s live reload (the
-//! binary is passed as SIGNPOST_BIN).
+//! its quick exit, emergency line, helpline, keyboard order, privacy, print and weight, and
+//! `signpost serve`'s live reload (the binary is passed as SIGNPOST_BIN).
 //!
 //! Needs Chromium at /usr/bin/chromium (`apt-get update && apt-get install -y chromium`), Java
 //! for the Nu Html Checker (`apt-get install -y default-jre-headless`), Node.js and the npm

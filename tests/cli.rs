@@ -33,6 +33,35 @@ fn init_makes_a_site_that_builds_without_errors_or_warnings() {
 }
 
 #[test]
+fn init_writes_the_emergency_line_commented_out_with_a_note_to_check_it() {
+    let site = Site::empty();
+    site.signpost(&["init", "site"]).success();
+    let toml = site.read("site.toml");
+    for line in [
+        "# [emergency]",
+        "# text = \"\"",
+        "# phone = \"\"",
+        "# page = \"@/if-someone-has-collapsed.md\"",
+    ] {
+        assert!(toml.lines().any(|l| l == line), "no {line:?} in site.toml:\n{toml}");
+    }
+    assert!(toml.contains("from a trusted source"), "{toml}");
+    assert!(toml.contains("check them before you publish"), "{toml}");
+
+    // Filled in and uncommented (without the optional page), it builds.
+    site.edit(
+        "site.toml",
+        "# [emergency]\n# text = \"\"\n# phone = \"\"\n",
+        "[emergency]\ntext = \"Call the test number.\"\nphone = \"0100\"\n",
+    );
+    site.build(&[]).success();
+    assert!(
+        site.output("index.html")
+            .contains("<a class=\"emergency-call\" href=\"tel:0100\">Call 0100</a>")
+    );
+}
+
+#[test]
 fn init_accepts_an_empty_folder() {
     let site = Site::empty();
     fs::create_dir(&site.root).expect("create the folder");

@@ -341,3 +341,20 @@ fn the_library_returns_every_error_as_data() {
     let expected: Vec<&str> = SEVERAL.iter().map(|(location, _)| *location).collect();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn a_quick_exit_safety_page_that_does_not_exist() {
+    // A missing safety page used to be dropped without a word, leaving the exit control
+    // without its "Browsing safely" link.
+    let site = Site::fixture("guidance-site");
+    site.edit(
+        "site.toml",
+        "[helpline]",
+        "[quick_exit]\nsafety_page = \"@/browsing-safely.md\"\n\n[helpline]",
+    );
+    check_site(
+        &site,
+        "site.toml:9:15",
+        &["[quick_exit] safety_page: link to a missing page `@/browsing-safely.md`"],
+    );
+}

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 use std::path::Path;
 
-use crate::config::Config;
+use crate::config::{Config, SettingLink};
 use crate::content::{Content, SourceFile, Target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
 use crate::markdown::{InternalLink, LINK_PLACEHOLDER, Rendered, escape_attribute};
@@ -109,6 +109,7 @@ pub fn resolve(
     let page_targets: Vec<Vec<Target>> = page_links.iter().map(targets).collect();
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
+    check_setting_links(config, content, &mut diagnostics);
     let explicit = explicit_related(config, content, &mut diagnostics);
     let uncited = uncited_sources(config, content, &pages, &sections);
     // The page graph and facets read only the content and the links found above, so they
@@ -160,6 +161,44 @@ fn explicit_related(config: &Config, content: &Content, diagnostics: &mut Diagno
                 .collect()
         })
         .collect()
+}
+
+/// Checks the internal links written in site.toml, `[emergency] page` and `[quick_exit]
+/// safety_page`: a link to a missing page is an error at the setting, as it would be in a page.
+fn check_setting_links(config: &Config, content: &Content, diagnostics: &mut Diagnostics) {
+    let emergency = config.emergency.as_ref().and_then(|e| e.page.clone());
+    for link in emergency.iter().chain(&config.quick_exit.safety_link()) {
+        setting_target(config, content, link, diagnostics);
+    }
+}
+
+/// The page or section a site.toml setting links to, resolved like a link in a page; `None`,
+/// with an error naming the setting, when it leads nowhere.
+fn setting_target(
+    config: &Config,
+    content: &Content,
+    link: &SettingLink,
+    diagnostics: &mut Diagnostics,
+) -> Option<Target> {
+    let resolver = Resolver {
+        config,
+        content,
+        text: &config.text,
+        file: Path::new(crate::config::CONFIG_FILE),
+    };
+    let mut problems = Diagnostics::new();
+    let target = resolver.target(&link.written, link.offset, &mut problems);
+    diagnostics.extend(problems.into_iter().map(|mut problem| {
+        problem.message = format!("{}: {}", link.setting, problem.message);
+        problem
+    }));
+    target
+}
+
+/// The page or section a site.toml setting links to, for the templates; `links` has reported
+/// the link if it leads nowhere.
+pub fn setting_link_target(content: &Content, link: &SettingLink) -> Option<Target> {
+    content.find(&normalise(&link.written))
 }
 
 /// Ranks related pages again after page `moved` changed place in title order (ties go by

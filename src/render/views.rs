@@ -28,6 +28,8 @@ pub struct SiteView<'a> {
     pub base_url: String,
     pub language: &'a str,
     pub helpline: Option<HelplineView<'a>>,
+    /// The emergency line, shown above the helpline.
+    pub emergency: Option<EmergencyView<'a>>,
     pub feed_url: String,
     pub syntax_css_url: String,
     pub quick_exit: Option<QuickExitView<'a>>,
@@ -52,6 +54,17 @@ pub struct HelplineView<'a> {
     pub text: Option<&'a str>,
     pub urgent: Option<&'a str>,
     pub source: Option<SourceView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EmergencyView<'a> {
+    pub text: &'a str,
+    /// The number as written.
+    pub phone: &'a str,
+    /// The number as a `tel:` link target (digits and '+').
+    pub tel: &'a str,
+    /// The URL of the `[emergency] page`, if the site names one.
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -335,31 +348,36 @@ impl<'a> Views<'a> {
             helpline: config.helpline.as_ref().map(|h| HelplineView {
                 name: &h.name,
                 phone: h.phone.as_deref(),
-                phone_link: h
-                    .phone
-                    .as_deref()
-                    .map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()),
+                phone_link: h.phone.as_deref().map(crate::config::tel_target),
                 hours: h.hours.as_deref(),
                 url: h.url.as_deref(),
                 text: h.text.as_deref(),
                 urgent: h.urgent.as_deref(),
                 source: h.source.as_deref().and_then(|id| self.source(id)),
             }),
+            emergency: config.emergency.as_ref().map(|e| EmergencyView {
+                text: &e.text,
+                phone: &e.phone,
+                tel: &e.tel,
+                url: e.page.as_ref().and_then(|link| self.setting_url(link)),
+            }),
             quick_exit: config.quick_exit.enabled.then(|| QuickExitView {
                 url: &config.quick_exit.url,
                 label: &config.quick_exit.label,
-                safety_url: config.quick_exit.safety_page.as_deref().and_then(|path| {
-                    let key = path.trim_start_matches("@/");
-                    self.content
-                        .pages
-                        .iter()
-                        .find(|p| p.key == key)
-                        .map(|p| config.base_url.link(&p.path))
-                }),
+                safety_url: config.quick_exit.safety_link().and_then(|link| self.setting_url(&link)),
             }),
             feed_url: config.base_url.link("atom.xml"),
             syntax_css_url: config.base_url.link("syntax.css"),
         }
+    }
+
+    /// The URL of the page or section a site.toml setting links to.
+    fn setting_url(&self, link: &crate::config::SettingLink) -> Option<String> {
+        let path = match crate::links::setting_link_target(self.content, link)? {
+            Target::Page(i) => &self.content.pages[i].path,
+            Target::Section(i) => &self.content.sections[i].path,
+        };
+        Some(self.config.base_url.link(path))
     }
 
     pub fn source(&self, id: &str) -> Option<SourceView<'a>> {

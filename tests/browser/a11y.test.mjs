@@ -1,15 +1,15 @@
-// Accessibility and validity of the shipped site in SITE_DIR (issue 6) and of the browser
-// fixture in FIXTURE_SITE_DIR (markup-shaped titles, a callout of every kind): axe-core's WCAG
-// 2.0, 2.1 and 2.2 A and AA rules on every HTML page of the site and the fixture's callouts, in
-// light and dark colour schemes, in headless Chromium; and the Nu Html Checker (the npm package
-// vnu-jar, run with Java) over every HTML file of both, and the stylesheets and SVG, in one JVM.
+// Accessibility and validity of the shipped site in SITE_DIR (issue 6): axe-core's WCAG 2.0,
+// 2.1 and 2.2 A and AA rules on every HTML page in light and dark colour schemes, in headless
+// Chromium; and the Nu Html Checker (the npm package vnu-jar, run with Java) over every HTML
+// file, and the stylesheets and SVG, in one JVM. The fixture in FIXTURE_SITE_DIR is checked the
+// same way: its markup-shaped titles, a page of every callout kind, and an emergency line with a
+// page link, which the shipped site does not have.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO, htmlPaths, openPage, readMatrix, siteDir, start } from './helpers.mjs';
-import { serve } from './server.mjs';
 
 const dir = siteDir();
 const fixtureDir = siteDir('FIXTURE_SITE_DIR');
@@ -21,39 +21,37 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']
 let env, fixture;
 before(async () => {
   env = await start(dir);
-  // The fixture is served on its own port and shares the browser.
-  const server = await serve(fixtureDir);
-  fixture = { url: server.url, browser: env.browser, close: () => server.close() };
+  fixture = await start(fixtureDir);
 });
-after(async () => { await fixture?.close(); await env?.close(); });
+after(async () => {
+  await env?.close();
+  await fixture?.close();
+});
+
+/**
+ * Every page of a built site, and its compare page as its script leaves it with filters on and
+ * two options side by side.
+ */
+function pagesOf(site) {
+  const matrix = readMatrix(site);
+  return [...htmlPaths(site), `/compare/?ids=${matrix.rows.slice(0, 2).map((r) => r.id).join(',')}`];
+}
 
 test('axe-core finds no WCAG 2.x A or AA violation on any page, in light or dark', { timeout: 150_000 }, async () => {
+  await assertNoAxeViolations(env, pagesOf(dir));
+});
+
+test('axe-core finds no violation on the fixture\'s pages either', { timeout: 60_000 }, async () => {
+  await assertNoAxeViolations(fixture, pagesOf(fixtureDir));
+});
+
+/** Runs axe-core on each of `paths` of a served site (from `start`), in light and dark. */
+async function assertNoAxeViolations(site, paths) {
   assert.ok(fs.existsSync(AXE), `no ${AXE}: run \`npm ci\``);
   // Injected from the file through the DevTools protocol, which the page's CSP does not govern.
   const axeSource = fs.readFileSync(AXE, 'utf8');
-  const matrix = readMatrix(dir);
-  const paths = [
-    ...htmlPaths(dir),
-    // The compare page as its script leaves it with filters on and two options side by side.
-    `/compare/?ids=${matrix.rows.slice(0, 2).map((r) => r.id).join(',')}`,
-  ];
-  // Of the fixture, its page of callouts: its other pages are made by the templates checked above.
-  const fixturePaths = ['/callouts/'];
-  assert.ok(htmlPaths(fixtureDir).includes('/callouts/'), 'the fixture has its page of callouts');
   const violations = [];
   const checked = new Set();
-  for (const [site, list, name] of [[env, paths, ''], [fixture, fixturePaths, 'fixture ']]) {
-    await checkPages(site, list, name, axeSource, violations, checked);
-  }
-  assert.equal(checked.size, (paths.length + fixturePaths.length) * 2, 'every page was checked in both schemes');
-  violations.sort();
-  const shown = violations.slice(0, 60).join('\n');
-  const more = violations.length > 60 ? `\n…and ${violations.length - 60} more` : '';
-  assert.equal(violations.length, 0, `axe-core found ${violations.length} violations (page [scheme] rule):\n${shown}${more}`);
-});
-
-/** Runs axe on each of `paths` of `site` in both schemes, adding to `violations` and `checked`. */
-async function checkPages(site, paths, name, axeSource, violations, checked) {
   const { page, context, assertClean } = await openPage(site);
   // Two tabs share the work: the machine has two cores.
   const second = await context.newPage();
@@ -71,15 +69,20 @@ async function checkPages(site, paths, name, axeSource, violations, checked) {
           runOnly: { type: 'tag', values: tags },
           resultTypes: ['violations'],
         }), TAGS);
-        checked.add(`${name}${p} ${colorScheme}`);
+        checked.add(`${p} ${colorScheme}`);
         for (const v of result.violations) {
           const where = v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('; ');
-          violations.push(`${name}${p} [${colorScheme}] ${v.id} (${v.impact}): ${v.help}: ${where}`);
+          violations.push(`${p} [${colorScheme}] ${v.id} (${v.impact}): ${v.help}: ${where}`);
         }
       }
     }
   };
   await Promise.all([worker(page), worker(second)]);
+  assert.equal(checked.size, paths.length * 2, 'every page was checked in both schemes');
+  violations.sort();
+  const shown = violations.slice(0, 60).join('\n');
+  const more = violations.length > 60 ? `\n…and ${violations.length - 60} more` : '';
+  assert.equal(violations.length, 0, `axe-core found ${violations.length} violations (page [scheme] rule):\n${shown}${more}`);
   await assertClean();
 }
 
@@ -88,12 +91,11 @@ test('the Nu Html Checker finds no error in any HTML file, stylesheet or SVG', (
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   assert.ok(!java.error, 'no `java` on PATH: apt-get install -y default-jre-headless (.ci/run does)');
 
-  const filesOf = (root) => fs.readdirSync(root, { recursive: true })
+  const filesOf = (site) => fs.readdirSync(site, { recursive: true })
     .filter((f) => /\.(html|css|svg)$/.test(f))
     .sort()
-    .map((f) => path.join(root, f));
-  // The fixture's stylesheets are the theme's, as the site's are: only its HTML is checked.
-  const files = [...filesOf(dir), ...filesOf(fixtureDir).filter((f) => f.endsWith('.html'))];
+    .map((f) => path.join(site, f));
+  const files = [...filesOf(dir), ...filesOf(fixtureDir)];
   assert.ok(files.filter((f) => f.endsWith('.html')).length === htmlPaths(dir).length + htmlPaths(fixtureDir).length);
   // One JVM for every file: starting Java is most of the time.
   const result = spawnSync(
@@ -102,7 +104,7 @@ test('the Nu Html Checker finds no error in any HTML file, stylesheet or SVG', (
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
   );
   assert.ok(!result.error, `java -jar vnu.jar did not run: ${result.error}`);
-  const report = `${result.stdout}${result.stderr}`.split(dir).join('').split(fixtureDir).join('fixture');
+  const report = `${result.stdout}${result.stderr}`.split(fixtureDir).join('fixture:').split(dir).join('');
   assert.equal(result.status, 0, `the Nu Html Checker reported errors:\n${report}`);
   assert.equal(report.trim(), '', 'the Nu Html Checker printed messages');
 });

@@ -1,6 +1,7 @@
 // The default theme's promises to readers (issue 6), on the shipped site in SITE_DIR: the
-// "Exit this page" control and its Shift x3 shortcut, the helpline on every page, pages that
-// work without JavaScript, no request to any other host, print, and page weight.
+// "Exit this page" control and its Shift x3 shortcut, the emergency line and the helpline on
+// every page, pages that work without JavaScript, no request to any other host, print, and page
+// weight.
 //
 // The exit link's destination is another site: every request for it is answered inside the
 // browser (openPage's route in helpers.mjs), so nothing leaves this machine, and the tests
@@ -24,10 +25,11 @@ const setting = (table, key) => {
 };
 const EXIT_URL = setting('quick_exit', 'url');
 const PHONE = setting('helpline', 'phone');
+const EMERGENCY_PHONE = setting('emergency', 'phone');
 
 let env;
 before(async () => {
-  assert.ok(EXIT_URL && PHONE, 'site.toml sets [quick_exit] url and [helpline] phone');
+  assert.ok(EXIT_URL && PHONE && EMERGENCY_PHONE, 'site.toml sets [quick_exit] url, [helpline] phone and [emergency] phone');
   assert.ok(fs.existsSync(path.join(dir, TREATMENT.slice(1), 'index.html')), `${TREATMENT} was built`);
   env = await start(dir);
 });
@@ -189,7 +191,7 @@ test('the exit control is high-contrast, has a focus style and stays at the top 
   await assertClean();
 });
 
-test('every page: helpline with a phone link, exit links, no outside request, no cookie; page weights', { timeout: 60_000 }, async (t) => {
+test('every page: emergency line and helpline with phone links, exit links, no outside request, no cookie; page weights', { timeout: 60_000 }, async (t) => {
   const { page, context, requests, problems, assertClean } = await openPage(env);
   const weights = [];
   for (const p of paths) {
@@ -205,12 +207,17 @@ test('every page: helpline with a phone link, exit links, no outside request, no
 
     const found = await page.evaluate(() => {
       const tel = document.querySelectorAll('aside.helpline a[href^="tel:"]');
+      const emergencyTel = document.querySelectorAll('section.emergency a[href^="tel:"]');
       return {
+        emergencies: document.querySelectorAll('section.emergency').length,
+        emergencyTel: [...emergencyTel].map((a) => a.getAttribute('href')),
         helplines: document.querySelectorAll('aside.helpline').length,
         tel: [...tel].map((a) => ({ href: a.getAttribute('href'), text: a.textContent.trim() })),
         exits: [...document.querySelectorAll('a[data-quick-exit]')].map((a) => a.href),
       };
     });
+    assert.equal(found.emergencies, 1, `${p}: one emergency box`);
+    assert.deepEqual(found.emergencyTel, [`tel:${EMERGENCY_PHONE.replace(/[^0-9+]/g, '')}`], `${p}: the emergency number`);
     assert.equal(found.helplines, 1, `${p}: one helpline box`);
     assert.deepEqual(found.tel, [{ href: `tel:${PHONE.replace(/[^0-9+]/g, '')}`, text: PHONE }], `${p}: the helpline number`);
     assert.deepEqual(found.exits, [EXIT_URL, EXIT_URL], `${p}: the hidden exit link and the button`);
@@ -283,7 +290,7 @@ test('every page fits a 320 px screen, also with text at 200%, without sideways 
   await assertClean();
 });
 
-test('printing hides the navigation, the helpline and the quick exit', { timeout: 60_000 }, async () => {
+test('printing hides the navigation, the helpline and the quick exit, and keeps the emergency line', { timeout: 60_000 }, async () => {
   const { page, assertClean } = await openPage(env);
   await page.goto(env.url + TREATMENT);
   await page.emulateMedia({ media: 'print' });
@@ -293,6 +300,8 @@ test('printing hides the navigation, the helpline and the quick exit', { timeout
     assert.equal(await page.locator(selector).first().isVisible(), false, `${selector} is not printed`);
   }
   assert.equal(await page.isVisible('main h1'), true, 'the content is printed');
+  assert.equal(await page.isVisible('section.emergency a[href^="tel:"]'), true, 'the emergency line is printed');
+  assert.equal(await page.$eval('section.emergency', (e) => getComputedStyle(e).backgroundColor), 'rgb(255, 255, 255)', 'in black on white');
   assert.equal(await page.$eval('.pros-cons', (e) => getComputedStyle(e).breakInside), 'avoid', 'pros and cons kept together');
   await page.emulateMedia({ media: 'screen' });
   for (const selector of ['.site-nav', 'aside.helpline', '.quick-exit-button']) {
