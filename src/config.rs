@@ -558,6 +558,10 @@ pub struct Source {
     pub url: Option<String>,
     #[serde(default)]
     pub description: String,
+    /// When the publisher last updated it, if it says.
+    pub published: Option<crate::date::Date>,
+    /// When the text the site is written from was retrieved.
+    pub retrieved: Option<crate::date::Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

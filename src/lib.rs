@@ -35,6 +35,7 @@ pub fn plural(n: impl std::fmt::Display, noun: &str) -> String {
     format!("{n} {noun}{s}")
 }
 
+pub mod date;
 pub mod diagnostics;
 pub mod slug;
 

@@ -76,6 +76,9 @@ pub struct SourceView<'a> {
     pub audience: &'a str,
     pub url: Option<&'a str>,
     pub description: &'a str,
+    /// When its publisher last updated it, and when the text was retrieved, if known.
+    pub published: Option<DateView>,
+    pub retrieved: Option<DateView>,
     /// The page about this source, if the site has one.
     pub page_url: Option<String>,
 }
@@ -394,6 +397,8 @@ impl<'a> Views<'a> {
             audience: &source.audience,
             url: source.url.as_deref(),
             description: &source.description,
+            published: source.published.map(date_view),
+            retrieved: source.retrieved.map(date_view),
             page_url,
         }
     }
