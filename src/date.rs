@@ -135,3 +135,26 @@ impl serde::Serialize for Date {
         serializer.collect_str(&self.iso())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_round_trip() {
+        for (y, m, d, days) in [(1970, 1, 1, 0), (2000, 2, 29, 11_016), (2026, 11, 22, 20_779)] {
+            let date = Date::new(y, m, d).expect("valid");
+            assert_eq!(date.days(), days, "{y}-{m}-{d}");
+            assert_eq!(Date::from_days(days), Some(date));
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert!(Date::new(2024, 2, 29).is_ok());
+        assert!(Date::new(2023, 2, 29).is_err());
+        assert!(Date::new(2023, 13, 1).is_err());
+        assert_eq!(Date::new(2026, 11, 1).map(Date::long), Ok("1 November 2026".into()));
+        assert!(parse_date_text("2026-1-01").is_err());
+    }
+}
