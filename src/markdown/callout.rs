@@ -326,7 +326,12 @@ fn unknown_kind(origin: &Origin<'_>, name: &str, offset: usize) -> Diagnostic {
 /// as `&lt;`, and the HTML inside is markdown's own or sanitized (so its elements are closed);
 /// when it does not balance (trusted raw HTML), nothing is split off and no text is lost.
 pub fn split_leading_urgent(html: &str) -> (&str, &str) {
-    if !html.starts_with("<div class=\"callout callout-urgent\"") {
+    const URGENT: &str = "<div class=\"callout callout-urgent\"";
+    // A snippet that opens with an urgent callout (one a rule puts at the top of the page)
+    // leads the page just as the page's own would.
+    let in_snippet = html.starts_with("<div class=\"snippet\"")
+        && html.split_once('\n').is_some_and(|(_, rest)| rest.starts_with(URGENT));
+    if !html.starts_with(URGENT) && !in_snippet {
         return ("", html);
     }
     let mut depth = 0usize;
@@ -628,6 +633,22 @@ mod tests {
             let out = html(markdown);
             assert_eq!(split_leading_urgent(&out), ("", out.as_str()), "{markdown:?}");
         }
+        // A snippet a rule puts first, when it opens with an urgent callout, leads too.
+        let placed = format!(
+            "<div class=\"snippet\" data-snippet=\"overdose\">\n{}</div>\n<p>Page.</p>\n",
+            html("> [!URGENT]\n> Call 999.\n")
+        );
+        let (urgent, rest) = split_leading_urgent(&placed);
+        assert!(
+            urgent.starts_with("<div class=\"snippet\"") && urgent.ends_with("</div>\n</div>\n"),
+            "{urgent}"
+        );
+        assert_eq!(rest, "<p>Page.</p>\n");
+        let warning = format!(
+            "<div class=\"snippet\" data-snippet=\"w\">\n{}</div>\n",
+            html("> [!WARNING]\n> Careful.\n")
+        );
+        assert_eq!(split_leading_urgent(&warning), ("", warning.as_str()));
         // Unbalanced HTML (only possible with trusted raw HTML) splits nothing off.
         let broken = "<div class=\"callout callout-urgent\" data-callout=\"urgent\" role=\"note\">\n<div>\n</div>\n";
         assert_eq!(split_leading_urgent(broken), ("", broken));
