@@ -661,6 +661,19 @@ fn snippet_edits_take_a_full_build_that_equals_a_fresh_one() {
     assert_eq!(path, "treatments/methadone/index.html");
     assert_eq!(html, full_build_page(&site, &path));
 
+    // A facet edit that changes which rules apply waits for a full build.
+    site.edit(
+        "content/treatments/methadone.md",
+        "substances = [\"opioids\"]",
+        "substances = [\"alcohol\"]",
+    );
+    assert!(pipeline::rerender_edit(&mut kept, Path::new("content/treatments/methadone.md")).is_none());
+    site.edit(
+        "content/treatments/methadone.md",
+        "substances = [\"alcohol\"]",
+        "substances = [\"opioids\"]",
+    );
+
     site.edit(
         "templates/shortcodes/badge.html",
         "class=\"badge\"",

@@ -12,7 +12,7 @@ use crate::content::{Content, Meta};
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// The rules that apply to one page.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Placement<'c> {
     pub top: Vec<&'c Rule>,
     pub bottom: Vec<&'c Rule>,

@@ -116,15 +116,17 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
         Some((meta, change))
     };
     let body_start = new.body_start;
-    if meta.is_some() && !kept.config.rules.is_empty() {
-        // Which pages the rules apply to, and the warnings about them, may have changed.
+    let placement = markdown::placement(&kept.config, page.dir(), &page.meta);
+    if let Some((meta, _)) = &meta
+        && markdown::placement(&kept.config, page.dir(), meta) != placement
+    {
+        // The rules that apply to the page changed: so may the warnings about rules.
         return None;
     }
     let includes = markdown::Includes {
         snippets: &kept.content.snippets,
         shortcodes: &kept.shortcodes,
     };
-    let placement = markdown::placement(&kept.config, page.dir(), &page.meta);
     let origin = markdown::Origin::file(&page.file.display, &text, body_start);
     let rendered = markdown::render_page(origin, &kept.config, &kept.highlighter, &includes, &placement);
     let relinked = links::relink_page(&kept.config, &kept.content, &kept.linked, index, &text, rendered)?;
