@@ -107,13 +107,25 @@ fn make_folders(out: &Path, relative: &Path) -> std::io::Result<()> {
         path.push(part);
         match fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_dir() => continue,
-            Ok(_) => fs::remove_file(&path)?,
+            Ok(_) => {
+                if let Err(e) = fs::remove_file(&path) {
+                    // Other threads moving files into the same folder clear it too: one of
+                    // them may have removed it, or already made the folder, first.
+                    match fs::symlink_metadata(&path) {
+                        Ok(meta) if meta.is_dir() => continue,
+                        Err(gone) if gone.kind() == ErrorKind::NotFound => {}
+                        _ => return Err(e),
+                    }
+                }
+            }
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
         match fs::create_dir(&path) {
-            // Made meanwhile by another thread moving a file into the same folder.
-            Err(e) if e.kind() == ErrorKind::AlreadyExists && path.is_dir() => {}
+            // Made meanwhile by another thread moving a file into the same folder (a real
+            // folder: a link is never taken for one).
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) => {
+            }
             other => other?,
         }
     }
@@ -159,6 +171,32 @@ fn remove_stale_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Many threads move files into a folder where a file stands: each finds it in its way,
+    /// and all but one find it already gone (or already a folder) when they come to clear it.
+    #[test]
+    fn threads_clearing_the_same_file_in_the_way_do_not_fail() {
+        for _ in 0..30 {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let (staging, out) = (dir.path().join("staging"), dir.path().join("out"));
+            fs::create_dir_all(&staging).expect("staging");
+            fs::create_dir_all(out.join("deep")).expect("out");
+            fs::write(out.join("section"), "a file where a folder goes").expect("in the way");
+            fs::write(out.join("deep/section"), "another").expect("in the way");
+            let names: Vec<(String, PathBuf)> = (0..64)
+                .map(|i| {
+                    fs::write(staging.join(i.to_string()), i.to_string()).expect("staged");
+                    let folder = if i % 2 == 0 { "section" } else { "deep/section/inner" };
+                    (i.to_string(), PathBuf::from(format!("{folder}/page{i}.html")))
+                })
+                .collect();
+            let changed: Vec<(&str, &Path)> = names.iter().map(|(s, p)| (s.as_str(), p.as_path())).collect();
+            move_in(&staging, &out, &changed).expect("every file moved in");
+            for (staged, relative) in &names {
+                assert_eq!(fs::read_to_string(out.join(relative)).expect("moved"), *staged);
+            }
+        }
+    }
 
     #[test]
     fn only_the_same_bytes_in_a_plain_file_count_as_unchanged() {
