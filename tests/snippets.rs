@@ -317,3 +317,30 @@ fn a_snippet_names_its_sources_on_every_page_that_includes_it() {
     let sources = &html[html.find("Sources for this page").expect("a sources list")..];
     assert!(sources.contains("Alpha report"), "{sources}");
 }
+
+#[test]
+fn hostile_nesting_and_unclosed_bodies_are_errors_not_crashes() {
+    let site = Site::fixture("snippets");
+    let deep = format!(
+        "{}x{}",
+        "{% panel(heading=\"a\") %}\n".repeat(5000),
+        "{% end %}\n".repeat(5000)
+    );
+    site.write("content/deep.md", format!("+++\ntitle = \"Deep\"\n+++\n{deep}"));
+    let run = site.check(&[]).code(1);
+    assert!(run.stderr.contains("nested more than 32 deep"), "{}", run.stderr);
+
+    let site = Site::fixture("snippets");
+    site.write(
+        "content/open.md",
+        format!("+++\ntitle = \"Open\"\n+++\n{}", "{% panel() %} ".repeat(20_000)),
+    );
+    let run = site.check(&[]).code(1);
+    let error = run.diagnostic("content/open.md:4:4");
+    assert!(error.contains("has no `{% end %}`"), "{error}");
+    assert_eq!(
+        run.stderr.matches("has no `{% end %}`").count(),
+        1,
+        "one unclosed body is reported"
+    );
+}

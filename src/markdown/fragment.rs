@@ -5,7 +5,6 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use pulldown_cmark::{BrokenLink, CowStr, Parser, html};
 use tera::{Context, Value};
 
@@ -16,9 +15,25 @@ use crate::config::{RawHtmlPolicy, Rule};
 use crate::content::SourceFile;
 use crate::diagnostics::{Code, Diagnostic, closest};
 
+/// How deep shortcode bodies and snippets may nest.
+const MAX_DEPTH: usize = 32;
+
 impl<'a> Renderer<'a> {
     /// The HTML of one piece of markdown, its shortcodes' HTML in place.
     pub(super) fn fragment(&mut self, origin: Origin<'a>, snippet: Option<&'a Arc<SourceFile>>) -> String {
+        if self.frames.len() >= MAX_DEPTH {
+            // A hostile page could nest bodies thousands deep; each level is a stack frame.
+            self.out.diagnostics.push(
+                Diagnostic::error(
+                    origin.file,
+                    format!("shortcodes and snippets are nested more than {MAX_DEPTH} deep here"),
+                )
+                .code(Code::ShortcodeError)
+                .at(origin.text, origin.body_start)
+                .with_hint("a shortcode's body or a snippet may hold others, but not this many levels"),
+            );
+            return String::new();
+        }
         let saved = (
             std::mem::replace(&mut self.origin, origin),
             std::mem::replace(&mut self.snippet, snippet),
@@ -294,26 +309,56 @@ fn strip_tags(html: &str) -> String {
 }
 
 /// `html` with each call's token replaced by its HTML; a call alone in a paragraph replaces
-/// the paragraph, since its HTML is blocks of its own.
+/// the paragraph, since its HTML is blocks of its own. One pass: a token is the frame's prefix,
+/// its call's number and padding, so each place the prefix appears is read, not searched for.
 fn substitute(html: &str, frame: &Frame) -> String {
-    let patterns: Vec<String> = frame
-        .tokens
-        .iter()
-        .flat_map(|token| [format!("<p>{token}</p>"), token.clone()])
-        .collect();
-    let Ok(finder) = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&patterns)
-    else {
+    let Some(first) = frame.tokens.first() else {
         return html.to_string();
     };
+    let prefix = &first[..first.find(|c: char| c.is_ascii_digit()).unwrap_or(first.len())];
     let mut out = String::with_capacity(html.len());
     let mut done = 0;
-    for found in finder.find_iter(html) {
-        out.push_str(&html[done..found.start()]);
-        out.push_str(frame.outputs[found.pattern().as_usize() / 2].as_deref().unwrap_or(""));
-        done = found.end();
+    for at in memchr::memmem::find_iter(html.as_bytes(), prefix.as_bytes()) {
+        let rest = &html[at + prefix.len()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let Some(i) = rest[..digits].parse::<usize>().ok().filter(|&i| i < frame.tokens.len()) else {
+            continue;
+        };
+        let token = frame.tokens[i].as_str();
+        if at < done || !html[at..].starts_with(token) {
+            continue;
+        }
+        let end = at + token.len();
+        let (start, end) = match html[..at].ends_with("<p>") && html[end..].starts_with("</p>") {
+            true => (at - "<p>".len(), end + "</p>".len()),
+            false => (at, end),
+        };
+        out.push_str(&html[done..start]);
+        out.push_str(frame.outputs[i].as_deref().unwrap_or(""));
+        done = end;
     }
     out.push_str(&html[done..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_token_is_replaced_once_and_a_paragraph_of_its_own_with_it() {
+        let tokens: Vec<String> = (0..12).map(|i| format!("Zq{i}zzz")).collect();
+        let outputs = (0..12).map(|i| Some(format!("<b>{i}</b>"))).collect();
+        let frame = Frame {
+            calls: Vec::new(),
+            tokens,
+            outputs,
+        };
+        let html = "<p>Zq1zzz</p>\n<p>a Zq11zzz b Zq10zzz Zq2zz Zq0zzzz</p>\n";
+        assert_eq!(
+            substitute(html, &frame),
+            "<b>1</b>\n<p>a <b>11</b> b <b>10</b> Zq2zz <b>0</b>z</p>\n",
+            "a shorter look-alike is left, and padding past a token is text"
+        );
+    }
 }

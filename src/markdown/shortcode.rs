@@ -55,10 +55,11 @@ pub fn scan(text: &str, options: Options) -> Result<Option<Scan>, Vec<SyntaxErro
         text,
         code: &code,
         errors: Vec::new(),
+        unclosed: false,
     };
     let mut calls = Vec::new();
     let mut at = 0;
-    while let Some(found) = scanner.next_opening(at) {
+    while let Some(found) = scanner.next_opening(at).filter(|_| !scanner.unclosed) {
         match scanner.call_at(found) {
             Some(call) => {
                 at = call.range.end;
@@ -139,6 +140,8 @@ struct Scanner<'a> {
     text: &'a str,
     code: &'a [Range<usize>],
     errors: Vec<SyntaxError>,
+    /// A body without its `{% end %}` was found: scanning stops there.
+    unclosed: bool,
 }
 
 impl Scanner<'_> {
@@ -223,6 +226,9 @@ impl Scanner<'_> {
                         format!("`{{% {name}(…) %}}` has no `{{% end %}}`"),
                         "close the body with `{% end %}`",
                     );
+                    // Every later opening would search to the end of the text again: one
+                    // unclosed body is reported, and the rest of the text is not scanned.
+                    self.unclosed = true;
                     return None;
                 }
             },
