@@ -370,23 +370,28 @@ fn a_title_edit_reaches_every_list_and_ends_equal_to_a_full_build() {
     }
     let (_, json) = server.get("/sub/compare/matrix.json");
     assert!(json.contains("Zeta renamed"), "{json:.300}");
+    wait_until_equal_to_a_full_build(&server, "/sub/");
+    let after = index_files();
+    let gone: Vec<&String> = before.iter().filter(|f| !after.contains(f)).collect();
+    assert!(!gone.is_empty(), "the title's index files kept their names");
+    for file in gone {
+        assert_eq!(server.get(file).0, 404, "{file} is still served");
+    }
+}
+
+/// Waits until the server serves every file exactly as a fresh full build writes it.
+fn wait_until_equal_to_a_full_build(server: &Server, base: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let differences = differences_from_a_full_build(&server, "/sub/");
+        let differences = differences_from_a_full_build(server, base);
         if differences.is_empty() {
-            break;
+            return;
         }
         assert!(
             Instant::now() < deadline,
             "still different from a full build: {differences:?}"
         );
         std::thread::sleep(Duration::from_millis(200));
-    }
-    let after = index_files();
-    let gone: Vec<&String> = before.iter().filter(|f| !after.contains(f)).collect();
-    assert!(!gone.is_empty(), "the title's index files kept their names");
-    for file in gone {
-        assert_eq!(server.get(file).0, 404, "{file} is still served");
     }
 }
 
@@ -507,18 +512,7 @@ fn snippet_and_shortcode_edits_reach_every_page_that_includes_them() {
     );
     server.wait_for("/", 200, "badge-edited");
     // The search index files follow the pages once the files are quiet.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let differences = differences_from_a_full_build(&server, "/");
-        if differences.is_empty() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still different from a full build: {differences:?}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_until_equal_to_a_full_build(&server, "/");
 }
 
 /// A full build whose pages' search text did not change (an edit to the home page) still

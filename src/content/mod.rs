@@ -457,14 +457,10 @@ fn assemble(config: &Config, walked: Walked, diagnostics: &mut Diagnostics) -> C
     content
 }
 
-fn read_meta(
-    config: &Config,
-    mut file: SourceFile,
-    kind: Kind,
-    diagnostics: &mut Diagnostics,
-) -> Option<(SourceFile, Meta)> {
-    let split = match front_matter::split(&file.text) {
-        Ok(split) => split,
+/// The file's front matter and body, or None with the error when its `+++` lines are wrong.
+pub fn split_front_matter<'f>(file: &'f SourceFile, diagnostics: &mut Diagnostics) -> Option<front_matter::Split<'f>> {
+    match front_matter::split(&file.text) {
+        Ok(split) => Some(split),
         Err((offset, message, hint)) => {
             diagnostics.push(
                 Diagnostic::error(&file.display, message)
@@ -472,9 +468,18 @@ fn read_meta(
                     .at(&file.text, offset)
                     .with_hint(hint),
             );
-            return None;
+            None
         }
-    };
+    }
+}
+
+fn read_meta(
+    config: &Config,
+    mut file: SourceFile,
+    kind: Kind,
+    diagnostics: &mut Diagnostics,
+) -> Option<(SourceFile, Meta)> {
+    let split = split_front_matter(&file, diagnostics)?;
     match front_matter::parse(&file.text, &split, &file.display, kind, config) {
         Ok(meta) => {
             file.body_start = split.body_start;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::SourceFile;
-use super::front_matter::{self, Date};
+use super::front_matter::Date;
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest, hint_for_serde_message};
 
@@ -57,18 +57,7 @@ pub fn read(
 }
 
 fn read_one(config: &Config, id: String, mut file: SourceFile, diagnostics: &mut Diagnostics) -> Option<Snippet> {
-    let split = match front_matter::split(&file.text) {
-        Ok(split) => split,
-        Err((offset, message, hint)) => {
-            diagnostics.push(
-                Diagnostic::error(&file.display, message)
-                    .code(Code::FrontMatterDelimiters)
-                    .at(&file.text, offset)
-                    .with_hint(hint),
-            );
-            return None;
-        }
-    };
+    let split = super::split_front_matter(&file, diagnostics)?;
     let raw: RawSnippetMeta = match toml::from_str(split.front_matter) {
         Ok(raw) => raw,
         Err(e) => {
