@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use common::Site;
@@ -14,25 +13,7 @@ use common::Site;
 /// The fixture is built once; every test reads the output.
 fn site() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let root = common::fixtures_dir().join("callouts");
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("callouts-output");
-        let _ = std::fs::remove_dir_all(&out);
-        let result = Command::new(env!("CARGO_BIN_EXE_signpost"))
-            .env("SIGNPOST_TODAY", "2026-06-01")
-            .args(["build", "--root"])
-            .arg(&root)
-            .arg("--output")
-            .arg(&out)
-            .output()
-            .expect("run signpost");
-        assert!(
-            result.status.success(),
-            "build failed: {}",
-            String::from_utf8_lossy(&result.stderr)
-        );
-        out
-    })
+    OUT.get_or_init(|| common::build_fixture("callouts"))
 }
 
 fn read(path: &str) -> String {

@@ -1,6 +1,8 @@
 //! Cross-links, facet pages, the A–Z index and the comparison tables, on the `crosslinks`
 //! fixture (built for the sub-path /sub/).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -8,25 +10,7 @@ use std::sync::OnceLock;
 /// The fixture is built once; every test reads the output.
 fn site() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crosslinks");
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("crosslinks-output");
-        let _ = std::fs::remove_dir_all(&out);
-        let result = Command::new(env!("CARGO_BIN_EXE_signpost"))
-            .env("SIGNPOST_TODAY", "2026-06-01")
-            .args(["build", "--root"])
-            .arg(&root)
-            .arg("--output")
-            .arg(&out)
-            .output()
-            .expect("run signpost");
-        assert!(
-            result.status.success(),
-            "build failed: {}",
-            String::from_utf8_lossy(&result.stderr)
-        );
-        out
-    })
+    OUT.get_or_init(|| common::build_fixture("crosslinks"))
 }
 
 fn read(path: &str) -> String {

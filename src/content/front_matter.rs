@@ -433,19 +433,23 @@ impl Checker<'_> {
 
     fn source_id(&mut self, field: &str, id: Spanned<String>) -> String {
         if self.config.source(id.get_ref()).is_none() {
-            let known: Vec<&str> = self.config.sources.iter().map(|s| s.id.as_str()).collect();
-            let hint = match closest(id.get_ref(), known.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("known sources (from site.toml [[sources]]): {}", known.join(", ")),
-            };
             self.error_at(
                 Code::UnknownSource,
                 id.span().start,
                 format!("`{field}` names an unknown source `{}`", id.get_ref()),
-                Some(hint),
+                Some(unknown_source_hint(self.config, id.get_ref())),
             );
         }
         id.into_inner()
+    }
+}
+
+/// The hint for a source id site.toml does not list: the nearest id, or all of them.
+pub fn unknown_source_hint(config: &Config, id: &str) -> String {
+    let known: Vec<&str> = config.sources.iter().map(|s| s.id.as_str()).collect();
+    match closest(id, known.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("known sources (from site.toml [[sources]]): {}", known.join(", ")),
     }
 }
 

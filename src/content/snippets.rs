@@ -9,9 +9,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::SourceFile;
-use super::front_matter::Date;
+use super::front_matter::{self, Date};
 use crate::config::Config;
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest, hint_for_serde_message};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, hint_for_serde_message};
 
 /// The folder under content/ that holds snippets.
 pub const SNIPPETS_DIR: &str = "_snippets";
@@ -75,7 +75,6 @@ fn read_one(config: &Config, id: String, mut file: SourceFile, diagnostics: &mut
     let mut sources = Vec::new();
     for source in raw.sources {
         if config.source(source.get_ref()).is_none() {
-            let known = config.sources.iter().map(|s| s.id.as_str());
             diagnostics.push(
                 Diagnostic::error(
                     &file.display,
@@ -83,7 +82,7 @@ fn read_one(config: &Config, id: String, mut file: SourceFile, diagnostics: &mut
                 )
                 .code(Code::UnknownSource)
                 .at(&file.text, split.front_matter_start + source.span().start)
-                .with_optional_hint(closest(source.get_ref(), known).map(|best| format!("did you mean `{best}`?"))),
+                .with_hint(front_matter::unknown_source_hint(config, source.get_ref())),
             );
             continue;
         }

@@ -358,15 +358,8 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::config::{Config, Overrides, parse};
+    use crate::markdown::tests::config;
     use crate::markdown::{Highlighter, Rendered, render};
-
-    fn config(extra: &str) -> Config {
-        let text = format!(
-            "title = \"t\"\n{extra}\n[[sources]]\nid = \"frank\"\ntitle = \"F\"\npublisher_type = \"charity\"\n"
-        );
-        parse(Path::new("."), &text, &Overrides::default()).expect("config")
-    }
 
     /// `text` rendered as a page whose body starts at `body_start`, with `extra` in site.toml.
     fn render_page(text: &str, body_start: usize, extra: &str) -> Rendered {

@@ -475,7 +475,8 @@ mod tests {
     use super::*;
     use crate::config::{Overrides, parse};
 
-    fn config(extra: &str) -> Config {
+    /// A site.toml with one source, `frank`, and `extra`.
+    pub(super) fn config(extra: &str) -> Config {
         let text = format!(
             "title = \"t\"\n{extra}\n[[sources]]\nid = \"frank\"\ntitle = \"F\"\npublisher_type = \"charity\"\n"
         );

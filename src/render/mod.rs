@@ -20,7 +20,8 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
 use crate::links::Linked;
 use crate::matrix::Matrix;
 use crate::search::SearchIndex;
-pub use crate::theme::{Contents, Theme, template_error};
+use crate::theme::template_error;
+pub use crate::theme::{Contents, Theme};
 use views::Views;
 
 /// The finished site held in memory: site-relative output path ("a/b/index.html") to contents.

@@ -21,6 +21,29 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
 }
 
+/// Builds `tests/fixtures/<name>/` with the real binary into `<target tmp>/<name>-output`, with
+/// today fixed, and returns that folder. Tests that only read the output build it once (keep
+/// the result in a `OnceLock`).
+pub fn build_fixture(name: &str) -> PathBuf {
+    let root = fixtures_dir().join(name);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-output"));
+    let _ = fs::remove_dir_all(&out);
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .env("SIGNPOST_TODAY", "2026-06-01")
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run signpost");
+    assert!(
+        result.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    out
+}
+
 /// A site in its own temporary folder: `<temp>/site/`, so that tests can also point at the
 /// folder around it.
 pub struct Site {
