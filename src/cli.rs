@@ -68,6 +68,9 @@ struct BuildArgs {
     /// Override base_url, e.g. "/guidance/" or "https://example.org/".
     #[arg(long)]
     base_url: Option<String>,
+    /// If another build is writing the same output folder, wait for it instead of failing.
+    #[arg(long)]
+    wait: bool,
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -206,7 +209,15 @@ fn build(args: BuildArgs) -> ExitCode {
             Err(diagnostics) => report_failure(diagnostics, format),
         };
     }
-    let staging = match output::Staging::begin(prepared.config()) {
+    let waiting = |lock: &Path| {
+        clear_progress(format);
+        errln!(
+            "waiting for another build writing this output folder to finish ({})",
+            lock.display()
+        );
+    };
+    let wait: Option<&dyn Fn(&Path)> = if args.wait { Some(&waiting) } else { None };
+    let staging = match output::Staging::begin(prepared.config(), wait) {
         Ok(staging) => staging,
         Err(diagnostic) => {
             clear_progress(format);

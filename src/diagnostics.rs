@@ -43,6 +43,7 @@ pub enum Code {
     ReviewOverdue,
     UncitedSource,
     OutputRefused,
+    OutputBusy,
     UnknownCalloutKind,
     UnknownSnippet,
     ShortcodeError,
@@ -51,7 +52,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 36] = [
+    pub const ALL: [Code; 37] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -83,6 +84,7 @@ impl Code {
         Code::ReviewOverdue,
         Code::UncitedSource,
         Code::OutputRefused,
+        Code::OutputBusy,
         Code::UnknownCalloutKind,
         Code::UnknownSnippet,
         Code::ShortcodeError,
@@ -124,6 +126,7 @@ impl Code {
             Code::ReviewOverdue => "SP051",
             Code::UncitedSource => "SP052",
             Code::OutputRefused => "SP060",
+            Code::OutputBusy => "SP061",
             Code::UnknownCalloutKind => "SP070",
             Code::UnknownSnippet => "SP071",
             Code::ShortcodeError => "SP072",

@@ -1,20 +1,24 @@
 //! Output: the only stage that writes to disk.
 //!
-//! A build is written, page by page as it is rendered, to a fresh folder beside the output
-//! folder, and put in place only when complete, so a failed build leaves the previous site as
-//! it was. A first build's folder is swapped in whole (in one atomic step on Linux); a rebuild
-//! over a previous output writes only the files whose bytes changed and then moves each into
-//! place ([`in_place`]). A folder is only
-//! ever replaced if Signpost made it (it holds a marker file) or it is empty: a mistyped
+//! A build is written, page by page as it is rendered, to a staging folder, and put in place
+//! only when complete, so a failed build (a bad page, a full disk) leaves the previous site as
+//! it was. A first build's folder is made beside the output and renamed into place; a build
+//! into a folder that exists (a previous output, an empty folder, a mounted volume) stages
+//! inside it, writes only the files whose bytes changed and then moves each into place
+//! ([`in_place`]). One build at a time holds the output's [`lock`]. A folder is only ever
+//! replaced if Signpost made it (it holds a marker file) or it is empty: a mistyped
 //! `--output` must never delete someone's files.
 
 mod in_place;
+mod lock;
 
 use rustc_hash::FxHashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use lock::{LockError, OutputLock};
 
 use rayon::prelude::*;
 
@@ -68,19 +72,25 @@ pub fn check_output_dir(config: &Config) -> Result<PathBuf, Diagnostic> {
     Ok(out)
 }
 
-/// A build being written: files go into a fresh folder beside the output folder, which
-/// [`Staging::finish`] swaps in, or, over a previous output, moves in file by file. Dropped
-/// unfinished (a failed build), the folder is removed and the previous output was never touched.
+/// A build being written. Into a folder that exists, files go into a staging folder inside
+/// it (so on the same file system even when the output is a mount point), and
+/// [`Staging::finish`] moves in the changed ones file by file. A first build writes a fresh
+/// folder beside the output and renames it into place. Dropped unfinished (a failed build), the
+/// staging folder is removed and the previous output was never touched. Each build holds the
+/// output's lock from start to end and has a staging folder of its own.
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
-    previous: PathBuf,
     /// Every file the build made, relative to the output folder, and its name in the staging
-    /// folder if it changed; set when there is a previous output to update in place.
+    /// folder if it changed; set when updating a folder in place.
     made: Option<Mutex<Vec<MadeFile>>>,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// The first write that failed (a full disk fails every write after it: one is enough).
+    failed: OnceLock<Diagnostic>,
     finished: bool,
+    // Declared last: dropped after `drop` has removed an unfinished staging folder.
+    _lock: OutputLock,
 }
 
 /// A file of an update in place: its path in the output folder, and its name in the staging
@@ -95,44 +105,58 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
 }
 
 impl Staging {
-    /// Checks the output folder and makes an empty staging folder for the build.
-    pub fn begin(config: &Config) -> Result<Staging, Diagnostic> {
+    /// Takes the output's lock, checks the output folder and makes an empty staging folder.
+    /// `wait` is told when another build holds the lock, and then this one waits for it;
+    /// without `wait`, a held lock is an error.
+    pub fn begin(config: &Config, wait: Option<&dyn Fn(&Path)>) -> Result<Staging, Diagnostic> {
         let out = check_output_dir(config)?;
+        let lock = OutputLock::acquire(&out, wait).map_err(|e| lock_error(&out, e))?;
+        // Checked again: the build that held the lock may have changed the folder meanwhile.
+        let out = check_output_dir(config)?;
+        let process = std::process::id();
         let parent = out
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".to_string());
-        fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "create the folder", e))?;
-        let staging = parent.join(format!(".{name}.signpost-new"));
-        let previous = parent.join(format!(".{name}.signpost-old"));
-        remove_own_folder(&staging)?;
-        // A build killed between the two renames of the fallback swap left the previous
-        // output aside: put it back.
-        if !out.exists() && previous.join(MARKER).is_file() {
-            fs::rename(&previous, &out).map_err(|e| io_error(&previous, "restore the previous output", e))?;
-        }
-        remove_own_folder(&previous)?;
-        fs::create_dir(&staging).map_err(|e| io_error(&staging, "create the folder", e))?;
-        fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&staging, "write", e))?;
-        // `check_output_dir` has made sure a folder there is Signpost's or empty.
-        let made = out.join(MARKER).is_file().then(|| Mutex::new(Vec::new()));
+        let name = output_name(&out);
+        remove_leftovers(&parent, &name);
+        let beside = parent.join(format!(".{name}.signpost-new-{process}"));
+        let unchanged = "the previous output is unchanged";
+        let (staging, made) = if out.is_dir() {
+            let staging = if can_move_into(&beside, &out) {
+                beside
+            } else {
+                // A mount point, or a parent that cannot be written: stage where a rename
+                // into the output always works.
+                out.join(format!(".signpost-new-{process}"))
+            };
+            remove_own_folder(&staging)?;
+            (staging, Some(Mutex::new(Vec::new())))
+        } else {
+            fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "create the folder", e))?;
+            (beside, None)
+        };
+        fs::create_dir(&staging).map_err(|e| io_error(&staging, "create the folder", e).with_hint(unchanged))?;
+        fs::write(staging.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io_error(&staging, "write", e).with_hint(unchanged))?;
         Ok(Staging {
             out,
             staging,
-            previous,
             made,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            failed: OnceLock::new(),
             finished: false,
+            _lock: lock,
         })
     }
 
-    /// Puts the new output in place of the old one.
+    /// Puts the new output in place of the old one, or reports the first write that failed
+    /// (and the previous output is as it was).
     pub fn finish(mut self) -> Result<WriteStats, Diagnostic> {
+        if let Some(failure) = self.failed.take() {
+            return Err(failure);
+        }
         self.finished = true;
         let mut stats = WriteStats {
             files: self.files.load(Ordering::Relaxed),
@@ -145,44 +169,100 @@ impl Staging {
             self.update_in_place(made)?;
             return Ok(stats);
         }
-        // One atomic step where the file system allows it: the output folder is never absent,
-        // even for a moment, and the old output ends up under the staging name.
-        if self.out.exists() && exchange(&self.staging, &self.out).is_ok() {
-            remove_tree(&self.staging).map_err(|e| io_error(&self.staging, "remove the previous output", e))?;
-            return Ok(stats);
-        }
-        if self.out.exists() {
-            fs::rename(&self.out, &self.previous)
-                .map_err(|e| io_error(&self.out, "move the previous output aside", e))?;
-        }
         if let Err(e) = fs::rename(&self.staging, &self.out) {
-            // Put the previous output back so the site is never left without one.
-            let _ = fs::rename(&self.previous, &self.out);
             let _ = fs::remove_dir_all(&self.staging);
             return Err(io_error(&self.out, "move the new output into place", e));
-        }
-        if self.previous.exists() {
-            fs::remove_dir_all(&self.previous)
-                .map_err(|e| io_error(&self.previous, "remove the previous output", e))?;
         }
         Ok(stats)
     }
 
     /// The changed files moved in, new ones first, then what the build no longer makes
-    /// removed. Each file is replaced in one step, so a reader never sees half of one; a kill
-    /// part way leaves some files old and some new, and the next build finishes the job.
+    /// removed (staging folders of builds that died among it). Each file is replaced in one
+    /// step, so a reader never sees half of one; a kill part way leaves some files old and
+    /// some new, and the next build finishes the job.
     fn update_in_place(&self, made: Vec<MadeFile>) -> Result<(), Diagnostic> {
         let changed: Vec<(&str, &Path)> = made
             .iter()
             .filter_map(|file| Some((file.staged.as_deref()?, file.relative.as_path())))
             .collect();
+        let marker = self.out.join(MARKER);
+        if !marker.is_file() {
+            // A folder that was empty becomes Signpost's, before any file goes in: a build
+            // killed part way must leave a folder the next build will take over.
+            fs::write(&marker, MARKER_TEXT).map_err(|e| io_error(&marker, "write", e))?;
+        }
         in_place::move_in(&self.staging, &self.out, &changed)
             .map_err(|e| io_error(&self.out, "move the new files into place", e))?;
+        remove_tree(&self.staging).map_err(|e| io_error(&self.staging, "remove the staging folder", e))?;
         let mut keep: FxHashSet<PathBuf> = made.into_iter().map(|file| file.relative).collect();
         keep.insert(PathBuf::from(MARKER));
+        keep.insert(PathBuf::from(lock::INSIDE_NAME));
         in_place::remove_stale(&self.out, &keep)
-            .map_err(|e| io_error(&self.out, "remove files the build no longer makes", e))?;
-        remove_tree(&self.staging).map_err(|e| io_error(&self.staging, "remove the staging folder", e))
+            .map_err(|e| io_error(&self.out, "remove files the build no longer makes", e))
+    }
+
+    /// Keeps the first write failure to report at the end; later writes are skipped.
+    fn write_failed(&self, failure: Diagnostic) {
+        let _ = self.failed.set(failure.with_hint(
+            "the previous output is unchanged; make room (or fix the folder's permissions) and build again",
+        ));
+    }
+}
+
+/// Whether a staging folder at `staging` (beside the output) can be made and a file in it
+/// renamed into `out`. Not when `out` is a mount point (the rename crosses file systems) or its
+/// parent cannot be written. Tried, not guessed: a bind mount of the same disk looks like
+/// any folder yet refuses the rename. The probe is removed either way.
+fn can_move_into(staging: &Path, out: &Path) -> bool {
+    if fs::create_dir(staging).is_err() {
+        return false;
+    }
+    let probe = staging.join(".probe");
+    let landed = out.join(format!(".signpost-probe-{}", std::process::id()));
+    let moved = fs::write(&probe, b"").is_ok() && fs::rename(&probe, &landed).is_ok();
+    if moved {
+        let _ = fs::remove_file(&landed);
+    }
+    let _ = fs::remove_dir_all(staging);
+    moved
+}
+
+fn lock_error(out: &Path, error: LockError) -> Diagnostic {
+    match error {
+        LockError::Busy(lock) => Diagnostic::error(
+            out.to_path_buf(),
+            format!(
+                "another signpost build is writing this folder (it holds {})",
+                lock.display()
+            ),
+        )
+        .code(Code::OutputBusy)
+        .with_hint("run again when it has finished, or pass --wait to wait for it"),
+        LockError::Io(lock, e) => io_error(&lock, "lock the output folder", e),
+    }
+}
+
+fn output_name(out: &Path) -> String {
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string())
+}
+
+/// Removes staging folders that builds which died left beside the output. Only called while
+/// holding the lock, so none of them belongs to a live build. One that cannot be removed, or
+/// that Signpost cannot tell is its own (no marker), is left: each build stages under a name
+/// of its own, so it is in no one's way.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let ours = [format!(".{name}.signpost-new"), format!(".{name}.signpost-old")];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && ours.iter().any(|prefix| file_name.starts_with(prefix.as_str())) {
+            let _ = remove_own_folder(&entry.path());
+        }
     }
 }
 
@@ -199,12 +279,33 @@ impl Sink for Staging {
         let relative = safe_relative(path).ok_or_else(|| {
             Diagnostic::error(path, "refusing to write outside the output folder").code(Code::OutputRefused)
         })?;
+        if self.failed.get().is_some() {
+            return Ok(());
+        }
+        // A write that fails is reported once, by `finish`, and fails the build; it is not a
+        // problem in the content, so the page it belongs to is not blamed.
+        match self.stage(relative, contents) {
+            Ok(written) => {
+                self.bytes.fetch_add(written, Ordering::Relaxed);
+                self.files.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(failure) => self.write_failed(failure),
+        }
+        Ok(())
+    }
+}
+
+impl Staging {
+    /// Writes one file into the staging folder unless the previous output already holds its
+    /// bytes; returns its length.
+    fn stage(&self, relative: PathBuf, contents: Contents) -> Result<u64, Diagnostic> {
+        let shown = self.out.join(&relative);
         let (target, unchanged) = match &self.made {
             None => {
                 let target = self.staging.join(relative);
                 if let Some(dir) = target.parent() {
                     // Safe from several threads at once: a folder made meanwhile by another counts.
-                    fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", e))?;
+                    fs::create_dir_all(dir).map_err(|e| io_error(&shown, "create a folder for this file", e))?;
                 }
                 (target, None)
             }
@@ -221,18 +322,15 @@ impl Sink for Staging {
                 (self.staging.join(name), unchanged)
             }
         };
-        let written = match unchanged {
-            Some(len) => len,
-            None => match contents {
-                Contents::Bytes(bytes) => fs::write(&target, &bytes).map(|_| bytes.len() as u64),
-                Contents::Embedded(bytes) => fs::write(&target, bytes).map(|_| bytes.len() as u64),
-                Contents::CopyOf(from) => fs::copy(from, &target),
-            }
-            .map_err(|e| io_error(&target, "write", e))?,
-        };
-        self.bytes.fetch_add(written, Ordering::Relaxed);
-        self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        if let Some(len) = unchanged {
+            return Ok(len);
+        }
+        match contents {
+            Contents::Bytes(bytes) => fs::write(&target, &bytes).map(|_| bytes.len() as u64),
+            Contents::Embedded(bytes) => fs::write(&target, bytes).map(|_| bytes.len() as u64),
+            Contents::CopyOf(from) => fs::copy(from, &target),
+        }
+        .map_err(|e| io_error(&shown, "write", e))
     }
 }
 
@@ -249,36 +347,6 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
         }
     })?;
     fs::remove_dir(dir)
-}
-
-/// Swaps two folders in one step (Linux `renameat2` with `RENAME_EXCHANGE`). Fails where the
-/// system or file system cannot; the caller then falls back to two renames.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both are valid NUL-terminated paths that outlive the call; the call reads them only.
-    let result = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if result == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
-    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// Removes a staging folder left by an interrupted build, if it is one of ours.
