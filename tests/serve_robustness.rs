@@ -1,0 +1,79 @@
+//! `signpost serve` against clients that misbehave and pages that break it: a live-reload
+//! client that stops reading, a panic in a build, requests for other host names (DNS
+//! rebinding), too many or too slow connections, and requests that a loose HTTP parser would
+//! misread. Each drives the real binary over TCP. Timeouts only keep a failing test from
+//! hanging; nothing here is timed.
+
+mod common;
+
+use common::serve::{get_raw, send_raw, start};
+
+/// A request's body is read and dropped, never taken for the next request.
+#[test]
+fn request_bodies_are_not_read_as_requests() {
+    let server = start("bodies", &[]);
+    let hidden = "GET /guidance/notes/ HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let last = "GET /guidance/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let with_length = format!(
+        "GET /guidance/notes/first/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\n\r\n{hidden}{last}",
+        hidden.len()
+    );
+    let chunked = format!(
+        "GET /guidance/notes/first/ HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{hidden}\r\n0\r\n\r\n{last}",
+        hidden.len()
+    );
+    for request in [with_length, chunked] {
+        let (status, text) = get_raw(server.port, &request);
+        assert_eq!(status, 200);
+        assert_eq!(text.matches("HTTP/1.1 ").count(), 2, "{request:?} got {text:.2000}");
+    }
+    // Both lengths at once are refused: a proxy in front could read either.
+    let both = "GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    assert_eq!(get_raw(server.port, both).0, 400);
+}
+
+/// A header line longer than 8 KB is one header, not the end of the request.
+#[test]
+fn a_long_header_is_not_split_into_a_second_request() {
+    let server = start("long-header", &[]);
+    // The line is exactly 8 KB before its CRLF, which a reader that stops at 8 KB took for
+    // the blank line that ends the request.
+    let name = "X-Long: ";
+    let value = "a".repeat(8192 - name.len());
+    let request = format!("GET /guidance/ HTTP/1.1\r\n{name}{value}\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let (status, text) = get_raw(server.port, &request);
+    assert_eq!(status, 200);
+    assert_eq!(text.matches("HTTP/1.1 ").count(), 1, "{:.500}", text);
+    // Headers past the limit are refused whole.
+    let huge = format!(
+        "GET /guidance/ HTTP/1.1\r\nHost: localhost\r\nX-Huge: {}\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    assert_eq!(get_raw(server.port, &huge).0, 431);
+}
+
+/// subscriber that is kept open.
+#[test]
+fn head_on_the_event_stream_has_no_body_and_subscribes_nothing() {
+    let server = start("head-events", &[]);
+    let (status, text) = get_raw(
+        server.port,
+        "HEAD /__signpost/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200);
+    assert!(text.contains("text/event-stream"), "{text}");
+    assert!(text.ends_with("\r\n\r\n"), "a body after the headers: {text:?}");
+}
+
+/// Bytes that are not UTF-8 in the request line get a 400, not a silent close.
+#[test]
+fn invalid_utf8_in_the_request_line_gets_400() {
+    let server = start("utf8", &[]);
+    let (status, _) = send_raw(
+        server.port,
+        b"GET /guidance/\xff\xfe HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    );
+    assert_eq!(status, 400);
+    let (status, _) = send_raw(server.port, b"G\xc3T /guidance/ HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!(status, 400);
+}
