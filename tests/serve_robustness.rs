@@ -8,6 +8,42 @@ mod common;
 
 use common::serve::{get_raw, send_raw, start};
 
+/// as Host; only names that mean this server are answered.
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let server = start("host", &[]);
+    let port = server.port;
+    let ask = |host: Option<&str>, path: &str| {
+        let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+        get_raw(port, &format!("GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n")).0
+    };
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(ask(Some(&host), "/guidance/"), 200, "{host}");
+    }
+    for host in [
+        format!("attacker.example:{port}"),
+        "attacker.example".to_string(),
+        format!("localhost:{}", port.wrapping_add(1)),
+        format!("127.0.0.2:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("localhost:{port}x"),
+        String::new(),
+    ] {
+        assert_eq!(ask(Some(&host), "/guidance/"), 421, "{host:?}");
+        assert_eq!(ask(Some(&host), "/__signpost/events"), 421, "{host:?}");
+    }
+    assert_eq!(ask(None, "/guidance/"), 400, "HTTP/1.1 without Host");
+    let (status, _) = get_raw(port, "GET /guidance/ HTTP/1.0\r\n\r\n");
+    assert_eq!(status, 200, "HTTP/1.0 may leave Host out");
+}
+
 /// A request's body is read and dropped, never taken for the next request.
 #[test]
 fn request_bodies_are_not_read_as_requests() {

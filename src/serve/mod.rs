@@ -125,7 +125,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     {
         let site = Arc::clone(&site);
         let listeners = Arc::clone(&listeners);
-        std::thread::spawn(move || http::run(listener, site, listeners));
+        std::thread::spawn(move || http::run(listener, address, site, listeners));
     }
     if options.open {
         open_browser(&url);

@@ -3,16 +3,18 @@
 //! system: requests are looked up in the map of built files, so nothing outside the output
 //! can be served.
 //!
-//! Requests are read in `request` (parsed by `httparse`), their targets checked in `path`, and
-//! the event stream's clients kept in `events`; this module answers.
+//! Requests are read in `request` (parsed by `httparse`), their Host checked in `host` and
+//! their targets in `path`, and the event stream's clients kept in `events`; this module
+//! answers.
 
 mod events;
+mod host;
 mod path;
 mod request;
 
 use std::borrow::Cow;
 use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -32,13 +34,16 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What every connection's thread shares.
 struct Server {
+    /// The address listened on, for the Host check.
+    bound: SocketAddr,
     site: Arc<RwLock<Snapshot>>,
     listeners: Arc<Listeners>,
 }
 
-/// Accepts connections until the process ends; each is handled on its own thread.
-pub fn run(listener: TcpListener, site: Arc<RwLock<Snapshot>>, listeners: Arc<Listeners>) {
-    let server = Arc::new(Server { site, listeners });
+/// Accepts connections on `listener`, bound at `bound`, until the process ends; each is
+/// handled on its own thread.
+pub fn run(listener: TcpListener, bound: SocketAddr, site: Arc<RwLock<Snapshot>>, listeners: Arc<Listeners>) {
+    let server = Arc::new(Server { bound, site, listeners });
     for stream in listener.incoming() {
         let Ok(stream) = stream else {
             // Out of descriptors, say: wait for some to close rather than spin.
@@ -128,6 +133,12 @@ impl Server {
 
     /// The reply to a request, or `None` when it subscribes to the event stream.
     fn reply(&self, request: &Request) -> Option<Reply> {
+        match &request.host {
+            Some(host) if !host::is_ours(host, self.bound) => return Some(Reply::refusal(421)),
+            // HTTP/1.0 clients may leave Host out; browsers never do.
+            None if request.http11 => return Some(Reply::refusal(400)),
+            _ => {}
+        }
         if request.method != "GET" && request.method != "HEAD" {
             return Some(Reply {
                 extra_headers: "Allow: GET, HEAD\r\n",
@@ -207,6 +218,7 @@ fn status_text(status: u16) -> &'static str {
         405 => "Method Not Allowed",
         408 => "Request Timeout",
         413 => "Content Too Large",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         505 => "HTTP Version Not Supported",
         _ => "Internal Server Error",

@@ -21,6 +21,9 @@ pub const DEADLINE: Duration = Duration::from_secs(10);
 pub struct Request {
     pub method: String,
     pub target: String,
+    /// HTTP/1.1, rather than 1.0.
+    pub http11: bool,
+    pub host: Option<String>,
     /// The client asked to close the connection after this response.
     pub close: bool,
 }
@@ -206,7 +209,7 @@ fn parse_head(buffer: &[u8]) -> Result<Option<Head>, Failure> {
     Ok(Some(Head { request, body, used }))
 }
 
-/// The request's method, target and connection options, and how long its body is.
+/// The request's method, target, Host and connection options, and how long its body is.
 fn read_fields(parsed: &httparse::Request<'_, '_>) -> Result<(Request, Body), Failure> {
     let bad = Failure::Status(400);
     let (Some(method), Some(target), Some(version)) = (parsed.method, parsed.path, parsed.version) else {
@@ -216,6 +219,8 @@ fn read_fields(parsed: &httparse::Request<'_, '_>) -> Result<(Request, Body), Fa
     let mut request = Request {
         method: method.to_string(),
         target: target.to_string(),
+        http11,
+        host: None,
         close: !http11,
     };
     let mut length: Option<u64> = None;
@@ -225,7 +230,12 @@ fn read_fields(parsed: &httparse::Request<'_, '_>) -> Result<(Request, Body), Fa
             .map(str::trim)
             .map_err(|_| Failure::Status(400));
         let name = field.name;
-        if name.eq_ignore_ascii_case("connection") {
+        if name.eq_ignore_ascii_case("host") {
+            // Two Host fields could each be read as the one that counts.
+            if request.host.replace(value?.to_string()).is_some() {
+                return Err(bad);
+            }
+        } else if name.eq_ignore_ascii_case("connection") {
             for option in value?.split(',').map(str::trim) {
                 if option.eq_ignore_ascii_case("close") {
                     request.close = true;
@@ -276,7 +286,10 @@ mod tests {
         else {
             panic!("a complete head");
         };
-        assert_eq!((request.target.as_str(), used), ("/x", 28));
+        assert_eq!(
+            (request.target.as_str(), request.host.as_deref(), used),
+            ("/x", Some("a"), 28)
+        );
         assert!(!request.close);
     }
 
@@ -293,6 +306,7 @@ mod tests {
             "Content-Length: 5\r\nContent-Length: 6\r\n",
             "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
             "Transfer-Encoding: chunked, gzip\r\n",
+            "Host: a\r\nHost: b\r\n",
         ] {
             assert_eq!(framed(bad).err(), Some(Failure::Status(400)), "{bad:?}");
         }
