@@ -6,7 +6,61 @@
 
 mod common;
 
-use common::serve::{get_raw, send_raw, start};
+use common::serve::{Events, get_raw, page, send_raw, start, subscribe};
+
+/// A page with `count` links to missing pages: its build error is about 220 bytes a link.
+fn page_with_broken_links(round: usize, count: usize) -> String {
+    let links: Vec<String> = (0..count).map(|i| format!("[x](@/missing-{round}-{i}.md)")).collect();
+    page("First note", &links.join("\n"))
+}
+
+/// new subscribers.
+#[test]
+fn a_client_that_stops_reading_does_not_hold_up_rebuilds() {
+    let server = start("stuck-client", &[]);
+    // Subscribed, then never read again: once its socket buffers are full, a blocking write to
+    // it waits for ever.
+    let _stuck = subscribe(server.port);
+    let mut reader = subscribe(server.port);
+    // About 700 KB of error text a build: twelve builds are more than the socket buffers of a
+    // loopback connection hold (4 MB for the sender, 128 KB for a receiver that never reads).
+    for round in 0..12 {
+        server.write("content/notes/first.md", &page_with_broken_links(round, 3000));
+        let error = reader.next_event("build-error");
+        assert!(error.contains("link to a missing page"), "{error:.300}");
+    }
+    server.write("content/notes/first.md", &page("First note", "Fixed."));
+    reader.next_event("ok");
+    let mut late = subscribe(server.port);
+    server.write("content/notes/first.md", &page("First note", "Fixed again."));
+    let reload = late.next_event("reload");
+    assert!(reload.contains("/guidance/notes/first/"), "{reload}");
+    server.wait_for("/guidance/notes/first/", 200, "Fixed again.");
+}
+
+/// A tab opened while the build is broken gets the error, and no other tab does.
+#[test]
+fn a_new_subscriber_gets_the_build_error_alone() {
+    let server = start("error-fan-out", &[]);
+    let mut first = subscribe(server.port);
+    server.write("content/notes/first.md", "+++\ntitle = \"unclosed\n+++\nBroken.\n");
+    first.next_event("build-error");
+    let mut later: Vec<Events> = Vec::new();
+    for _ in 0..3 {
+        let mut tab = subscribe(server.port);
+        let error = tab.next_event("build-error");
+        assert!(error.contains("content/notes/first.md:2:"), "{error}");
+        later.push(tab);
+    }
+    server.write("content/notes/first.md", &page("First note", "Fixed."));
+    let seen = first.until("ok");
+    let names: Vec<&str> = seen.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["ok"], "the first tab was sent events meant for the new ones");
+    for tab in &mut later {
+        let seen = tab.until("ok");
+        assert_eq!(seen.len(), 1, "{seen:?}");
+    }
+}
 
 /// as Host; only names that mean this server are answered.
 #[test]

@@ -84,6 +84,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let mut cache = Cache::new();
     let started = Instant::now();
     let site = Arc::new(RwLock::new(Snapshot::default()));
+    let listeners = Arc::new(http::Listeners::default());
     let mut kept = None;
     match pipeline::build_served(&options.root, &overrides, &mut cache) {
         Ok(mut served) => {
@@ -101,6 +102,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         Err(diagnostics) => {
             let text = diagnostics_text(diagnostics);
             errln!("{text}\n\nThe site did not build; serving the error until it is fixed.");
+            listeners.build_failed(&text);
             *site.write().map_err(|_| "lock poisoned")? = Snapshot {
                 error: Some(text),
                 ..Snapshot::default()
@@ -121,7 +123,6 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         if base_path.is_empty() { "/" } else { &base_path }
     );
     outln!("Serving at {url}  (Ctrl+C to stop)");
-    let listeners = Arc::new(http::Listeners::default());
     {
         let site = Arc::clone(&site);
         let listeners = Arc::clone(&listeners);
@@ -415,11 +416,11 @@ fn builder(
         // to a newer change, which throws this build away below.
         let next = result.as_mut().ok().map(|served| {
             let next = Snapshot::from_site(std::mem::take(&mut served.site), &served.kept.config.base_url.path);
-            let (had_error, updated) = site
+            let updated = site
                 .read()
-                .map(|current| (current.error.is_some(), next.changed_since(&current)))
+                .map(|current| next.changed_since(&current))
                 .unwrap_or_default();
-            (next, had_error, updated)
+            (next, updated)
         });
         let mut state = lock(shared);
         if state.generation != generation {
@@ -427,7 +428,7 @@ fn builder(
         }
         let what = std::mem::take(&mut state.changes).join(", ");
         match result.map(|served| (served, next)) {
-            Ok((served, Some((next, had_error, updated)))) => {
+            Ok((served, Some((next, updated)))) => {
                 print_warnings(&served.warnings);
                 state.kept = Some(served.kept);
                 state.fresh = true;
@@ -436,7 +437,7 @@ fn builder(
                 };
                 *current = next;
                 drop(current);
-                report_build(listeners, &what, had_error, &updated, cache.last_rendered, started);
+                report_build(listeners, &what, &updated, cache.last_rendered, started);
             }
             Ok((_, None)) => {}
             Err(diagnostics) => {
@@ -446,30 +447,21 @@ fn builder(
                 if let Ok(mut current) = site.write() {
                     current.error = Some(text.clone());
                 }
-                listeners.send("build-error", &text);
+                listeners.build_failed(&text);
             }
         }
     }
 }
 
 /// Tells the terminal and the browsers what a full build changed.
-fn report_build(
-    listeners: &http::Listeners,
-    what: &str,
-    had_error: bool,
-    updated: &[String],
-    rendered: usize,
-    started: Instant,
-) {
+fn report_build(listeners: &http::Listeners, what: &str, updated: &[String], rendered: usize, started: Instant) {
     outln!(
         "changed {what}: full build, {} re-rendered, {} updated in {} ms",
         plural(rendered, "page"),
         plural(updated.len(), "file"),
         started.elapsed().as_millis()
     );
-    if had_error {
-        listeners.send("ok", "");
-    }
+    listeners.build_fixed();
     if !updated.is_empty() {
         let css_only = updated.iter().all(|p| p.ends_with(".css"));
         let data = serde_json::to_string(&updated).unwrap_or_else(|_| "[]".into());

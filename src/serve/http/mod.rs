@@ -112,10 +112,7 @@ impl Server {
             }
         };
         match then {
-            Then::Stream => {
-                let error = self.site.read().ok().and_then(|s| s.error().map(str::to_string));
-                self.listeners.subscribe(stream, error);
-            }
+            Then::Stream => self.listeners.stream_to(&stream),
             _ => close_gently(&stream),
         }
     }
