@@ -6,7 +6,11 @@
 
 mod common;
 
-use common::serve::{Events, get_raw, page, send_raw, start, subscribe};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use common::serve::{Events, get_raw, page, send_raw, start, status_of, subscribe};
 
 /// A page with `count` links to missing pages: its build error is about 220 bytes a link.
 fn page_with_broken_links(round: usize, count: usize) -> String {
@@ -96,6 +100,55 @@ fn requests_for_other_host_names_are_refused() {
     assert_eq!(ask(None, "/guidance/"), 400, "HTTP/1.1 without Host");
     let (status, _) = get_raw(port, "GET /guidance/ HTTP/1.0\r\n\r\n");
     assert_eq!(status, 200, "HTTP/1.0 may leave Host out");
+}
+
+/// without racing the request deadline.
+#[test]
+fn connections_over_the_cap_are_answered_503_until_some_close() {
+    const CAP: usize = 256;
+    let server = start("cap", &[]);
+    let streams: Vec<Events> = (0..CAP).map(|_| subscribe(server.port)).collect();
+    let mut extra = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    extra.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let _ = extra.write_all(b"GET /guidance/ HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    let mut answer = Vec::new();
+    let _ = extra.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert_eq!(status_of(&answer), 503, "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("retry-after:"), "{answer}");
+    drop(streams);
+    // The server sees the streams close within a moment, and answers again.
+    server.wait_for("/guidance/", 200, "</html>");
+}
+
+/// arrives.
+#[test]
+fn a_trickled_request_is_cut_off_at_its_deadline() {
+    let server = start("trickle", &[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream.write_all(b"GET /guidance/ HTTP/1.1\r\nX-Slow: ").expect("send");
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    let mut answer = Vec::new();
+    // A byte every half second for up to a minute; the server's deadline is 10 s.
+    for _ in 0..120 {
+        let sent = stream.write_all(b"a").is_ok();
+        let mut buffer = [0; 1024];
+        match stream.read(&mut buffer) {
+            Ok(n) => {
+                answer.extend_from_slice(&buffer[..n]);
+                break;
+            }
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => break,
+        }
+        if !sent {
+            break;
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert_eq!(status_of(&answer), 408, "the trickle was never cut off: {answer:?}");
 }
 
 /// A request's body is read and dropped, never taken for the next request.

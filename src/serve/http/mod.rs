@@ -4,11 +4,12 @@
 //! can be served.
 //!
 //! Requests are read in `request` (parsed by `httparse`), their Host checked in `host` and
-//! their targets in `path`, and the event stream's clients kept in `events`; this module
-//! answers.
+//! their targets in `path`, the event stream's clients kept in `events` and the connections
+//! counted in `limit`; this module answers.
 
 mod events;
 mod host;
+mod limit;
 mod path;
 mod request;
 
@@ -19,6 +20,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 pub use events::Listeners;
+use limit::{Refuser, Slots};
 pub use path::clean_path;
 use request::{Failure, Reader, Request};
 
@@ -41,17 +43,27 @@ struct Server {
 }
 
 /// Accepts connections on `listener`, bound at `bound`, until the process ends; each is
-/// handled on its own thread.
+/// handled on its own thread, up to [`limit::MAX_CONNECTIONS`] at once.
 pub fn run(listener: TcpListener, bound: SocketAddr, site: Arc<RwLock<Snapshot>>, listeners: Arc<Listeners>) {
     let server = Arc::new(Server { bound, site, listeners });
+    let slots = Slots::default();
+    let refuser = Refuser::start();
     for stream in listener.incoming() {
         let Ok(stream) = stream else {
             // Out of descriptors, say: wait for some to close rather than spin.
             std::thread::sleep(Duration::from_millis(10));
             continue;
         };
+        let Some(slot) = slots.take() else {
+            refuser.refuse(stream);
+            continue;
+        };
         let server = Arc::clone(&server);
-        std::thread::spawn(move || server.handle(stream));
+        // A thread that cannot start drops the connection, and its slot, at once.
+        let _ = std::thread::Builder::new().spawn(move || {
+            server.handle(stream);
+            drop(slot);
+        });
     }
 }
 
