@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::serve::{Events, get_raw, page, send_raw, start, status_of, subscribe};
+use common::serve::{Events, get_raw, page, send_raw, start, start_with_env, status_of, subscribe};
 
 /// A page with `count` links to missing pages: its build error is about 220 bytes a link.
 fn page_with_broken_links(round: usize, count: usize) -> String {
@@ -18,6 +18,7 @@ fn page_with_broken_links(round: usize, count: usize) -> String {
     page("First note", &links.join("\n"))
 }
 
+/// A live-reload client that stops reading must not hold up the builder, the other clients or
 /// new subscribers.
 #[test]
 fn a_client_that_stops_reading_does_not_hold_up_rebuilds() {
@@ -66,6 +67,37 @@ fn a_new_subscriber_gets_the_build_error_alone() {
     }
 }
 
+/// A panic while building is shown as an internal error, in the browser and the terminal, and
+/// the server goes on serving, watching and rebuilding. The panic comes from a hook that only
+/// debug builds have (`SIGNPOST_TEST_PANIC_ON` in src/markdown/mod.rs).
+#[test]
+fn a_panic_while_building_is_reported_and_serving_goes_on() {
+    let server = start_with_env("serve", "panic", &[], &[("SIGNPOST_TEST_PANIC_ON", "PANIC-HERE")]);
+    let mut events = subscribe(server.port);
+    server.write(
+        "content/notes/first.md",
+        &page("First note", "This text has PANIC-HERE in it."),
+    );
+    let error = events.next_event("build-error");
+    assert!(
+        error.contains("internal error while building content/notes/first.md: ") && error.contains("test hook"),
+        "{error}"
+    );
+    let line = server.wait_for_line(&server.errors, "internal error while building");
+    assert!(line.contains("content/notes/first.md"), "{line}");
+    server.wait_for("/guidance/notes/first/", 200, "The first version of the note.");
+
+    server.write("content/notes/first.md", &page("First note", "Saved after the panic."));
+    events.next_event("ok");
+    server.wait_for("/guidance/notes/first/", 200, "Saved after the panic.");
+    // And a second panic is caught as well as the first.
+    server.write("content/notes/first.md", &page("First note", "PANIC-HERE again."));
+    events.next_event("build-error");
+    server.write("content/notes/first.md", &page("First note", "Saved once more."));
+    server.wait_for("/guidance/notes/first/", 200, "Saved once more.");
+}
+
+/// DNS rebinding: a page on another site whose name now points at 127.0.0.1 sends its own name
 /// as Host; only names that mean this server are answered.
 #[test]
 fn requests_for_other_host_names_are_refused() {
@@ -102,6 +134,7 @@ fn requests_for_other_host_names_are_refused() {
     assert_eq!(status, 200, "HTTP/1.0 may leave Host out");
 }
 
+/// The connection cap. Event streams count toward it and stay open, so the cap can be filled
 /// without racing the request deadline.
 #[test]
 fn connections_over_the_cap_are_answered_503_until_some_close() {
@@ -121,6 +154,7 @@ fn connections_over_the_cap_are_answered_503_until_some_close() {
     server.wait_for("/guidance/", 200, "</html>");
 }
 
+/// A request whose bytes trickle in is cut off when its deadline passes, however often a byte
 /// arrives.
 #[test]
 fn a_trickled_request_is_cut_off_at_its_deadline() {
@@ -195,6 +229,7 @@ fn a_long_header_is_not_split_into_a_second_request() {
     assert_eq!(get_raw(server.port, &huge).0, 431);
 }
 
+/// HEAD on the event stream answers its headers and nothing else; it does not become a
 /// subscriber that is kept open.
 #[test]
 fn head_on_the_event_stream_has_no_body_and_subscribes_nothing() {
