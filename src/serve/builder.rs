@@ -104,15 +104,18 @@ pub(super) fn builder(
                 };
                 *current = next;
                 drop(current);
+                // The terminal and the clients' queues are told without the lock.
+                drop(state);
                 report_build(listeners, &what, &updated, cache.last_rendered, started);
             }
             Err(failed) => {
                 state.fresh = false;
                 let text = failed.text(&what);
-                errln!("changed {what}: the build failed; still serving the last good site\n{text}");
                 if let Ok(mut current) = site.write() {
                     current.error = Some(text.clone());
                 }
+                drop(state);
+                errln!("changed {what}: the build failed; still serving the last good site\n{text}");
                 listeners.build_failed(&text);
             }
         }

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// The headers of the event stream.
-pub const STREAM_HEAD: &str =
+const STREAM_HEAD: &str =
     "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
 /// How many events a client may fall behind by before it is dropped. A browser takes each
 /// at once; only a client that has stopped reading gets near this.
