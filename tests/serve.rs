@@ -1,134 +1,14 @@
 //! `signpost serve` driven as an editor would: start it on a copy of a fixture site, change
 //! files, and fetch pages over HTTP. The fixture is served under the sub-path /guidance/.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A running server on a private copy of the fixture; stopped when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    root: PathBuf,
-    /// The lines the server printed after its address.
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
-fn start(name: &str, extra_args: &[&str]) -> Server {
-    start_fixture("serve", name, extra_args)
-}
-
-fn start_fixture(fixture: &str, name: &str, extra_args: &[&str]) -> Server {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture);
-    let root = std::env::temp_dir().join(format!("signpost-serve-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    copy_dir(&fixture, &root);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_signpost"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
-        .args(extra_args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start signpost serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let port = loop {
-        let line = lines.next().expect("serve printed its address").expect("utf-8");
-        if let Some(rest) = line.strip_prefix("Serving at http://127.0.0.1:") {
-            break rest.split('/').next().and_then(|p| p.parse().ok()).expect("a port");
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let kept = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            kept.lock().expect("log").push(line);
-        }
-    });
-    Server { child, port, root, log }
-}
-
-impl Server {
-    fn get(&self, path: &str) -> (u16, String) {
-        get(self.port, path)
-    }
-
-    fn write(&self, relative: &str, text: &str) {
-        let path = self.root.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(path, text).expect("write");
-    }
-
-    /// Waits until `path` answers with `status` and a body containing `needle`.
-    fn wait_for(&self, path: &str, status: u16, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let (got, body) = self.get(path);
-            if got == status && body.contains(needle) {
-                return body;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{path}: wanted {status} with {needle:?}, got {got}: {body:.300}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-/// A raw HTTP/1.1 GET; the request target is sent exactly as given.
-fn get(port: u16, target: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!("+++\ntitle = \"{title}\"\n+++\n{body}\n")
-}
+use common::serve::{Server, get_raw, page, start, start_fixture, subscribe};
 
 #[test]
 fn serves_the_site_under_its_sub_path_with_the_reload_script() {
@@ -189,19 +69,6 @@ fn traversal_attempts_are_refused() {
     }
     let (status, _) = get_raw(server.port, "GET relative HTTP/1.1\r\n\r\n");
     assert_eq!(status, 400);
-}
-
-fn get_raw(port: u16, request: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    (
-        text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0),
-        text,
-    )
 }
 
 #[test]
@@ -445,53 +312,6 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     files
-}
-
-/// A connection to the live-reload event stream.
-struct Events {
-    reader: BufReader<TcpStream>,
-}
-
-fn subscribe(port: u16) -> Events {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-    write!(stream, "GET /__signpost/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("send");
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    // Status line, headers, then the ": connected" comment.
-    while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
-        if line.starts_with(": connected") {
-            break;
-        }
-        line.clear();
-    }
-    Events { reader }
-}
-
-impl Events {
-    /// The data of the next event called `name`, skipping others.
-    fn next_event(&mut self, name: &str) -> String {
-        let mut event = String::new();
-        let mut data = String::new();
-        loop {
-            let mut line = String::new();
-            let n = self.reader.read_line(&mut line).expect("event stream open");
-            assert!(n > 0, "event stream closed while waiting for {name}");
-            let line = line.trim_end_matches(['\r', '\n']);
-            if let Some(rest) = line.strip_prefix("event: ") {
-                event = rest.to_string();
-            } else if let Some(rest) = line.strip_prefix("data: ") {
-                data.push_str(rest);
-                data.push('\n');
-            } else if line.is_empty() && !event.is_empty() {
-                if event == name {
-                    return data;
-                }
-                event.clear();
-                data.clear();
-            }
-        }
-    }
 }
 
 /// A snippet edited while serving reaches every page that includes it, by hand or by a rule,

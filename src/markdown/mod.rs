@@ -132,6 +132,8 @@ pub fn render_page(
     includes: &Includes<'_>,
     placement: &Placement<'_>,
 ) -> Rendered {
+    #[cfg(debug_assertions)]
+    panic_for_tests(page.body());
     let mut renderer = Renderer {
         origin: page,
         snippet: None,
@@ -167,6 +169,21 @@ pub fn render_page(
     // Every page's HTML is held until its page is rendered: none of the buffer's slack.
     renderer.out.html.shrink_to_fit();
     renderer.out
+}
+
+/// Test hook, in debug builds only: rendering a page whose markdown contains the text of the
+/// environment variable `SIGNPOST_TEST_PANIC_ON` panics, so that tests/serve_robustness.rs can
+/// check that `serve` survives a panic in a build. No input panics on purpose otherwise, and
+/// release builds have no hook.
+#[cfg(debug_assertions)]
+fn panic_for_tests(markdown: &str) {
+    static MARKER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let marker = MARKER.get_or_init(|| std::env::var("SIGNPOST_TEST_PANIC_ON").ok().filter(|m| !m.is_empty()));
+    if let Some(marker) = marker
+        && markdown.contains(marker.as_str())
+    {
+        panic!("test hook: the page contains {marker}");
+    }
 }
 
 fn parser_options(options: &MarkdownOptions) -> Options {

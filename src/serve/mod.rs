@@ -6,6 +6,7 @@
 //! contents). The only module that knows about HTTP and live reload; the published site never
 //! contains the reload script, which is added to pages as they are served.
 
+mod builder;
 pub mod http;
 mod snapshot;
 pub mod watch;
@@ -13,6 +14,7 @@ pub mod watch;
 pub use snapshot::{Response, Snapshot};
 
 use std::net::{IpAddr, TcpListener};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
@@ -84,8 +86,9 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let mut cache = Cache::new();
     let started = Instant::now();
     let site = Arc::new(RwLock::new(Snapshot::default()));
+    let listeners = Arc::new(http::Listeners::default());
     let mut kept = None;
-    match pipeline::build_served(&options.root, &overrides, &mut cache) {
+    match builder::build_catching(&options.root, &overrides, &mut cache) {
         Ok(mut served) => {
             print_warnings(&served.warnings);
             outln!(
@@ -98,9 +101,10 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
                 Snapshot::from_site(std::mem::take(&mut served.site), &served.kept.config.base_url.path);
             kept = Some(served.kept);
         }
-        Err(diagnostics) => {
-            let text = diagnostics_text(diagnostics);
+        Err(failed) => {
+            let text = failed.text("");
             errln!("{text}\n\nThe site did not build; serving the error until it is fixed.");
+            listeners.build_failed(&text);
             *site.write().map_err(|_| "lock poisoned")? = Snapshot {
                 error: Some(text),
                 ..Snapshot::default()
@@ -121,11 +125,10 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         if base_path.is_empty() { "/" } else { &base_path }
     );
     outln!("Serving at {url}  (Ctrl+C to stop)");
-    let listeners = Arc::new(http::Listeners::default());
     {
         let site = Arc::clone(&site);
         let listeners = Arc::clone(&listeners);
-        std::thread::spawn(move || http::run(listener, site, listeners));
+        std::thread::spawn(move || http::run(listener, address, site, listeners));
     }
     if options.open {
         open_browser(&url);
@@ -158,7 +161,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
             .map_err(|e| format!("cannot start build threads: {e}"))?;
         std::thread::spawn(move || {
             background_priority();
-            pool.install(|| builder(&root, &overrides, cache, &shared, &latest, &site, &listeners));
+            pool.install(|| builder::builder(&root, &overrides, cache, &shared, &latest, &site, &listeners));
         });
     }
     // Quick re-renders get threads of their own: the global pool may be busy with a full build
@@ -203,9 +206,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         let mut state = lock(&shared);
         state.generation += 1;
         latest.store(state.generation, Ordering::Relaxed);
-        let fresh = state.fresh;
-        let kept = state.kept.as_mut().filter(|_| fresh);
-        match kept.and_then(|kept| quick_pool.install(|| quick_pages(kept, &root, &changed))) {
+        match quick_render(&mut state, &quick_pool, &root, &changed, &what) {
             Some(files) => {
                 publish_files(files, &site, &listeners, &what, started);
                 later = Some((what.clone(), started));
@@ -277,19 +278,16 @@ fn publish_later(
             }
         });
     }
-    let mut files = pool.install(|| pipeline::render_later(&mut kept, stop));
-    let mut removed = Vec::new();
-    let outcome = match !stop() || !files.is_empty() {
-        false => Later::CutShort,
-        true => match pool.install(|| pipeline::reindex(&mut kept, stop)) {
-            Ok(index) => {
-                files.extend(index.files);
-                removed = index.removed;
-                Later::Done
-            }
-            Err(NotUpdated::Stopped) => Later::CutShort,
-            Err(NotUpdated::OtherPages) => Later::NeedsFullBuild,
-        },
+    let (files, removed, outcome) = match catch_unwind(AssertUnwindSafe(|| later_files(pool, &mut kept, stop))) {
+        Ok(done) => done,
+        // The kept build, perhaps half changed, is dropped: a full build makes everything.
+        Err(panic) => {
+            let message = builder::panic_message(&*panic);
+            errln!(
+                "changed {what}: internal error while rendering the lists that show it: {message}; building in full"
+            );
+            return Later::NeedsFullBuild;
+        }
     };
     let mut state = lock(shared);
     // Only this thread makes changes, so a full build published meanwhile is of the same
@@ -307,6 +305,51 @@ fn publish_later(
         current.remove(&removed);
     }
     outcome
+}
+
+/// The long lists and the search index files ([`publish_later`]): the files to serve, the
+/// files to stop serving, and how it ended.
+fn later_files(
+    pool: &rayon::ThreadPool,
+    kept: &mut Kept,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> (Files, Vec<String>, Later) {
+    let mut files = pool.install(|| pipeline::render_later(kept, stop));
+    if stop() && files.is_empty() {
+        return (files, Vec::new(), Later::CutShort);
+    }
+    match pool.install(|| pipeline::reindex(kept, stop)) {
+        Ok(index) => {
+            files.extend(index.files);
+            (files, index.removed, Later::Done)
+        }
+        Err(NotUpdated::Stopped) => (files, Vec::new(), Later::CutShort),
+        Err(NotUpdated::OtherPages) => (files, Vec::new(), Later::NeedsFullBuild),
+    }
+}
+
+/// [`quick_pages`] from the kept build, if it is fresh. A panic drops the kept build, which it
+/// may have left half changed, and leaves the change to a full build.
+fn quick_render(
+    state: &mut State,
+    pool: &rayon::ThreadPool,
+    root: &Path,
+    changed: &[PathBuf],
+    what: &str,
+) -> Option<Files> {
+    if !state.fresh {
+        return None;
+    }
+    let kept = state.kept.as_mut()?;
+    match catch_unwind(AssertUnwindSafe(|| pool.install(|| quick_pages(kept, root, changed)))) {
+        Ok(files) => files,
+        Err(panic) => {
+            let message = builder::panic_message(&*panic);
+            errln!("changed {what}: internal error while rendering it alone: {message}; building in full");
+            state.kept = None;
+            None
+        }
+    }
 }
 
 /// The changed files, for the terminal: the first three and how many more.
@@ -373,108 +416,6 @@ fn report_files(listeners: &http::Listeners, what: &str, rendered: usize, urls: 
         plural(urls.len(), "file"),
         started.elapsed().as_millis()
     );
-}
-
-/// The builder thread: a full build whenever one is wanted, published unless a newer change
-/// came in while it ran (then it starts again).
-fn builder(
-    root: &Path,
-    overrides: &Overrides,
-    mut cache: Cache,
-    shared: &Shared,
-    latest: &Latest,
-    site: &RwLock<Snapshot>,
-    listeners: &http::Listeners,
-) {
-    loop {
-        let generation = {
-            let mut state = lock(shared);
-            while !state.dirty {
-                state = shared.1.wait(state).unwrap_or_else(PoisonError::into_inner);
-            }
-            state.dirty = false;
-            // A kept build that is not fresh takes no more quick edits: its search analysis
-            // saves the build analysing pages whose text did not change.
-            if !state.fresh
-                && let Some(kept) = state.kept.as_mut()
-                && let Some(analysis) = kept.take_search_analysis()
-            {
-                cache.reuse_search(Some(analysis));
-            }
-            state.generation
-        };
-        let started = Instant::now();
-        let newest = Arc::clone(latest);
-        cache.stop_when(move || newest.load(Ordering::Relaxed) != generation);
-        let mut result = pipeline::build_served(root, overrides, &mut cache);
-        if latest.load(Ordering::Relaxed) != generation {
-            continue;
-        }
-        // The new snapshot and what differs from the one served are made before taking the
-        // lock, which quick re-renders wait for. A quick re-render published meanwhile belongs
-        // to a newer change, which throws this build away below.
-        let next = result.as_mut().ok().map(|served| {
-            let next = Snapshot::from_site(std::mem::take(&mut served.site), &served.kept.config.base_url.path);
-            let (had_error, updated) = site
-                .read()
-                .map(|current| (current.error.is_some(), next.changed_since(&current)))
-                .unwrap_or_default();
-            (next, had_error, updated)
-        });
-        let mut state = lock(shared);
-        if state.generation != generation {
-            continue;
-        }
-        let what = std::mem::take(&mut state.changes).join(", ");
-        match result.map(|served| (served, next)) {
-            Ok((served, Some((next, had_error, updated)))) => {
-                print_warnings(&served.warnings);
-                state.kept = Some(served.kept);
-                state.fresh = true;
-                let Ok(mut current) = site.write() else {
-                    return;
-                };
-                *current = next;
-                drop(current);
-                report_build(listeners, &what, had_error, &updated, cache.last_rendered, started);
-            }
-            Ok((_, None)) => {}
-            Err(diagnostics) => {
-                state.fresh = false;
-                let text = diagnostics_text(diagnostics);
-                errln!("changed {what}: the build failed; still serving the last good site\n{text}");
-                if let Ok(mut current) = site.write() {
-                    current.error = Some(text.clone());
-                }
-                listeners.send("build-error", &text);
-            }
-        }
-    }
-}
-
-/// Tells the terminal and the browsers what a full build changed.
-fn report_build(
-    listeners: &http::Listeners,
-    what: &str,
-    had_error: bool,
-    updated: &[String],
-    rendered: usize,
-    started: Instant,
-) {
-    outln!(
-        "changed {what}: full build, {} re-rendered, {} updated in {} ms",
-        plural(rendered, "page"),
-        plural(updated.len(), "file"),
-        started.elapsed().as_millis()
-    );
-    if had_error {
-        listeners.send("ok", "");
-    }
-    if !updated.is_empty() {
-        let css_only = updated.iter().all(|p| p.ends_with(".css"));
-        let data = serde_json::to_string(&updated).unwrap_or_else(|_| "[]".into());
-        listeners.send(if css_only { "css" } else { "reload" }, &data);
-    }
 }
 
 /// Lowers the calling thread's scheduling priority (Linux: each thread has its own nice

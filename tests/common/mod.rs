@@ -7,6 +7,8 @@
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
