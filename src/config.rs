@@ -12,9 +12,12 @@ use toml::Spanned;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, hint_for_serde_message};
 
 mod emergency;
+mod privacy;
 mod rules;
 pub use emergency::Emergency;
 use emergency::{RawEmergency, check_emergency};
+pub use privacy::Privacy;
+use privacy::{RawPrivacy, check_privacy};
 pub use rules::{Place, Rule};
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -60,6 +63,9 @@ struct RawConfig {
     /// Snippets put on, or required of, every page that matches.
     #[serde(default)]
     rules: Vec<Spanned<rules::RawRule>>,
+    /// The other sites a page may load things from.
+    #[serde(default)]
+    privacy: RawPrivacy,
 }
 
 /// The "Exit this page" control: a plain link to a neutral site, so it works without
@@ -589,6 +595,8 @@ pub struct Config {
     pub search: SearchOptions,
     pub matrices: Vec<MatrixConfig>,
     pub rules: Vec<Rule>,
+    /// The other sites a reader's browser may contact.
+    pub privacy: Privacy,
     /// Whether draft pages are built.
     pub drafts: bool,
 }
@@ -757,6 +765,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     };
 
     let rules = rules::resolve(text, raw.rules, &raw.vocabularies, &mut diagnostics);
+    let privacy = check_privacy(text, raw.privacy, base_url.origin.clone(), &file, &mut diagnostics);
 
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -792,6 +801,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         search: raw.search,
         matrices,
         rules,
+        privacy,
         drafts: overrides.drafts,
     })
 }

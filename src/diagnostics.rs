@@ -44,6 +44,7 @@ pub enum Code {
     UncitedSource,
     OutputRefused,
     OutputBusy,
+    ThirdPartyRequest,
     UnknownCalloutKind,
     UnknownSnippet,
     ShortcodeError,
@@ -52,7 +53,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 37] = [
+    pub const ALL: [Code; 38] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -85,6 +86,7 @@ impl Code {
         Code::UncitedSource,
         Code::OutputRefused,
         Code::OutputBusy,
+        Code::ThirdPartyRequest,
         Code::UnknownCalloutKind,
         Code::UnknownSnippet,
         Code::ShortcodeError,
@@ -127,6 +129,7 @@ impl Code {
             Code::UncitedSource => "SP052",
             Code::OutputRefused => "SP060",
             Code::OutputBusy => "SP061",
+            Code::ThirdPartyRequest => "SP080",
             Code::UnknownCalloutKind => "SP070",
             Code::UnknownSnippet => "SP071",
             Code::ShortcodeError => "SP072",

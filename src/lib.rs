@@ -50,6 +50,8 @@ pub mod review;
 pub mod search;
 pub mod serve;
 pub mod theme;
+/// Finds requests to other sites in HTML and CSS; used by every stage that checks what it makes.
+pub mod third_party;
 
 pub mod cli;
 pub mod pipeline;

@@ -421,6 +421,7 @@ pub fn prepare(
         diagnostics.push(d);
         diagnostics.clone()
     })?;
+    diagnostics.extend(theme::third_party_requests(&theme, &config));
 
     progress("rendering markdown");
     let shortcodes = Shortcodes::load(&theme).unwrap_or_else(|d| {

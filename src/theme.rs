@@ -9,6 +9,7 @@ use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::third_party;
 use tera::ErrorKind;
 
 use crate::diagnostics::{Code, Diagnostic, Location, display_path};
@@ -20,6 +21,39 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 pub struct TemplateSource {
     pub display: PathBuf,
     pub text: String,
+}
+
+/// Every request to another site that the theme's templates, stylesheets and HTML files
+/// make as written (a URL a template computes is not known until it renders).
+pub fn third_party_requests(theme: &Theme, config: &Config) -> Vec<Diagnostic> {
+    let privacy = &config.privacy;
+    let mut found = Vec::new();
+    for template in theme.templates.values() {
+        for request in third_party::in_html(&template.text, privacy) {
+            found.push(third_party::diagnostic(&template.display, &request).at(&template.text, request.offset));
+        }
+    }
+    for (path, contents) in &theme.static_files {
+        let is_css = path.ends_with(".css");
+        if !(is_css || path.ends_with(".html") || path.ends_with(".htm")) {
+            continue;
+        }
+        let (shown, bytes) = match contents {
+            Contents::CopyOf(file) => (display_path(&config.root, file), contents.to_bytes()),
+            Contents::Embedded(bytes) => (PathBuf::from(format!("(built-in theme) static/{path}")), bytes.to_vec()),
+            Contents::Bytes(bytes) => (PathBuf::from(path), bytes.clone()),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let requests = if is_css {
+            third_party::in_css(&text, privacy)
+        } else {
+            third_party::in_html(&text, privacy)
+        };
+        for request in requests {
+            found.push(third_party::diagnostic(&shown, &request).at(&text, request.offset));
+        }
+    }
+    found
 }
 
 /// Bytes to write, or a file on disk to copy.

@@ -363,13 +363,35 @@ fn symlinks_to_files_and_folders_outside_the_site_are_refused() {
 // ---------------------------------------------------------------------------------------------
 // Raw HTML and links, with the default policy.
 
+/// Raw HTML that would load something from another site is an error (SP080), never quietly
+/// kept or dropped; the cases below without another site are sanitized.
+#[test]
+fn raw_html_that_loads_from_another_site_is_an_error() {
+    for case in [
+        "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+        "<iframe src=\"https://evil.example/\"></iframe>",
+        "<object data=\"https://evil.example/x.swf\"></object>",
+        "<embed src=\"https://evil.example/x.swf\">",
+    ] {
+        let site = tiny();
+        site.write(
+            "content/hostile.md",
+            format!("+++\ntitle = \"Hostile HTML\"\n+++\n\n{case}\n"),
+        );
+        let run = site.check(&[]).code(1);
+        assert!(
+            run.stderr.contains("[SP080]") && run.stderr.contains("evil.example"),
+            "{case}: {}",
+            run.stderr
+        );
+    }
+}
+
 #[test]
 fn script_in_raw_html_and_links_never_reaches_the_output() {
     let site = tiny();
     let cases = [
         "<script>alert('script')</script>",
-        "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
-        "<iframe src=\"https://evil.example/\"></iframe>",
         "<img src=x onerror=\"alert('onerror')\">",
         "<p onclick=\"alert('onclick')\">click</p>",
         "<a href=\"javascript:alert('raw a')\">raw a</a>",
@@ -388,8 +410,6 @@ fn script_in_raw_html_and_links_never_reaches_the_output() {
         "<p style=\"width: expression(alert('css'))\">css expression</p>",
         "<div style=\"background:url(javascript:alert('css url'))\">css url</div>",
         "<span style=\"behavior: url(x.htc)\">behavior</span>",
-        "<object data=\"https://evil.example/x.swf\"></object>",
-        "<embed src=\"https://evil.example/x.swf\">",
         "<svg><script>alert('svg')</script></svg>",
         "<math><mi xlink:href=\"javascript:alert('math')\">x</mi></math>",
         "<form action=\"javascript:alert('form')\"><button>go</button></form>",

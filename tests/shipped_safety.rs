@@ -128,3 +128,87 @@ fn every_guidance_page_cites_a_source_in_its_text() {
         assert!(page.meta.treatment_type.is_some() || !page.meta.facet_values(Facet::Settings).is_empty());
     }
 }
+
+/// The paragraphs of a page's markdown body, by the section (`## ` heading) they sit in: the
+/// lead (before any heading) first, under the name "".
+fn sections(body: &str) -> Vec<(String, Vec<String>)> {
+    let mut out = vec![(String::new(), Vec::new())];
+    let mut paragraph = String::new();
+    let end_paragraph = |paragraph: &mut String, out: &mut Vec<(String, Vec<String>)>| {
+        if !paragraph.trim().is_empty()
+            && let Some((_, paragraphs)) = out.last_mut()
+        {
+            paragraphs.push(paragraph.trim().to_string());
+        }
+        paragraph.clear();
+    };
+    for line in body.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            end_paragraph(&mut paragraph, &mut out);
+            out.push((heading.to_string(), Vec::new()));
+        } else if line.trim().is_empty() {
+            end_paragraph(&mut paragraph, &mut out);
+        } else {
+            paragraph.push_str(line);
+            paragraph.push('\n');
+        }
+    }
+    end_paragraph(&mut paragraph, &mut out);
+    out
+}
+
+fn body_of(text: &str) -> &str {
+    text.splitn(3, "+++").nth(2).unwrap_or("")
+}
+
+/// Readable in a crisis: every guidance page opens, before its first section, with words of
+/// its own (a lead paragraph, or a callout saying what to do), not with a heading or only a
+/// snippet placed on many pages.
+#[test]
+fn every_guidance_page_opens_with_a_lead_before_its_first_section() {
+    let (built, _) = built();
+    for page in &built.content.pages {
+        if !built.content.sections[page.section].meta.guidance {
+            continue;
+        }
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&page.file.display))
+            .expect("read the page");
+        let (_, lead) = &sections(body_of(&text))[0];
+        let own_words = lead.iter().any(|p| !p.starts_with("{{") && !p.starts_with("{%"));
+        assert!(
+            own_words,
+            "{} has no lead paragraph before its first section",
+            page.file.display.display()
+        );
+    }
+}
+
+/// A section that only says the sources are silent tells a reader nothing: fill it or leave
+/// it out (a page may say so once, beside what it does know).
+#[test]
+fn no_section_only_says_the_sources_are_silent() {
+    let (built, _) = built();
+    // Every sentence of the paragraph is about what the sources leave out.
+    let silent = |paragraph: &str| {
+        paragraph
+            .split_inclusive(['.', '!', '?'])
+            .filter(|sentence| !sentence.trim().is_empty())
+            .all(|sentence| {
+                let lower = sentence.to_lowercase();
+                ["not say", "not describe", "no detail", "not give"]
+                    .iter()
+                    .any(|phrase| lower.contains(phrase))
+            })
+    };
+    for page in &built.content.pages {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&page.file.display))
+            .expect("read the page");
+        for (heading, paragraphs) in sections(body_of(&text)).iter().skip(1) {
+            assert!(
+                paragraphs.is_empty() || !paragraphs.iter().all(|p| silent(p)),
+                "{}: section `{heading}` only says the sources are silent",
+                page.file.display.display()
+            );
+        }
+    }
+}

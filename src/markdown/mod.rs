@@ -17,6 +17,7 @@ use crate::config::{Config, MarkdownOptions, RawHtmlPolicy};
 use crate::content::SourceFile;
 use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::slug::slugify;
+use crate::third_party;
 
 mod callout;
 mod fragment;
@@ -314,6 +315,23 @@ impl<'a> Renderer<'a> {
                     dest_url,
                     title,
                     id,
+                }) if self.reports_requests(
+                    third_party::image(&dest_url, &self.config.privacy).as_slice(),
+                    range.start,
+                ) =>
+                {
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: "".into(),
+                        title,
+                        id,
+                    })
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
                 }) => match self.link_destination(&dest_url, range.start) {
                     Some(dest) => Event::Start(Tag::Image {
                         link_type,
@@ -331,6 +349,11 @@ impl<'a> Renderer<'a> {
                 Event::Html(raw) | Event::InlineHtml(raw) => match self.config.markdown.raw_html {
                     RawHtmlPolicy::Escape => Event::Text(raw),
                     RawHtmlPolicy::Sanitize | RawHtmlPolicy::Trust => {
+                        let requests = third_party::in_html(&raw, &self.config.privacy);
+                        if self.reports_requests(&requests, range.start) {
+                            // Left out, so not even the preview of a failed build loads it.
+                            continue;
+                        }
                         self.has_raw_html = true;
                         Event::Html(raw)
                     }
@@ -456,6 +479,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// The href to write for a link or image, or None to drop a dangerous one.
+    /// Reports each request to another site (`offset` is where the markdown that makes them
+    /// starts); whether there were any.
+    fn reports_requests(&mut self, requests: &[third_party::Request], offset: usize) -> bool {
+        for request in requests {
+            let diagnostic = third_party::diagnostic(self.origin.file, request)
+                .at(self.origin.text, self.origin.body_start + offset + request.offset);
+            self.out.diagnostics.push(diagnostic);
+        }
+        !requests.is_empty()
+    }
+
     fn link_destination<'e>(&mut self, dest: &CowStr<'e>, offset: usize) -> Option<CowStr<'e>> {
         if let Some(path) = dest.strip_prefix("@/") {
             let (target, fragment) = match path.split_once('#') {

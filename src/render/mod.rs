@@ -5,6 +5,7 @@
 //! the `output` stage's job.
 
 pub mod feeds;
+mod headers;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -227,6 +228,9 @@ impl<'a> Renderer<'a> {
             ("robots.txt".into(), Box::new(|| feeds::robots(config))),
             ("atom.xml".into(), Box::new(|| feeds::atom(config, content))),
         ];
+        if !theme.static_files.contains_key(headers::PATH) {
+            made.push((headers::PATH.into(), Box::new(|| headers::headers(config))));
+        }
         for matrix in matrices {
             made.push((format!("{}matrix.json", matrix.path), Box::new(|| matrix.to_json())));
             made.push((format!("{}matrix.csv", matrix.path), Box::new(|| matrix.to_csv())));

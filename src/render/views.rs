@@ -33,6 +33,9 @@ pub struct SiteView<'a> {
     pub feed_url: String,
     pub syntax_css_url: String,
     pub quick_exit: Option<QuickExitView<'a>>,
+    /// The Content-Security-Policy for a `<meta>` tag: the site itself and the origins
+    /// `[privacy] allow` lists, and nothing else.
+    pub csp: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -371,6 +374,7 @@ impl<'a> Views<'a> {
             }),
             feed_url: config.base_url.link("atom.xml"),
             syntax_css_url: config.base_url.link("syntax.css"),
+            csp: config.privacy.content_security_policy(),
         }
     }
 
