@@ -478,7 +478,6 @@ impl<'a> Renderer<'a> {
         self.config.base_url.link(&format!("{folder}{dest}")).into()
     }
 
-    /// The href to write for a link or image, or None to drop a dangerous one.
     /// Reports each request to another site (`offset` is where the markdown that makes them
     /// starts); whether there were any.
     fn reports_requests(&mut self, requests: &[third_party::Request], offset: usize) -> bool {
@@ -490,6 +489,7 @@ impl<'a> Renderer<'a> {
         !requests.is_empty()
     }
 
+    /// The href to write for a link or image, or None to drop a dangerous one.
     fn link_destination<'e>(&mut self, dest: &CowStr<'e>, offset: usize) -> Option<CowStr<'e>> {
         if let Some(path) = dest.strip_prefix("@/") {
             let (target, fragment) = match path.split_once('#') {
