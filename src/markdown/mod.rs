@@ -596,6 +596,31 @@ mod tests {
     }
 
     #[test]
+    fn an_email_autolink_keeps_its_address() {
+        let r = render_md("Write to <help@example.org>.\n");
+        assert!(r.html.contains("href=\"mailto:help@example.org\""), "{}", r.html);
+        assert!(r.links.is_empty());
+    }
+
+    #[test]
+    fn links_inside_the_site_are_placeholders_of_their_kind() {
+        let r = render_md("[a](b.md#x) [c](/d/?q=1) ![e](f.png) [g](#h) [i](https://x.org/)\n");
+        let kinds: Vec<(&LinkKind, &str)> = r.links.iter().map(|l| (&l.kind, l.target.as_str())).collect();
+        let query = LinkKind::SitePath { query: "?q=1".into() };
+        let no_query = LinkKind::SitePath { query: String::new() };
+        assert_eq!(
+            kinds,
+            [
+                (&LinkKind::Content, "b.md"),
+                (&query, "d/"),
+                (&no_query, "f.png"),
+                (&LinkKind::SamePage, "")
+            ]
+        );
+        assert!(r.html.contains("href=\"https://x.org/\""), "{}", r.html);
+    }
+
+    #[test]
     fn dangerous_markdown_links_are_dropped() {
         let r = render_md("[x](javascript:alert(1)) [y](JaVa\tScript:alert(1)) [z](data:text/html,hi)\n");
         assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
