@@ -122,7 +122,7 @@ impl<'a> Resolver<'a> {
                 let fragment = link.fragment.as_deref().unwrap_or_default();
                 let rendered = (against.rendered)(against.here);
                 here.check_id(rendered, fragment, "on this page", link.offset, diagnostics)?;
-                Some((None, format!("#{}", encode(fragment))))
+                Some((None, format!("#{}", encode_fragment(fragment))))
             }
         }
     }
@@ -156,7 +156,7 @@ impl<'a> Resolver<'a> {
         let mut url = format!("{}{query}", self.config.base_url.link(&encode(path)));
         if let Some(fragment) = &link.fragment {
             url.push('#');
-            url.push_str(&encode(fragment));
+            url.push_str(&encode_fragment(fragment));
         }
         if !against.paths.assets.contains(path.as_str()) {
             let problem = Diagnostic::error(self.file, format!("link to a missing page or file `/{path}`"))
@@ -190,7 +190,7 @@ impl<'a> Resolver<'a> {
         if let Some(fragment) = &link.fragment {
             self.check_id((against.rendered)(target), fragment, written, link.offset, diagnostics)?;
             url.push('#');
-            url.push_str(&encode(fragment));
+            url.push_str(&encode_fragment(fragment));
         }
         Some((Some(target), url))
     }
@@ -255,6 +255,15 @@ impl<'a> Resolver<'a> {
 /// A path or fragment as an href writes it.
 fn encode(text: &str) -> Cow<'_, str> {
     utf8_percent_encode(text, PATH_ESCAPES).into()
+}
+
+/// A fragment as an href writes it: ids are slugs or written by hand, and are kept as they
+/// are (as `@/` links always wrote them) but for the characters an href cannot hold.
+fn encode_fragment(fragment: &str) -> Cow<'_, str> {
+    match fragment.contains([' ', '"', '\'', '<', '>']) {
+        true => encode(fragment),
+        false => Cow::Borrowed(fragment),
+    }
 }
 
 /// The values of the `id` attributes in a piece of HTML.
