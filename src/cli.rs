@@ -108,6 +108,9 @@ struct CheckArgs {
     /// Fail on warnings too (including pages overdue for review).
     #[arg(long)]
     strict: bool,
+    /// Check with this base_url, as `build --base-url` builds, e.g. "https://example.org/".
+    #[arg(long)]
+    base_url: Option<String>,
     /// Also list the guidance pages due for review in the next N days.
     #[arg(long, value_name = "DAYS")]
     due: Option<u32>,
@@ -226,10 +229,11 @@ fn build(args: BuildArgs) -> ExitCode {
         }
     };
     // Pages are written as they are rendered; dropping `staging` on failure removes them.
-    let built = match prepared.render_into(&staging, &progress) {
+    let mut built = match prepared.render_into(&staging, &progress) {
         Ok(built) => built,
         Err(diagnostics) => return report_failure(diagnostics, format),
     };
+    built.warnings.extend(base_url_warning(&built.config));
     clear_progress(format);
     print_diagnostics(&built.warnings, format);
     let stats = match staging.finish() {
@@ -266,16 +270,18 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let format = args.format;
     let overrides = Overrides {
+        base_url: args.base_url,
         drafts: args.site.drafts,
         ..Overrides::default()
     };
     let progress = progress_printer(format);
-    let built = match pipeline::prepare(&args.site.root, &overrides, &progress, &mut Cache::default())
+    let mut built = match pipeline::prepare(&args.site.root, &overrides, &progress, &mut Cache::default())
         .and_then(|prepared| prepared.render_into(&Discard, &progress))
     {
         Ok(built) => built,
         Err(diagnostics) => return report_failure(diagnostics, format),
     };
+    built.warnings.extend(base_url_warning(&built.config));
     clear_progress(format);
     print_diagnostics(&built.warnings, format);
     if let Err(d) = output::check_output_dir(&built.config) {
@@ -301,6 +307,12 @@ fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_CONTENT);
     }
     ExitCode::SUCCESS
+}
+
+/// SP092, for a site `build` and `check` find publishable: a failed build publishes no
+/// sitemap, and `serve` previews on this machine, so neither is told.
+fn base_url_warning(config: &crate::config::Config) -> Option<Diagnostic> {
+    crate::render::feeds::base_url_warning(config)
 }
 
 /// How many pages each `[[rules]]` entry applies to, so an editor sees that it reaches them.

@@ -50,10 +50,14 @@ pub enum Code {
     ShortcodeError,
     RuleNotFollowed,
     RuleMatchesNothing,
+    AliasClash,
+    PageMoved,
+    BaseUrlNotAbsolute,
+    InvalidAlias,
 }
 
 impl Code {
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 42] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -92,6 +96,10 @@ impl Code {
         Code::ShortcodeError,
         Code::RuleNotFollowed,
         Code::RuleMatchesNothing,
+        Code::AliasClash,
+        Code::PageMoved,
+        Code::BaseUrlNotAbsolute,
+        Code::InvalidAlias,
     ];
 
     /// The code as printed: "SP016".
@@ -135,6 +143,10 @@ impl Code {
             Code::ShortcodeError => "SP072",
             Code::RuleNotFollowed => "SP073",
             Code::RuleMatchesNothing => "SP074",
+            Code::AliasClash => "SP090",
+            Code::PageMoved => "SP091",
+            Code::BaseUrlNotAbsolute => "SP092",
+            Code::InvalidAlias => "SP093",
         }
     }
 

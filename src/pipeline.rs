@@ -154,6 +154,9 @@ impl Prepared {
                     return Err(diagnostics);
                 }
             };
+        if let Some(previous) = render::moved::previous(&config) {
+            diagnostics.extend(renderer.moved(&previous));
+        }
         let indexer = search::Indexer::new(&config, &content, &linked);
         let seen = |index: usize, html: &str| {
             if let Some(indexer) = &indexer {

@@ -28,7 +28,11 @@ fn crosslinks() -> String {
 #[test]
 fn json_format_prints_one_object_per_diagnostic_on_stdout() {
     let root = crosslinks();
-    let output = signpost(&["check", "--root", &root, "--format", "json"], "2026-06-01");
+    let full_url = ["--base-url", "https://example.org/sub/"];
+    let output = signpost(
+        &[&["check", "--root", &root, "--format", "json"][..], &full_url].concat(),
+        "2026-06-01",
+    );
     assert!(output.status.success());
     let lines: Vec<serde_json::Value> = stdout(&output)
         .lines()

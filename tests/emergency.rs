@@ -48,7 +48,7 @@ fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn every_kind_of_page_shows_the_emergency_box_above_the_helpline() {
     let site = Site::fixture("emergency");
-    let run = site.build(&["--base-url", "/guidance/"]).success();
+    let run = site.build(&["--base-url", "https://example.org/guidance/"]).success();
     assert_eq!(run.stderr, "", "the fixture builds without warnings");
 
     let pages = html_files(&site.public());

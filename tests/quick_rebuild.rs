@@ -235,7 +235,7 @@ fn title_edits_to_shipped_pages_match_a_full_build() {
 
 #[test]
 fn edits_that_change_links_facets_or_order_wait_for_a_full_build() {
-    let refused: [(&str, &str, &str); 9] = [
+    let refused: [(&str, &str, &str); 10] = [
         // Overdue for review after the edit: the full build warns.
         (ALPHA, "next_review = 2027-01-01", "next_review = 2026-01-02"),
         // A citation (the source's page lists the pages citing it).
@@ -261,6 +261,8 @@ fn edits_that_change_links_facets_or_order_wait_for_a_full_build() {
         (ALPHA, "sources = [\"src\"]", "sources = []"),
         (ALPHA, "+++\ntitle", "+++\nweight = 5\ntitle"),
         (ALPHA, "+++\ntitle", "+++\nslug = \"other\"\ntitle"),
+        // A new alias is a new redirect page and a new line in _redirects.
+        (ALPHA, "+++\ntitle", "+++\naliases = [\"/old-alpha/\"]\ntitle"),
         // A problem to report: the full build reports it.
         (ALPHA, "treatment_type = \"talking\"", "treatment_type = \"talkin\""),
     ];

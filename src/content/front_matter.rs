@@ -6,9 +6,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::alias::{self, Alias};
 use crate::config::{Config, Facet};
 pub use crate::date::Date;
-use crate::diagnostics::{Code, Diagnostic, closest, hint_for_serde_message};
+use crate::diagnostics::{Code, Diagnostic, Location, closest, hint_for_serde_message};
 
 /// A file split into its front matter and its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +94,8 @@ struct RawFrontMatter {
     sources: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     related: Vec<Spanned<String>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
     last_reviewed: Option<Spanned<Date>>,
     next_review: Option<Spanned<Date>>,
     about_source: Option<Spanned<String>>,
@@ -168,6 +171,8 @@ pub struct Meta {
     pub duration: Option<String>,
     pub sources: Vec<String>,
     pub related: Vec<WrittenLink>,
+    /// Old URLs that redirect here.
+    pub aliases: Vec<Alias>,
     pub last_reviewed: Option<Date>,
     pub next_review: Option<Date>,
     pub about_source: Option<String>,
@@ -340,6 +345,7 @@ impl Checker<'_> {
                 target: link.into_inner(),
             })
             .collect();
+        let aliases = self.aliases(raw.aliases);
         let slug = raw.slug.and_then(|slug| {
             let cleaned = crate::slug::slugify(slug.get_ref());
             if cleaned.is_empty() {
@@ -376,12 +382,37 @@ impl Checker<'_> {
             duration: raw.duration,
             sources,
             related,
+            aliases,
             last_reviewed: raw.last_reviewed.map(Spanned::into_inner),
             next_review: raw.next_review.map(Spanned::into_inner),
             about_source,
             differences,
             extra: raw.extra,
         }
+    }
+
+    /// Each alias checked and normalised; one written twice in a file is kept once.
+    fn aliases(&mut self, written: Vec<Spanned<String>>) -> Vec<Alias> {
+        let mut aliases: Vec<Alias> = Vec::new();
+        for value in written {
+            match alias::normalise(value.get_ref()) {
+                Ok(path) if aliases.iter().any(|a| a.path == path) => {}
+                Ok(path) => aliases.push(Alias {
+                    path,
+                    location: Location::of_offset(self.text, self.base + value.span().start),
+                }),
+                Err(why) => self.error_at(
+                    Code::InvalidAlias,
+                    value.span().start,
+                    format!("invalid alias `{}`: {why}", value.get_ref().escape_debug()),
+                    Some(
+                        "write the old URL's path from the site's root, such as \"/old/path/\", without the base path"
+                            .to_string(),
+                    ),
+                ),
+            }
+        }
+        aliases
     }
 
     fn require_guidance_fields(&mut self, missing: &[&'static str]) {

@@ -4,6 +4,7 @@
 //! matter), other `.md` files are pages, and anything else is an asset copied beside them.
 //! This stage decides every page's URL, so it also reports pages that would collide.
 
+pub mod alias;
 pub mod front_matter;
 pub mod snippets;
 
@@ -16,6 +17,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, display_path};
 use crate::slug::slugify;
+pub use alias::Alias;
 use front_matter::Kind;
 pub use front_matter::{Date, Difference, Meta, SortBy, View, WrittenLink};
 pub use snippets::Snippet;

@@ -230,6 +230,12 @@ fn same_but_shown_text(old: &Meta, new: &Meta) -> bool {
     if targets(old) == targets(new) {
         masked.related.clone_from(&old.related);
     }
+    // Likewise aliases: where they were written may move, but a changed alias means new
+    // redirect files and a new `_redirects`, which only a full build makes.
+    let aliases = |meta: &Meta| meta.aliases.iter().map(|a| a.path.clone()).collect::<Vec<_>>();
+    if aliases(old) == aliases(new) {
+        masked.aliases.clone_from(&old.aliases);
+    }
     // A difference's topic and views are text; which sources hold them decides which source
     // pages list this one.
     let sources = |meta: &Meta| {

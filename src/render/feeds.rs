@@ -3,8 +3,41 @@
 
 use std::fmt::Write;
 
-use crate::config::Config;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{BaseUrl, CONFIG_FILE, Config};
 use crate::content::{Content, Date};
+use crate::diagnostics::{Code, Diagnostic};
+
+/// A warning when `base_url` is a path: the sitemap protocol and Atom need full URLs, and
+/// search engines ignore a sitemap of paths. Pointed at `base_url` in site.toml unless
+/// `--base-url` replaced it.
+pub fn base_url_warning(config: &Config) -> Option<Diagnostic> {
+    if config.base_url.origin.is_some() {
+        return None;
+    }
+    #[derive(Deserialize)]
+    struct OnlyBaseUrl {
+        base_url: Option<Spanned<String>>,
+    }
+    let written = toml::from_str::<OnlyBaseUrl>(&config.text)
+        .ok()
+        .and_then(|t| t.base_url);
+    let mut warning = Diagnostic::warning(
+        CONFIG_FILE,
+        format!(
+            "base_url `{}` is a path, not a full URL: sitemap.xml, atom.xml and robots.txt need full URLs (https://…) to work",
+            config.base_url.path
+        ),
+    )
+    .code(Code::BaseUrlNotAbsolute)
+    .with_hint("set base_url in site.toml to the address the site is published at, such as \"https://example.org/guidance/\", or build with --base-url");
+    if let Some(written) = written.filter(|w| BaseUrl::parse(w.get_ref()).as_ref() == Ok(&config.base_url)) {
+        warning = warning.at(&config.text, written.span().start);
+    }
+    Some(warning)
+}
 
 /// Every page, section and generated page (`generated` holds their site-relative paths).
 pub fn sitemap(config: &Config, content: &Content, generated: &[String]) -> String {

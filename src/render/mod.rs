@@ -6,6 +6,8 @@
 
 pub mod feeds;
 mod headers;
+pub mod moved;
+pub mod redirects;
 mod site_paths;
 pub mod views;
 
@@ -156,6 +158,15 @@ impl<'a> Renderer<'a> {
             let outputs = site_paths::output_paths(content, theme, pages, matrices, search_manifest);
             diagnostics.extend(site_paths::check(&linked.unverified, &outputs));
         }
+        let aliases = redirects::all(content);
+        if !aliases.is_empty() {
+            let pages = kept
+                .iter()
+                .map(|&at| (jobs[at].output.as_str(), jobs[at].origin.as_path()));
+            let owners = redirects::owners(config, content, theme, pages, &made_paths(matrices));
+            let search_dir = search_manifest.map(|_| SEARCH_PATH);
+            diagnostics.extend(redirects::clashes(&aliases, &owners, search_dir));
+        }
         let views = Views::new(config, content, linked);
         let tera = match templates(config, content, theme, &views, &jobs, matrices, search_manifest) {
             Ok(tera) => tera,
@@ -237,6 +248,18 @@ impl<'a> Renderer<'a> {
         if !theme.static_files.contains_key(headers::PATH) {
             made.push((headers::PATH.into(), Box::new(|| headers::headers(config))));
         }
+        let aliases = redirects::all(content);
+        for redirect in &aliases {
+            let target = redirect.target;
+            made.push((
+                redirect.alias.output(),
+                Box::new(move || redirects::page(config, target)),
+            ));
+        }
+        if !aliases.is_empty() {
+            let rules = redirects::file(config, &aliases, theme.static_files.get(redirects::PATH));
+            made.push((redirects::PATH.into(), Box::new(move || rules)));
+        }
         for matrix in matrices {
             made.push((format!("{}matrix.json", matrix.path), Box::new(|| matrix.to_json())));
             made.push((format!("{}matrix.csv", matrix.path), Box::new(|| matrix.to_csv())));
@@ -301,6 +324,18 @@ impl<'a> Renderer<'a> {
     fn render_job(&self, job: &Job, context: &Context, sink: &dyn Sink) -> Result<(), Diagnostic> {
         render_one(&self.tera, self.theme, &job.template, context, &job.origin)
             .and_then(|html| sink.put(&job.output, Contents::Bytes(html)))
+    }
+
+    /// A warning for each URL the previous build published that nothing has now
+    /// ([`moved::check`]).
+    pub fn moved(&self, previous: &moved::Previous) -> Vec<Diagnostic> {
+        let mut generated_folders: Vec<String> = crate::config::Facet::ALL
+            .iter()
+            .map(|&facet| self.config.vocabularies.path(facet))
+            .collect();
+        generated_folders.extend([A_TO_Z_PATH.to_string(), SEARCH_PATH.to_string()]);
+        generated_folders.extend(self.matrices.iter().map(|m| m.path.clone()));
+        moved::check(self.content, &generated_paths(&self.jobs), &generated_folders, previous)
     }
 
     /// Every page's link card made so far, taken out for the caller to free (or not).
@@ -441,9 +476,21 @@ pub fn render_table(tera: &Tera, theme: &Theme, matrix: &Matrix) -> Result<Files
     ])
 }
 
+/// The files [`Renderer::rest`] makes itself at fixed paths, for alias clashes.
+fn made_paths(matrices: &[Matrix]) -> Vec<String> {
+    let mut made: Vec<String> = ["sitemap.xml", "robots.txt", "atom.xml", "syntax.css", headers::PATH]
+        .map(String::from)
+        .to_vec();
+    for matrix in matrices {
+        made.push(format!("{}matrix.json", matrix.path));
+        made.push(format!("{}matrix.csv", matrix.path));
+    }
+    made
+}
+
 /// Whether [`render`] makes the file at `path` itself (a page, a generated page, the feeds,
-/// the highlight stylesheet, a table's data or the search index), so that a static file or
-/// asset of the same name is not copied there.
+/// the highlight stylesheet, a table's data, the search index, a redirect or `_redirects`),
+/// so that a static file or asset of the same name is not copied there.
 pub fn is_made(
     config: &Config,
     content: &Content,
@@ -461,6 +508,10 @@ pub fn is_made(
         || jobs(config, content, linked, matrices, has_search)
             .iter()
             .any(|job| job.output == path)
+        || {
+            let aliases = redirects::all(content);
+            (path == redirects::PATH && !aliases.is_empty()) || aliases.iter().any(|r| r.alias.output() == path)
+        }
 }
 
 /// The templates of a theme compiled as [`render`] compiles them, for a finished build whose
