@@ -19,6 +19,7 @@ pub enum Code {
     ConfigInvalidValue,
     ConfigDuplicateId,
     ConfigUnknownSource,
+    ConfigOutOfRange,
     FileUnreadable,
     FrontMatterDelimiters,
     FrontMatterSyntax,
@@ -33,6 +34,7 @@ pub enum Code {
     UnsafeFileLink,
     MisplacedKey,
     InvalidSlug,
+    FrontMatterOutOfRange,
     BrokenLink,
     BrokenHeadingLink,
     UnsafeUrlRemoved,
@@ -53,7 +55,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 40] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -61,6 +63,7 @@ impl Code {
         Code::ConfigInvalidValue,
         Code::ConfigDuplicateId,
         Code::ConfigUnknownSource,
+        Code::ConfigOutOfRange,
         Code::FileUnreadable,
         Code::FrontMatterDelimiters,
         Code::FrontMatterSyntax,
@@ -75,6 +78,7 @@ impl Code {
         Code::UnsafeFileLink,
         Code::MisplacedKey,
         Code::InvalidSlug,
+        Code::FrontMatterOutOfRange,
         Code::BrokenLink,
         Code::BrokenHeadingLink,
         Code::UnsafeUrlRemoved,
@@ -104,6 +108,7 @@ impl Code {
             Code::ConfigInvalidValue => "SP004",
             Code::ConfigDuplicateId => "SP005",
             Code::ConfigUnknownSource => "SP006",
+            Code::ConfigOutOfRange => "SP007",
             Code::FileUnreadable => "SP010",
             Code::FrontMatterDelimiters => "SP011",
             Code::FrontMatterSyntax => "SP012",
@@ -118,6 +123,7 @@ impl Code {
             Code::UnsafeFileLink => "SP021",
             Code::MisplacedKey => "SP022",
             Code::InvalidSlug => "SP023",
+            Code::FrontMatterOutOfRange => "SP024",
             Code::BrokenLink => "SP030",
             Code::BrokenHeadingLink => "SP031",
             Code::UnsafeUrlRemoved => "SP032",
