@@ -430,6 +430,30 @@ fn broken_links_sections_and_other_files_are_left_to_the_full_build() {
     assert!(quick(&mut kept, "content/treatments/missing.md").is_none());
 }
 
+#[test]
+fn links_to_static_or_generated_files_are_left_to_the_full_build() {
+    let site = Site::fixture("crosslinks");
+    let mut kept = kept(&site);
+    // A page by its file or by its URL is checked at once, and renders as a full build does.
+    site.edit(
+        ALPHA,
+        "Your key worker helps.",
+        "See [beta](beta.md) and [beta again](/treatments/beta/). Your key worker helps.",
+    );
+    let (output, html) = quick(&mut kept, ALPHA).expect("links to pages are rendered at once");
+    assert_eq!(html, full_build_page(&site, &output));
+    // A file under static/ or a generated page is known only to a full build, which checks it.
+    for link in ["![Kit](/images/kit.png)", "[A to Z](/a-z/)"] {
+        site.edit(
+            ALPHA,
+            "Your key worker helps.",
+            &format!("{link} Your key worker helps."),
+        );
+        assert!(quick(&mut kept, ALPHA).is_none(), "{link} must wait for a full build");
+        site.edit(ALPHA, &format!("{link} "), "");
+    }
+}
+
 /// The shipped guidance: citations, glossary terms, sources, differences and related pages.
 /// A new closing paragraph on each of a few pages renders exactly as a full build does.
 #[test]

@@ -8,6 +8,7 @@
 pub mod facets;
 pub mod glossary;
 pub mod graph;
+mod resolver;
 
 use std::collections::BTreeSet;
 
@@ -16,8 +17,10 @@ use std::path::Path;
 
 use crate::config::{Config, SettingLink};
 use crate::content::{Content, SourceFile, Target};
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
-use crate::markdown::{InternalLink, LINK_PLACEHOLDER, Rendered, escape_attribute};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::markdown::{LINK_PLACEHOLDER, Rendered, escape_attribute};
+pub use resolver::Unverified;
+use resolver::{Against, Resolved, Resolver, SitePaths, normalise};
 
 /// Rendered pages and sections with their links resolved.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +37,9 @@ pub struct Linked {
     pub backlinks: Vec<Vec<Target>>,
     /// The used values of each facet and their pages.
     pub facets: Vec<facets::FacetPages>,
+    /// Links to site paths that are no page or content file, for `render` to check against
+    /// the static and generated files.
+    pub unverified: Vec<Unverified>,
 }
 
 /// Resolves every internal link; `pages` and `sections` are parallel to `content`'s.
@@ -44,38 +50,44 @@ pub fn resolve(
     mut sections: Vec<Rendered>,
 ) -> (Linked, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let heading_ids = |target: Target, pages: &[Rendered], sections: &[Rendered]| -> BTreeSet<String> {
-        let rendered = match target {
+    let mut unverified = Vec::new();
+    let paths = SitePaths::new(content);
+    let rendered_of = |target: Target| -> &Rendered {
+        match target {
             Target::Page(i) => &pages[i],
             Target::Section(i) => &sections[i],
-        };
-        rendered.heading_ids().map(str::to_string).collect()
+        }
     };
 
     // Resolve first (reading every page's headings), then rewrite each page's HTML. Pages are
     // resolved in parallel, each with its own list of problems, reported in page order.
-    // Each link's target and URL (None where it did not resolve).
-    type Resolved = Vec<Option<(Target, String)>>;
-    let resolve_all = |file: &SourceFile, rendered: &Rendered| -> (Resolved, Diagnostics) {
+    type Found = (Vec<Resolved>, Diagnostics, Vec<Unverified>);
+    let resolve_all = |file: &SourceFile, rendered: &Rendered, here: Target| -> Found {
         let resolver = Resolver {
             config,
             content,
             text: &file.text,
             file: &file.display,
         };
-        let mut problems = Diagnostics::new();
+        let against = Against {
+            paths: &paths,
+            rendered: rendered_of,
+            here,
+        };
+        let (mut problems, mut unchecked) = (Diagnostics::new(), Vec::new());
         let links = rendered
             .links
             .iter()
-            .map(|link| resolver.link(link, |t| heading_ids(t, &pages, &sections), &mut problems))
+            .map(|link| resolver.link(link, &against, &mut problems, &mut unchecked))
             .collect();
-        (links, problems)
+        (links, problems, unchecked)
     };
-    let mut unzip = |resolved: Vec<(Resolved, Diagnostics)>| -> Vec<Resolved> {
+    let mut unzip = |resolved: Vec<Found>| -> Vec<Vec<Resolved>> {
         resolved
             .into_iter()
-            .map(|(links, problems)| {
+            .map(|(links, problems, unchecked)| {
                 diagnostics.extend(problems);
+                unverified.extend(unchecked);
                 links
             })
             .collect()
@@ -85,7 +97,8 @@ pub fn resolve(
             .pages
             .par_iter()
             .zip(&pages)
-            .map(|(p, r)| resolve_all(&p.file, r))
+            .enumerate()
+            .map(|(i, (p, r))| resolve_all(&p.file, r, Target::Page(i)))
             .collect(),
     );
     let section_links = unzip(
@@ -93,9 +106,11 @@ pub fn resolve(
             .sections
             .par_iter()
             .zip(&sections)
-            .map(|(s, r)| resolve_all(&s.file, r))
+            .enumerate()
+            .map(|(i, (s, r))| resolve_all(&s.file, r, Target::Section(i)))
             .collect(),
     );
+    drop(paths);
     pages.par_iter_mut().zip(&page_links).for_each(|(rendered, links)| {
         rendered.html = replace_placeholders(&rendered.html, links);
     });
@@ -105,7 +120,7 @@ pub fn resolve(
         .for_each(|(rendered, links)| {
             rendered.html = replace_placeholders(&rendered.html, links);
         });
-    let targets = |links: &Vec<Option<(Target, String)>>| links.iter().flatten().map(|(t, _)| *t).collect::<Vec<_>>();
+    let targets = |links: &Vec<Resolved>| links.iter().flatten().filter_map(|(t, _)| *t).collect::<Vec<_>>();
     let page_targets: Vec<Vec<Target>> = page_links.iter().map(targets).collect();
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
@@ -135,6 +150,7 @@ pub fn resolve(
             explicit,
             backlinks,
             facets,
+            unverified,
         },
         diagnostics,
     )
@@ -336,24 +352,29 @@ pub fn relink_page(
     {
         return None;
     }
-    let resolve = |rendered: &Rendered, text: &str| -> Option<Vec<Option<(Target, String)>>> {
+    let paths = SitePaths::new(content);
+    // A link to a static or generated file is checked only by a full build.
+    let resolve = |rendered: &Rendered, text: &str| -> Option<Vec<Resolved>> {
         let resolver = Resolver {
             config,
             content,
             text,
             file: &page.file.display,
         };
-        let mut problems = Diagnostics::new();
-        let heading_ids = heading_ids_with(linked, index, rendered);
+        let against = Against {
+            paths: &paths,
+            rendered: rendered_with(linked, index, rendered),
+            here: Target::Page(index),
+        };
+        let (mut problems, mut unverified) = (Diagnostics::new(), Vec::new());
         let links = rendered
             .links
             .iter()
-            .map(|link| resolver.link(link, heading_ids, &mut problems))
+            .map(|link| resolver.link(link, &against, &mut problems, &mut unverified))
             .collect();
-        problems.is_empty().then_some(links)
+        (problems.is_empty() && unverified.is_empty()).then_some(links)
     };
-    let targets =
-        |links: &[Option<(Target, String)>]| -> BTreeSet<Target> { links.iter().flatten().map(|(t, _)| *t).collect() };
+    let targets = |links: &[Resolved]| -> BTreeSet<Target> { links.iter().flatten().filter_map(|(t, _)| *t).collect() };
     let links = resolve(&rendered, text)?;
     let old_links = resolve(before, &page.file.text)?;
     let (targets_before, targets) = (targets(&old_links), targets(&links));
@@ -372,7 +393,8 @@ pub fn relink_page(
 /// Whether every link into page `index` from the pages and sections that link to it still
 /// resolves with its headings as newly rendered (a heading id they name may have gone).
 fn links_here_resolve(config: &Config, content: &Content, linked: &Linked, index: usize, rendered: &Rendered) -> bool {
-    let mut problems = Diagnostics::new();
+    let (mut problems, mut unverified) = (Diagnostics::new(), Vec::new());
+    let paths = SitePaths::new(content);
     for &from in &linked.backlinks[index] {
         let (file, links) = match from {
             Target::Page(i) => (&content.pages[i].file, &linked.pages[i].links),
@@ -384,151 +406,30 @@ fn links_here_resolve(config: &Config, content: &Content, linked: &Linked, index
             text: &file.text,
             file: &file.display,
         };
-        let heading_ids = heading_ids_with(linked, index, rendered);
+        let against = Against {
+            paths: &paths,
+            rendered: rendered_with(linked, index, rendered),
+            here: from,
+        };
         for link in links {
-            resolver.link(link, heading_ids, &mut problems);
+            resolver.link(link, &against, &mut problems, &mut unverified);
         }
     }
     problems.is_empty()
 }
 
-/// Each page's and section's heading ids, with page `index` as newly `rendered`.
-fn heading_ids_with<'a>(
-    linked: &'a Linked,
-    index: usize,
-    rendered: &'a Rendered,
-) -> impl Fn(Target) -> BTreeSet<String> + Copy + 'a {
-    move |target| {
-        let target_rendered = match target {
-            Target::Page(i) if i == index => rendered,
-            Target::Page(i) => &linked.pages[i],
-            Target::Section(i) => &linked.sections[i],
-        };
-        target_rendered.heading_ids().map(str::to_string).collect()
-    }
-}
-
-struct Resolver<'a> {
-    config: &'a Config,
-    content: &'a Content,
-    text: &'a str,
-    file: &'a Path,
-}
-
-impl Resolver<'_> {
-    /// The file's text, for an error's line and column. A one-off build frees each page's text
-    /// once its markdown is rendered, so then it is read again (errors are rare).
-    fn source(&self) -> std::borrow::Cow<'_, str> {
-        if self.text.is_empty()
-            && let Ok(text) = crate::content::read_text(&self.config.root.join(self.file), self.file)
-        {
-            return std::borrow::Cow::Owned(text);
-        }
-        std::borrow::Cow::Borrowed(self.text)
-    }
-
-    /// The URL for one markdown link, or None (with an error, at the file it was written in:
-    /// the page, or a snippet the page includes) when it leads nowhere.
-    fn link(
-        &self,
-        link: &InternalLink,
-        heading_ids: impl Fn(Target) -> BTreeSet<String>,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<(Target, String)> {
-        match &link.snippet {
-            Some(snippet) => Resolver {
-                text: &snippet.text,
-                file: &snippet.display,
-                ..*self
-            }
-            .link_here(link, heading_ids, diagnostics),
-            None => self.link_here(link, heading_ids, diagnostics),
-        }
-    }
-
-    fn link_here(
-        &self,
-        link: &InternalLink,
-        heading_ids: impl Fn(Target) -> BTreeSet<String>,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<(Target, String)> {
-        let target = self.target(&link.target, link.offset, diagnostics)?;
-        let path = match target {
-            Target::Page(i) => &self.content.pages[i].path,
-            Target::Section(i) => &self.content.sections[i].path,
-        };
-        let mut url = self.config.base_url.link(path);
-        if let Some(fragment) = &link.fragment {
-            let ids = heading_ids(target);
-            if !ids.contains(fragment) {
-                let hint = closest(fragment, ids.iter().map(String::as_str))
-                    .map(|best| format!("did you mean `#{best}`?"))
-                    .unwrap_or_else(|| {
-                        if ids.is_empty() {
-                            "that page has no headings".to_string()
-                        } else {
-                            format!(
-                                "its headings: {}",
-                                ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
-                            )
-                        }
-                    });
-                diagnostics.push(
-                    Diagnostic::error(
-                        self.file,
-                        format!("link to a missing heading `#{fragment}` in `@/{}`", link.target),
-                    )
-                    .code(Code::BrokenHeadingLink)
-                    .at(&self.source(), link.offset)
-                    .with_hint(hint),
-                );
-                return None;
-            }
-            url.push('#');
-            url.push_str(fragment);
-        }
-        Some((target, url))
-    }
-
-    /// The page or section a written path names ("@/a/b.md", "a/b.md", "a/" or "a/_index.md").
-    fn target(&self, written: &str, offset: usize, diagnostics: &mut Diagnostics) -> Option<Target> {
-        let key = normalise(written);
-        if let Some(target) = self.content.find(&key) {
-            return Some(target);
-        }
-        let on_disk = self.config.content_dir().join(&key).is_file();
-        let hint = if on_disk {
-            Some("that file exists but is not built: it is a draft, inside a draft section, or has errors".to_string())
-        } else {
-            closest(&key, self.content.keys()).map(|best| format!("did you mean `@/{best}`?"))
-        };
-        diagnostics.push(
-            Diagnostic::error(self.file, format!("link to a missing page `@/{key}`"))
-                .code(Code::BrokenLink)
-                .at(&self.source(), offset)
-                .with_optional_hint(hint.or_else(|| {
-                    Some("internal links name a file under content/, such as `@/treatments/methadone.md`".to_string())
-                })),
-        );
-        None
-    }
-}
-
-fn normalise(written: &str) -> String {
-    let path = written.trim().trim_start_matches("@/").trim_start_matches("./");
-    let path = path.trim_start_matches('/');
-    if path.is_empty() {
-        "_index.md".to_string()
-    } else if path.ends_with('/') {
-        format!("{path}_index.md")
-    } else {
-        path.to_string()
+/// Each page's and section's rendered text, with page `index` as newly `rendered`.
+fn rendered_with<'a>(linked: &'a Linked, index: usize, rendered: &'a Rendered) -> impl Fn(Target) -> &'a Rendered + 'a {
+    move |target| match target {
+        Target::Page(i) if i == index => rendered,
+        Target::Page(i) => &linked.pages[i],
+        Target::Section(i) => &linked.sections[i],
     }
 }
 
 /// Replaces each `"@link:N"` attribute value with the Nth URL ("#" where it did not resolve,
 /// which only happens in a build that fails anyway).
-fn replace_placeholders(html: &str, urls: &[Option<(Target, String)>]) -> String {
+fn replace_placeholders(html: &str, urls: &[Resolved]) -> String {
     let needle = format!("\"{LINK_PLACEHOLDER}");
     // memchr's vector search: `str::find` for a string was a percent of the build.
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
@@ -572,7 +473,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_replaced() {
-        let urls = vec![Some((Target::Page(0), "/a/".to_string())), None];
+        let urls = vec![Some((Some(Target::Page(0)), "/a/".to_string())), None];
         assert_eq!(
             replace_placeholders(
                 "<a href=\"@link:0\">x</a><a href=\"@link:1\">y</a><a href=\"@link:7\">z</a>",
@@ -580,13 +481,5 @@ mod tests {
             ),
             "<a href=\"/a/\">x</a><a href=\"#\">y</a><a href=\"@link:7\">z</a>"
         );
-    }
-
-    #[test]
-    fn written_paths_are_normalised() {
-        assert_eq!(normalise("@/a/b.md"), "a/b.md");
-        assert_eq!(normalise("a/"), "a/_index.md");
-        assert_eq!(normalise("@/"), "_index.md");
-        assert_eq!(normalise("./a.md"), "a.md");
     }
 }

@@ -5,14 +5,6 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-/// A path relative to the page ("chart.svg", "../x/"): no scheme, not absolute, not a fragment.
-pub(super) fn is_relative_path(url: &str) -> bool {
-    let scheme = url
-        .find(':')
-        .is_some_and(|colon| !url[..colon].contains(['/', '?', '#']));
-    !url.is_empty() && !url.starts_with(['/', '#', '?']) && !scheme
-}
-
 /// Relative URLs and a small set of schemes; never `javascript:`, `data:` or `vbscript:`.
 pub(super) fn is_safe_url(url: &str) -> bool {
     let cleaned: String = url

@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Tag, TagEnd, html};
 use serde::Serialize;
 
 use crate::config::{Config, MarkdownOptions, RawHtmlPolicy};
@@ -26,10 +26,12 @@ mod html_out;
 mod include;
 mod placement;
 pub mod shortcode;
+pub mod site_link;
 
 pub use highlight::Highlighter;
 pub use html_out::{escape_attribute, escape_text};
-use html_out::{is_relative_path, is_safe_url, rewrite_tables, sanitize, truncate};
+use html_out::{is_safe_url, rewrite_tables, sanitize, truncate};
+use site_link::Destination;
 
 pub use include::{Includes, SHORTCODES_DIR, Shortcodes};
 pub use placement::{Placement, pages_per_rule, placement, unused_rules};
@@ -49,16 +51,29 @@ pub struct Heading {
     pub title: String,
 }
 
-/// An `@/path.md#fragment` link, and where it was written.
+/// A link or image inside the site, and where it was written: resolved by `links`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InternalLink {
-    /// The content key ("treatments/methadone.md").
+    pub kind: LinkKind,
+    /// The content key ("treatments/methadone.md") of a [`LinkKind::Content`] link, the site
+    /// path ("images/kit.png", no leading slash) of a [`LinkKind::SitePath`] one, or "".
     pub target: String,
     pub fragment: Option<String>,
     /// Byte offset in the file.
     pub offset: usize,
     /// The snippet it was written in, when not the page itself.
     pub snippet: Option<Arc<SourceFile>>,
+}
+
+/// What an [`InternalLink`] names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A page's or section's markdown file (`@/a.md`, `../a.md`).
+    Content,
+    /// A path on the site (`/a/`, `/images/kit.png`, `clinic.png`), with its query as written.
+    SitePath { query: String },
+    /// An id on the page the link is shown on (`#dose`).
+    SamePage,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -293,7 +308,7 @@ impl<'a> Renderer<'a> {
                         let html = self.citation(label, range.start);
                         open_links.push(OpenLink::Citation);
                         Event::Html(html.into())
-                    } else if let Some(dest) = self.link_destination(&dest_url, range.start) {
+                    } else if let Some(dest) = self.link_destination(&dest_url, link_type, range.start) {
                         open_links.push(OpenLink::Kept);
                         Event::Start(Tag::Link {
                             link_type,
@@ -332,7 +347,7 @@ impl<'a> Renderer<'a> {
                     dest_url,
                     title,
                     id,
-                }) => match self.link_destination(&dest_url, range.start) {
+                }) => match self.link_destination(&dest_url, link_type, range.start) {
                     Some(dest) => Event::Start(Tag::Image {
                         link_type,
                         dest_url: dest,
@@ -451,26 +466,12 @@ impl<'a> Renderer<'a> {
         format!("<sup class=\"citation\">[{}]</sup>", links.join(", "))
     }
 
-    /// A relative URL ("chart.svg") is written from the markdown file's folder, but the page is
-    /// served one folder deeper (content/a/b.md becomes a/b/): made absolute, it still finds the
-    /// file beside the markdown file, as it does in the writer's editor.
-    fn beside_file<'e>(&self, dest: &CowStr<'e>) -> CowStr<'e> {
-        if !is_relative_path(dest) {
-            return dest.clone();
-        }
-        let folder: String = self
-            .origin
-            .file
-            .strip_prefix("content")
-            .unwrap_or(self.origin.file)
-            .parent()
-            .map(|dir| {
-                dir.components()
-                    .map(|c| format!("{}/", slugify(&c.as_os_str().to_string_lossy())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        self.config.base_url.link(&format!("{folder}{dest}")).into()
+    /// The folder under content/ of the markdown being rendered ("treatments"; "_snippets"
+    /// for a snippet): relative links are written from it, as the writer's editor sees them.
+    fn folder(&self) -> String {
+        let file = self.origin.file.strip_prefix("content").unwrap_or(self.origin.file);
+        let parent = file.parent().map(|dir| dir.to_string_lossy().replace('\\', "/"));
+        parent.unwrap_or_default()
     }
 
     /// Reports each request to another site (`offset` is where the markdown that makes them
@@ -484,24 +485,46 @@ impl<'a> Renderer<'a> {
         !requests.is_empty()
     }
 
-    /// The href to write for a link or image, or None to drop a dangerous one.
-    fn link_destination<'e>(&mut self, dest: &CowStr<'e>, offset: usize) -> Option<CowStr<'e>> {
-        if let Some(path) = dest.strip_prefix("@/") {
-            let (target, fragment) = match path.split_once('#') {
-                Some((t, f)) => (t, Some(f.to_string())),
-                None => (path, None),
-            };
-            let index = self.out.links.len();
-            self.out.links.push(InternalLink {
-                target: target.to_string(),
-                fragment,
-                offset: self.origin.body_start + offset,
-                snippet: self.snippet.cloned(),
-            });
-            return Some(format!("{LINK_PLACEHOLDER}{index}").into());
+    /// The href to write for a link or image, or None to drop a dangerous one. A link inside
+    /// the site becomes a placeholder (`@link:N`) that `links` replaces with its URL.
+    fn link_destination<'e>(&mut self, dest: &CowStr<'e>, link_type: LinkType, offset: usize) -> Option<CowStr<'e>> {
+        // `<help@example.org>`: the HTML writer adds `mailto:` itself.
+        if link_type == LinkType::Email {
+            return Some(dest.clone());
         }
+        let (kind, target, fragment) = match site_link::classify(dest, &self.folder()) {
+            Destination::Content { key, fragment } => (LinkKind::Content, key, fragment),
+            Destination::SitePath { path, query, fragment } => (LinkKind::SitePath { query }, path, fragment),
+            Destination::SamePage { fragment } => (LinkKind::SamePage, String::new(), Some(fragment)),
+            Destination::OutsideSite => {
+                self.out.diagnostics.push(
+                    Diagnostic::error(
+                        self.origin.file,
+                        format!("the link `{}` climbs out of content/", truncate(dest, 60)),
+                    )
+                    .code(Code::BrokenLink)
+                    .at(self.origin.text, self.origin.body_start + offset)
+                    .with_hint("a relative link is read from the file's own folder; link to a page with `@/path/page.md`, or to a file under static/ with `/path`"),
+                );
+                return Some(dest.clone());
+            }
+            Destination::External => return self.external(dest, offset),
+        };
+        let index = self.out.links.len();
+        self.out.links.push(InternalLink {
+            kind,
+            target,
+            fragment,
+            offset: self.origin.body_start + offset,
+            snippet: self.snippet.cloned(),
+        });
+        Some(format!("{LINK_PLACEHOLDER}{index}").into())
+    }
+
+    /// Another site's URL, kept if its scheme is safe.
+    fn external<'e>(&mut self, dest: &CowStr<'e>, offset: usize) -> Option<CowStr<'e>> {
         if self.config.markdown.raw_html == RawHtmlPolicy::Trust || is_safe_url(dest) {
-            return Some(self.beside_file(dest));
+            return Some(dest.clone());
         }
         self.out.diagnostics.push(
             Diagnostic::warning(
@@ -565,6 +588,31 @@ mod tests {
         assert_eq!(r.links[0].target, "t/m.md");
         assert_eq!(r.links[0].fragment.as_deref(), Some("dose"));
         assert!(r.html.contains("href=\"@link:0\""));
+    }
+
+    #[test]
+    fn an_email_autolink_keeps_its_address() {
+        let r = render_md("Write to <help@example.org>.\n");
+        assert!(r.html.contains("href=\"mailto:help@example.org\""), "{}", r.html);
+        assert!(r.links.is_empty());
+    }
+
+    #[test]
+    fn links_inside_the_site_are_placeholders_of_their_kind() {
+        let r = render_md("[a](b.md#x) [c](/d/?q=1) ![e](f.png) [g](#h) [i](https://x.org/)\n");
+        let kinds: Vec<(&LinkKind, &str)> = r.links.iter().map(|l| (&l.kind, l.target.as_str())).collect();
+        let query = LinkKind::SitePath { query: "?q=1".into() };
+        let no_query = LinkKind::SitePath { query: String::new() };
+        assert_eq!(
+            kinds,
+            [
+                (&LinkKind::Content, "b.md"),
+                (&query, "d/"),
+                (&no_query, "f.png"),
+                (&LinkKind::SamePage, "")
+            ]
+        );
+        assert!(r.html.contains("href=\"https://x.org/\""), "{}", r.html);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod feeds;
 mod headers;
+mod site_paths;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -149,6 +150,11 @@ impl<'a> Renderer<'a> {
                     format!("the generated page /{} would replace a content page at the same URL", job.output),
                 ).code(Code::GeneratedPageClash).with_hint("rename the content folder, or set a different `slug` for the vocabulary or matrix `path` in site.toml"));
             }
+        }
+        if !linked.unverified.is_empty() {
+            let pages = jobs.iter().map(|job| job.output.as_str());
+            let outputs = site_paths::output_paths(content, theme, pages, matrices, search_manifest);
+            diagnostics.extend(site_paths::check(&linked.unverified, &outputs));
         }
         let views = Views::new(config, content, linked);
         let tera = match templates(config, content, theme, &views, &jobs, matrices, search_manifest) {
