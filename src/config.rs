@@ -11,9 +11,12 @@ use toml::Spanned;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, hint_for_serde_message};
 
+mod base_url;
 mod emergency;
+pub mod limits;
 mod privacy;
 mod rules;
+pub use base_url::BaseUrl;
 pub use emergency::Emergency;
 use emergency::{RawEmergency, check_emergency};
 pub use privacy::Privacy;
@@ -126,12 +129,23 @@ impl Default for RelatedOptions {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GlossaryOptions {
-    /// The glossary page, e.g. "@/glossary.md": each `##` heading is a term.
-    pub page: Option<String>,
+    /// The glossary page, e.g. "@/glossary.md": each `##` heading is a term. It must exist.
+    pub page: Option<Spanned<String>>,
     /// Link the first mention of each term on every other page.
     pub link_terms: bool,
     /// Terms never linked automatically (as written in the headings, any case).
     pub skip: Vec<String>,
+}
+
+impl GlossaryOptions {
+    /// The glossary `page` as a link to check and resolve.
+    pub fn page_link(&self) -> Option<SettingLink> {
+        self.page.as_ref().map(|page| SettingLink {
+            setting: "[glossary] page",
+            written: page.get_ref().clone(),
+            offset: page.span().start,
+        })
+    }
 }
 
 /// The site's own search: an index built with the site and the /search/ page that reads it
@@ -514,63 +528,6 @@ impl PublisherType {
     }
 }
 
-/// Where the site is published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BaseUrl {
-    /// The path every internal link starts with: "/" or "/guidance/".
-    pub path: String,
-    /// The scheme and host ("https://example.org"), when base_url is a full URL.
-    pub origin: Option<String>,
-}
-
-impl BaseUrl {
-    /// Parses "https://host/sub/", "/sub/" or "sub". The path always starts and ends with '/'.
-    pub fn parse(text: &str) -> Result<BaseUrl, String> {
-        let text = text.trim();
-        let (origin, path) = if let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))
-        {
-            let scheme_len = text.len() - rest.len();
-            let host_end = rest.find('/').unwrap_or(rest.len());
-            if host_end == 0 {
-                return Err("the URL has no host name".to_string());
-            }
-            (Some(text[..scheme_len + host_end].to_string()), &rest[host_end..])
-        } else if text.contains("://") {
-            return Err("only http:// and https:// URLs can be used".to_string());
-        } else {
-            (None, text)
-        };
-        if path.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
-            return Err("the path may not contain spaces, quotes, '?', '#' or '\\'".to_string());
-        }
-        // Empty segments ("/a//b/") are dropped, so links never hold "//".
-        let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
-        if segments.iter().any(|segment| *segment == ".." || *segment == ".") {
-            return Err("the path may not contain '.' or '..' segments".to_string());
-        }
-        let trimmed = segments.join("/");
-        let path = if trimmed.is_empty() {
-            "/".to_string()
-        } else {
-            format!("/{trimmed}/")
-        };
-        Ok(BaseUrl { path, origin })
-    }
-
-    /// The URL of a site-relative path ("treatments/methadone/") as links in pages use it.
-    pub fn link(&self, site_path: &str) -> String {
-        format!("{}{}", self.path, site_path)
-    }
-
-    /// The absolute URL where one is known (sitemap, feed), else the path.
-    pub fn permalink(&self, site_path: &str) -> String {
-        match &self.origin {
-            Some(origin) => format!("{origin}{}", self.link(site_path)),
-            None => self.link(site_path),
-        }
-    }
-}
-
 /// The resolved configuration every later stage reads.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -764,6 +721,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         }
     };
 
+    limits::check(text, &raw.related, &raw.search, &file, &mut diagnostics);
     let rules = rules::resolve(text, raw.rules, &raw.vocabularies, &mut diagnostics);
     let privacy = check_privacy(text, raw.privacy, base_url.origin.clone(), &file, &mut diagnostics);
 
@@ -828,24 +786,6 @@ fn check_vocabularies(text: &str, vocabularies: &Vocabularies, file: &Path, out:
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_urls() {
-        let check = |input: &str, path: &str, origin: Option<&str>| {
-            let url = BaseUrl::parse(input).expect(input);
-            assert_eq!(url.path, path, "{input}");
-            assert_eq!(url.origin.as_deref(), origin, "{input}");
-        };
-        check("/", "/", None);
-        check("", "/", None);
-        check("/guidance", "/guidance/", None);
-        check("guidance/", "/guidance/", None);
-        check("https://example.org", "/", Some("https://example.org"));
-        check("https://example.org/a/b/", "/a/b/", Some("https://example.org"));
-        assert!(BaseUrl::parse("ftp://x").is_err());
-        assert!(BaseUrl::parse("/a/../b").is_err());
-        assert!(BaseUrl::parse("https:///x").is_err());
-    }
 
     #[test]
     fn unknown_key_is_an_error_with_a_suggestion() {

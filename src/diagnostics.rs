@@ -19,6 +19,7 @@ pub enum Code {
     ConfigInvalidValue,
     ConfigDuplicateId,
     ConfigUnknownSource,
+    ConfigOutOfRange,
     FileUnreadable,
     FrontMatterDelimiters,
     FrontMatterSyntax,
@@ -33,6 +34,7 @@ pub enum Code {
     UnsafeFileLink,
     MisplacedKey,
     InvalidSlug,
+    FrontMatterOutOfRange,
     BrokenLink,
     BrokenHeadingLink,
     UnsafeUrlRemoved,
@@ -57,7 +59,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 42] = [
+    pub const ALL: [Code; 44] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -65,6 +67,7 @@ impl Code {
         Code::ConfigInvalidValue,
         Code::ConfigDuplicateId,
         Code::ConfigUnknownSource,
+        Code::ConfigOutOfRange,
         Code::FileUnreadable,
         Code::FrontMatterDelimiters,
         Code::FrontMatterSyntax,
@@ -79,6 +82,7 @@ impl Code {
         Code::UnsafeFileLink,
         Code::MisplacedKey,
         Code::InvalidSlug,
+        Code::FrontMatterOutOfRange,
         Code::BrokenLink,
         Code::BrokenHeadingLink,
         Code::UnsafeUrlRemoved,
@@ -112,6 +116,7 @@ impl Code {
             Code::ConfigInvalidValue => "SP004",
             Code::ConfigDuplicateId => "SP005",
             Code::ConfigUnknownSource => "SP006",
+            Code::ConfigOutOfRange => "SP007",
             Code::FileUnreadable => "SP010",
             Code::FrontMatterDelimiters => "SP011",
             Code::FrontMatterSyntax => "SP012",
@@ -126,6 +131,7 @@ impl Code {
             Code::UnsafeFileLink => "SP021",
             Code::MisplacedKey => "SP022",
             Code::InvalidSlug => "SP023",
+            Code::FrontMatterOutOfRange => "SP024",
             Code::BrokenLink => "SP030",
             Code::BrokenHeadingLink => "SP031",
             Code::UnsafeUrlRemoved => "SP032",

@@ -4,7 +4,6 @@
 //! Uses `config`, `content` and `links`. Pure: returns data, rendering and writing are later.
 
 use std::collections::BTreeSet;
-use std::fmt::Write;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -12,6 +11,8 @@ use serde::Serialize;
 use crate::config::{Config, MatrixConfig, MatrixField};
 use crate::content::{Content, Page};
 use crate::slug::slugify;
+
+mod spreadsheet;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Matrix {
@@ -377,13 +378,12 @@ impl Matrix {
     /// `matrix.csv`: id, title, url, then one column per configured column; lists and facet
     /// values joined with "; ".
     pub fn to_csv(&self) -> String {
-        let mut csv = String::new();
         let header: Vec<String> = ["id", "title", "url"]
             .into_iter()
             .map(String::from)
             .chain(self.columns.iter().map(|c| c.field.to_string()))
             .collect();
-        push_csv_row(&mut csv, &header);
+        let mut rows = vec![header];
         for row in &self.rows {
             let mut fields = vec![row.id.clone(), row.title.clone(), row.url.clone()];
             fields.extend(row.cells.iter().map(|cell| {
@@ -398,44 +398,8 @@ impl Matrix {
                     _ => cell.text.clone(),
                 }
             }));
-            push_csv_row(&mut csv, &fields);
+            rows.push(fields);
         }
-        csv
-    }
-}
-
-/// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled. A field
-/// starting with = + - or @ gets a leading apostrophe so spreadsheets do not run it.
-fn push_csv_row(out: &mut String, fields: &[String]) {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let field = if field.starts_with(['=', '+', '-', '@']) {
-            format!("'{field}")
-        } else {
-            field.clone()
-        };
-        if field.contains([',', '"', '\n', '\r']) {
-            let _ = write!(out, "\"{}\"", field.replace('"', "\"\""));
-        } else {
-            out.push_str(&field);
-        }
-    }
-    out.push_str("\r\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_quotes_and_defuses_formulas() {
-        let mut out = String::new();
-        push_csv_row(
-            &mut out,
-            &["a,b".into(), "say \"hi\"".into(), "=1+1".into(), "plain".into()],
-        );
-        assert_eq!(out, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,plain\r\n");
+        spreadsheet::csv(&rows)
     }
 }

@@ -1,5 +1,7 @@
 //! Slugs: the URL-safe names made from file names and heading text.
 
+use std::collections::{HashMap, HashSet};
+
 /// Lowercase letters and digits (any script), with every other run of characters turned into
 /// one hyphen: "Alcohol & Drugs — A&E" becomes "alcohol-drugs-a-e".
 pub fn slugify(text: &str) -> String {
@@ -23,9 +25,45 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// Ids made unique within one page: the first "a" stays "a", later ones become "a-1", "a-2"…,
+/// skipping any id already taken (a heading whose own text is "A 1"). Each base remembers its
+/// next suffix, so n repeats cost O(n), not O(n²).
+#[derive(Debug, Default)]
+pub struct UniqueIds {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    /// `base` if it is free, else the first free `base-N`; the result is taken from now on.
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.taken.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let next = self.next_suffix.entry(base.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::slugify;
+    use super::{UniqueIds, slugify};
+
+    #[test]
+    fn repeated_ids_are_numbered_in_order_and_never_collide() {
+        let mut ids = UniqueIds::default();
+        let claimed: Vec<String> = ["a", "a", "a-1", "a", "b", "a-3", "a", "a"]
+            .iter()
+            .map(|base| ids.claim(base))
+            .collect();
+        assert_eq!(claimed, ["a", "a-1", "a-1-1", "a-2", "b", "a-3", "a-4", "a-5"]);
+    }
 
     fn check(input: &str, expected: &str) {
         assert_eq!(slugify(input), expected, "slugify({input:?})");

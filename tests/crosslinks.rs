@@ -199,11 +199,14 @@ fn matrix_json_has_stable_fields() {
 fn matrix_csv_quotes_fields() {
     let csv = read("compare/matrix.csv");
     let mut lines = csv.split("\r\n");
-    assert_eq!(lines.next(), Some("id,title,url,treatment_type,settings,pros,duration"));
+    assert_eq!(
+        lines.next(),
+        Some("\"id\",\"title\",\"url\",\"treatment_type\",\"settings\",\"pros\",\"duration\"")
+    );
     assert_eq!(
         lines.next(),
         Some(
-            "alpha,Alpha,/sub/treatments/alpha/,Talking,Community,\"Good, with a comma; Also \"\"quoted\"\"\",A few weeks"
+            "\"alpha\",\"Alpha\",\"/sub/treatments/alpha/\",\"Talking\",\"Community\",\"Good, with a comma; Also \"\"quoted\"\"\",\"A few weeks\""
         )
     );
 }

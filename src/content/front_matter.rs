@@ -69,7 +69,7 @@ struct RawFrontMatter {
     title: Option<String>,
     summary: Option<String>,
     description: Option<String>,
-    weight: Option<i64>,
+    weight: Option<Spanned<i64>>,
     draft: Option<bool>,
     slug: Option<Spanned<String>>,
     template: Option<String>,
@@ -238,7 +238,29 @@ struct Checker<'a> {
     errors: Vec<Diagnostic>,
 }
 
+/// A page's `weight` only orders it among its neighbours, so a small range is plenty; outside
+/// it, arithmetic in templates could overflow.
+pub const WEIGHT: std::ops::RangeInclusive<i64> = -1_000_000..=1_000_000;
+
 impl Checker<'_> {
+    fn weight(&mut self, weight: Spanned<i64>) -> i64 {
+        let value = *weight.get_ref();
+        if WEIGHT.contains(&value) {
+            return value;
+        }
+        self.error_at(
+            Code::FrontMatterOutOfRange,
+            weight.span().start,
+            format!("weight {value} is out of range"),
+            Some(format!(
+                "use a whole number from {} to {}; only the order of the weights counts",
+                WEIGHT.start(),
+                WEIGHT.end()
+            )),
+        );
+        0
+    }
+
     fn error_at(&mut self, code: Code, offset_in_front_matter: usize, message: String, hint: Option<String>) {
         self.errors.push(
             Diagnostic::error(self.file, message)
@@ -361,10 +383,11 @@ impl Checker<'_> {
             }
         });
 
+        let weight = raw.weight.map_or(0, |weight| self.weight(weight));
         Meta {
             title,
             summary,
-            weight: raw.weight.unwrap_or(0),
+            weight,
             draft: raw.draft.unwrap_or(false),
             slug,
             template: raw.template,

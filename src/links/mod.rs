@@ -17,7 +17,7 @@ use std::path::Path;
 
 use crate::config::{Config, SettingLink};
 use crate::content::{Content, SourceFile, Target};
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown::{LINK_PLACEHOLDER, Rendered, escape_attribute};
 pub use resolver::Unverified;
 use resolver::{Against, Resolved, Resolver, SitePaths, normalise};
@@ -129,7 +129,6 @@ pub fn resolve(
     let uncited = uncited_sources(config, content, &pages, &sections);
     // The page graph and facets read only the content and the links found above, so they
     // are made while the glossary pass rewrites the pages: much of them is one thread's work.
-    let mut glossary_problems = Diagnostics::new();
     let ((related, backlinks, (facets, facet_warnings)), ()) = rayon::join(
         || {
             (
@@ -138,11 +137,10 @@ pub fn resolve(
                 facets::index(config, content),
             )
         },
-        || link_glossary_terms(config, content, &mut pages, &mut sections, &mut glossary_problems),
+        || link_glossary_terms(config, content, &mut pages, &mut sections),
     );
     diagnostics.extend(facet_warnings);
     diagnostics.extend(uncited);
-    diagnostics.extend(glossary_problems);
 
     (
         Linked {
@@ -179,11 +177,13 @@ fn explicit_related(config: &Config, content: &Content, diagnostics: &mut Diagno
         .collect()
 }
 
-/// Checks the internal links written in site.toml, `[emergency] page` and `[quick_exit]
-/// safety_page`: a link to a missing page is an error at the setting, as it would be in a page.
+/// Checks the internal links written in site.toml, `[emergency] page`, `[quick_exit]
+/// safety_page` and `[glossary] page`: a link to a missing page is an error at the setting, as
+/// it would be in a page.
 fn check_setting_links(config: &Config, content: &Content, diagnostics: &mut Diagnostics) {
     let emergency = config.emergency.as_ref().and_then(|e| e.page.clone());
-    for link in emergency.iter().chain(&config.quick_exit.safety_link()) {
+    let links = [emergency, config.quick_exit.safety_link(), config.glossary.page_link()];
+    for link in links.iter().flatten() {
         setting_target(config, content, link, diagnostics);
     }
 }
@@ -267,20 +267,9 @@ fn uncited_sources(config: &Config, content: &Content, pages: &[Rendered], secti
 }
 
 /// Links glossary terms on every page but the glossary itself.
-fn link_glossary_terms(
-    config: &Config,
-    content: &Content,
-    pages: &mut [Rendered],
-    sections: &mut [Rendered],
-    diagnostics: &mut Diagnostics,
-) {
-    let glossary = match find_glossary(config, content) {
-        Ok(Some(glossary)) => glossary,
-        Ok(None) => return,
-        Err(d) => {
-            diagnostics.push(d);
-            return;
-        }
+fn link_glossary_terms(config: &Config, content: &Content, pages: &mut [Rendered], sections: &mut [Rendered]) {
+    let Some(glossary) = find_glossary(config, content) else {
+        return;
     };
     if !config.glossary.link_terms {
         return;
@@ -298,24 +287,10 @@ fn link_glossary_terms(
     });
 }
 
-/// The `[glossary] page`, if the site names one; an error if it does not exist.
-fn find_glossary(config: &Config, content: &Content) -> Result<Option<Target>, Diagnostic> {
-    let Some(page) = &config.glossary.page else {
-        return Ok(None);
-    };
-    let key = normalise(page);
-    match content.find(&key) {
-        Some(target) => Ok(Some(target)),
-        None => Err(config.diagnostic_at(
-            Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                format!("[glossary] page `{page}` does not exist"),
-            )
-            .code(Code::ConfigInvalidValue)
-            .with_optional_hint(closest(&key, content.keys()).map(|b| format!("did you mean `@/{b}`?"))),
-            "[glossary]",
-        )),
-    }
+/// The `[glossary] page`, if the site names one and it exists (`check_setting_links` reports
+/// it when it does not).
+fn find_glossary(config: &Config, content: &Content) -> Option<Target> {
+    setting_link_target(content, &config.glossary.page_link()?)
 }
 
 /// The glossary's terms: its `##` headings, each linking to its entry.
@@ -364,7 +339,11 @@ pub fn relink_page(
 ) -> Option<Relinked> {
     let page = &content.pages[index];
     let before = &linked.pages[index];
-    let glossary = find_glossary(config, content).ok()?;
+    let glossary = find_glossary(config, content);
+    if glossary.is_none() && config.glossary.page.is_some() {
+        // A missing glossary page is an error only a full build reports.
+        return None;
+    }
     if glossary == Some(Target::Page(index))
         || !rendered.diagnostics.is_empty()
         || rendered.citations != before.citations

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::config::{Config, MarkdownOptions, RawHtmlPolicy};
 use crate::content::SourceFile;
 use crate::diagnostics::{Code, Diagnostic, closest};
-use crate::slug::slugify;
+use crate::slug::{UniqueIds, slugify};
 use crate::third_party;
 
 mod callout;
@@ -157,7 +157,7 @@ pub fn render_page(
         highlighter,
         includes,
         out: Rendered::default(),
-        used_ids: BTreeSet::new(),
+        used_ids: UniqueIds::default(),
         has_raw_html: false,
         frames: Vec::new(),
         including: Vec::new(),
@@ -223,7 +223,7 @@ struct Renderer<'a> {
     highlighter: &'a Highlighter,
     includes: &'a Includes<'a>,
     out: Rendered,
-    used_ids: BTreeSet<String>,
+    used_ids: UniqueIds,
     /// Whether the markdown being rendered has raw HTML to sanitize.
     has_raw_html: bool,
     /// The shortcode calls of each piece of markdown being rendered, innermost last.
@@ -406,12 +406,7 @@ impl<'a> Renderer<'a> {
         if base.is_empty() {
             base = "section".to_string();
         }
-        let mut unique = base.clone();
-        let mut n = 1;
-        while !self.used_ids.insert(unique.clone()) {
-            unique = format!("{base}-{n}");
-            n += 1;
-        }
+        let unique = self.used_ids.claim(&base);
         let level_number = level as u8;
         self.out.toc.push(Heading {
             level: level_number,

@@ -117,12 +117,15 @@ fn token_prefix(text: &str) -> String {
             }
         }
     }
-    // Every one of 108 rare pairs is in the text: a longer prefix that cannot be there.
-    let mut prefix = "Zq".to_string();
-    while text.contains(&prefix) {
-        prefix.push('Q');
-    }
-    prefix
+    // Every one of 108 rare pairs is in the text: "Zq" and one more 'Q' than the longest run
+    // of them after any "Zq" cannot be there. Found in one pass, so hostile text cannot make
+    // this quadratic.
+    let longest = text
+        .match_indices("Zq")
+        .map(|(at, _)| text[at + 2..].bytes().take_while(|&b| b == b'Q').count())
+        .max()
+        .unwrap_or(0);
+    format!("Zq{}", "Q".repeat(longest + 1))
 }
 
 /// Byte ranges of code spans and code blocks, where shortcode syntax is text.
@@ -418,6 +421,20 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_prefix_is_found_even_when_every_short_one_is_taken() {
+        let mut text = String::new();
+        for a in "ZQXJVK".chars() {
+            for b in "qjxzvk".chars() {
+                text.extend([a, b, 'Q', ' ', a, b, 'J', ' ']);
+            }
+        }
+        text.push_str(&format!("Zq{} ZqQ", "Q".repeat(10_000)));
+        let prefix = token_prefix(&text);
+        assert_eq!(prefix.len(), 10_003);
+        assert!(!text.contains(&prefix));
+    }
 
     fn calls(text: &str) -> Vec<Call> {
         scan(text, Options::empty())

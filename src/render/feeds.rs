@@ -120,6 +120,8 @@ pub fn atom(config: &Config, content: &Content) -> String {
     xml
 }
 
+/// Escapes text for an XML attribute or element. This is the one function every XML file
+/// Signpost writes goes through, so none can hold a character XML 1.0 forbids.
 pub fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -130,9 +132,33 @@ pub fn escape_xml(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 forbids are dropped rather than producing an invalid feed.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c if !is_xml_char(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// XML 1.0's `Char`: tab, line feed, carriage return, and everything from U+0020 up except
+/// U+FFFE and U+FFFF (surrogates cannot occur in a Rust string).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_xml;
+
+    #[test]
+    fn characters_xml_forbids_are_dropped() {
+        assert_eq!(escape_xml("a\u{0}b\u{1F}c\u{FFFE}d\u{FFFF}e"), "abcde");
+        assert_eq!(
+            escape_xml("\t\n\r\u{FFFD}\u{10000}\u{7F}"),
+            "\t\n\r\u{FFFD}\u{10000}\u{7F}"
+        );
+        assert_eq!(
+            escape_xml("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;"
+        );
+    }
 }

@@ -1,0 +1,122 @@
+//! The range of every number site.toml holds. A number outside its range is an error at the
+//! value (SP007) rather than a panic, a frozen build or a page with a million links later on.
+//! docs/reference.md lists the same ranges.
+
+use std::ops::RangeInclusive;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use super::{RelatedOptions, SearchOptions};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+
+/// `[related] count`: more would make a list no reader scans.
+pub const RELATED_COUNT: RangeInclusive<usize> = 0..=50;
+/// `[search] excerpt_words`: a result shows at least one word and no more than a paragraph.
+pub const EXCERPT_WORDS: RangeInclusive<usize> = 1..=200;
+/// `[search.weights] *`: 0 leaves a part out; the ratio between them is what counts.
+pub const SEARCH_WEIGHT: RangeInclusive<f32> = 0.0..=100.0;
+
+/// Checks the numbers in `[related]` and `[search]`; `text` is site.toml's text, to point at
+/// the values.
+pub(super) fn check(text: &str, related: &RelatedOptions, search: &SearchOptions, file: &Path, out: &mut Diagnostics) {
+    let mut report = |path: &[&str], message: String, hint: String| {
+        let mut d = Diagnostic::error(file, message)
+            .code(Code::ConfigOutOfRange)
+            .with_hint(hint);
+        if let Some(offset) = value_offset(text, path) {
+            d = d.at(text, offset);
+        }
+        out.push(d);
+    };
+    if !RELATED_COUNT.contains(&related.count) {
+        report(
+            &["related", "count"],
+            format!("[related] count is {}, which is out of range", related.count),
+            format!(
+                "use a whole number from {} to {}",
+                RELATED_COUNT.start(),
+                RELATED_COUNT.end()
+            ),
+        );
+    }
+    if !EXCERPT_WORDS.contains(&search.excerpt_words) {
+        report(
+            &["search", "excerpt_words"],
+            format!(
+                "[search] excerpt_words is {}, which is out of range",
+                search.excerpt_words
+            ),
+            format!(
+                "use a whole number from {} to {}",
+                EXCERPT_WORDS.start(),
+                EXCERPT_WORDS.end()
+            ),
+        );
+    }
+    let weights = &search.weights;
+    let named = [
+        ("title", weights.title),
+        ("headings", weights.headings),
+        ("summary", weights.summary),
+        ("body", weights.body),
+    ];
+    let mut all_in_range = true;
+    for (name, weight) in named {
+        // NaN is in no range, so `contains` refuses it too.
+        if !SEARCH_WEIGHT.contains(&weight) {
+            all_in_range = false;
+            report(
+                &["search", "weights", name],
+                format!("[search.weights] {name} is {weight}, which is out of range"),
+                format!(
+                    "use a number from {} to {}; 0 leaves that part of a page out of the index",
+                    SEARCH_WEIGHT.start(),
+                    SEARCH_WEIGHT.end()
+                ),
+            );
+        }
+    }
+    if search.enabled && all_in_range && named.iter().all(|(_, weight)| *weight == 0.0) {
+        report(
+            &["search", "weights"],
+            "[search.weights] are all 0, so no page could ever be found".to_string(),
+            "give at least one part a weight above 0 (the defaults are title 8, headings 3, summary 2, body 1), \
+             or turn search off with [search] enabled = false"
+                .to_string(),
+        );
+    }
+}
+
+/// The byte offset of the value at `path` ("search", "weights", "title") in a TOML text, or of
+/// the deepest table on the way that is written; `None` when none is.
+pub(super) fn value_offset(text: &str, path: &[&str]) -> Option<usize> {
+    let document = DeTable::parse(text).ok()?;
+    let mut table: &DeTable = document.get_ref();
+    let mut found = None;
+    for key in path {
+        let (_, value) = table.iter().find(|(k, _)| k.get_ref() == key)?;
+        found = Some(value.span().start);
+        match value.get_ref() {
+            DeValue::Table(inner) => table = inner,
+            _ => break,
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_offset;
+
+    #[test]
+    fn value_offsets_follow_tables_dotted_keys_and_inline_tables() {
+        let text = "a = 1\n[search.weights]\ntitle = 0\n";
+        assert_eq!(value_offset(text, &["search", "weights", "title"]), text.find("0\n"));
+        let text = "search.weights.body = 7\n";
+        assert_eq!(value_offset(text, &["search", "weights", "body"]), text.find('7'));
+        let text = "[search]\nweights = { title = 5 }\n";
+        assert_eq!(value_offset(text, &["search", "weights", "title"]), text.find('5'));
+        assert_eq!(value_offset(text, &["related", "count"]), None);
+    }
+}
