@@ -56,10 +56,11 @@ pub enum Code {
     PageMoved,
     BaseUrlNotAbsolute,
     InvalidAlias,
+    ImageUnreadable,
 }
 
 impl Code {
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 45] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -104,6 +105,7 @@ impl Code {
         Code::PageMoved,
         Code::BaseUrlNotAbsolute,
         Code::InvalidAlias,
+        Code::ImageUnreadable,
     ];
 
     /// The code as printed: "SP016".
@@ -153,6 +155,7 @@ impl Code {
             Code::PageMoved => "SP091",
             Code::BaseUrlNotAbsolute => "SP092",
             Code::InvalidAlias => "SP093",
+            Code::ImageUnreadable => "SP083",
         }
     }
 

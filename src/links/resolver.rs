@@ -13,6 +13,9 @@ use crate::config::Config;
 use crate::content::{Content, Target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
 use crate::markdown::{InternalLink, LinkKind, Rendered};
+use crate::svg::Size;
+
+use super::images::Images;
 
 /// Where a link leads: the page or section, when it is one, and its URL.
 pub type Resolved = Option<(Option<Target>, String)>;
@@ -107,14 +110,7 @@ impl<'a> Resolver<'a> {
         diagnostics: &mut Diagnostics,
         unverified: &mut Vec<Unverified>,
     ) -> Resolved {
-        let here = match &link.snippet {
-            Some(snippet) => Resolver {
-                text: &snippet.text,
-                file: &snippet.display,
-                ..*self
-            },
-            None => Resolver { ..*self },
-        };
+        let here = self.at_link(link);
         match &link.kind {
             LinkKind::Content => here.content_link(link, against, diagnostics),
             LinkKind::SitePath { query } => here.site_path(link, query, against, diagnostics, unverified),
@@ -123,6 +119,45 @@ impl<'a> Resolver<'a> {
                 let rendered = (against.rendered)(against.here);
                 here.check_id(rendered, fragment, "on this page", link.offset, diagnostics)?;
                 Some((None, format!("#{}", encode_fragment(fragment))))
+            }
+        }
+    }
+
+    /// The resolver for the file `link` was written in: the page, or a snippet it includes.
+    fn at_link<'l>(&self, link: &'l InternalLink) -> Resolver<'l>
+    where
+        'a: 'l,
+    {
+        match &link.snippet {
+            Some(snippet) => Resolver {
+                text: &snippet.text,
+                file: &snippet.display,
+                ..*self
+            },
+            None => Resolver { ..*self },
+        }
+    }
+
+    /// The pixel size of an image `link` names, when it is an image file of the site; an
+    /// error at the link when the file cannot be read as an image.
+    pub fn image_size(&self, link: &InternalLink, images: &Images<'_>, diagnostics: &mut Diagnostics) -> Option<Size> {
+        if !link.image || !matches!(link.kind, LinkKind::SitePath { .. }) {
+            return None;
+        }
+        match images.size(&link.target) {
+            Ok(size) => size,
+            Err(problem) => {
+                let here = self.at_link(link);
+                diagnostics.push(
+                    Diagnostic::error(
+                        here.file,
+                        format!("the image `/{}` cannot be used: {problem}", link.target),
+                    )
+                    .code(Code::ImageUnreadable)
+                    .at(&here.source(), link.offset)
+                    .with_hint("save it again as PNG, JPEG, GIF, WebP or SVG, with a name that says which"),
+                );
+                None
             }
         }
     }
