@@ -57,10 +57,11 @@ pub enum Code {
     BaseUrlNotAbsolute,
     InvalidAlias,
     ImageUnreadable,
+    SvgSanitised,
 }
 
 impl Code {
-    pub const ALL: [Code; 45] = [
+    pub const ALL: [Code; 46] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -106,6 +107,7 @@ impl Code {
         Code::BaseUrlNotAbsolute,
         Code::InvalidAlias,
         Code::ImageUnreadable,
+        Code::SvgSanitised,
     ];
 
     /// The code as printed: "SP016".
@@ -156,6 +158,7 @@ impl Code {
             Code::BaseUrlNotAbsolute => "SP092",
             Code::InvalidAlias => "SP093",
             Code::ImageUnreadable => "SP083",
+            Code::SvgSanitised => "SP084",
         }
     }
 

@@ -202,7 +202,13 @@ fn a_file_that_is_not_the_image_its_name_says_is_an_error_at_the_image() {
             assert!(diagnostic.contains(message), "{diagnostic}");
             assert!(diagnostic.contains("hint: save it again as"), "{diagnostic}");
         }
-        assert!(run.stderr.contains("failed with 4 errors"), "{}", run.stderr);
+        // The broken SVG is also refused as a file to publish (tests/svg_sanitising.rs).
+        assert!(
+            run.diagnostic("static/images/logo.svg").contains("[SP083]"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("failed with 5 errors"), "{}", run.stderr);
     }
     assert!(!site.public().exists(), "a failed build writes nothing");
 }

@@ -9,6 +9,7 @@ mod headers;
 pub mod moved;
 pub mod redirects;
 mod site_paths;
+mod svg_files;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -307,16 +308,20 @@ impl<'a> Renderer<'a> {
         );
         work.into_par_iter()
             .with_max_len(1)
-            .filter_map(|work| {
-                let result = match work {
+            .flat_map_iter(|work| {
+                let (result, warning) = match work {
                     Work::Page(job) => {
                         let context = job.context(&self.views, self.linked, matrices, None);
-                        self.render_job(job, &context, sink)
+                        (self.render_job(job, &context, sink), None)
                     }
-                    Work::Made(path, make) => sink.put(&path, Contents::Bytes(make().into_bytes())),
-                    Work::File(path, contents) => sink.put(&path, contents),
+                    Work::Made(path, make) => (sink.put(&path, Contents::Bytes(make().into_bytes())), None),
+                    Work::File(path, contents) if svg_files::is_svg(&path) => {
+                        let (published, warning) = svg_files::publish(&config.root, &path, contents);
+                        (published.and_then(|contents| sink.put(&path, contents)), warning)
+                    }
+                    Work::File(path, contents) => (sink.put(&path, contents), None),
                 };
-                result.err()
+                result.err().into_iter().chain(warning)
             })
             .collect()
     }

@@ -1,5 +1,9 @@
 //! SVG files the site ships: their display size, for the `width` and `height` an `<img>`
-//! needs so that the page does not move as it loads.
+//! needs so that the page does not move as it loads, and their text made safe to publish.
+
+mod sanitise;
+
+pub use sanitise::{Cleaned, Removed, sanitise};
 
 /// An image's size in CSS pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
