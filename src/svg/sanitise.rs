@@ -26,6 +26,8 @@ pub struct Cleaned {
 /// Elements that run script or hold another kind of document.
 const REMOVED_ELEMENTS: [&str; 4] = ["script", "foreignobject", "handler", "listener"];
 
+const XHTML: &str = "http://www.w3.org/1999/xhtml";
+
 /// Cleans `text`; `Err` says why it cannot be read as an SVG at all.
 pub fn sanitise(text: &str) -> Result<Cleaned, String> {
     if text.contains("<!ENTITY") {
@@ -101,6 +103,11 @@ fn element(text: &str, node: Node<'_, '_>, cuts: &mut Vec<Cut>) {
     let lower = name.to_ascii_lowercase();
     if REMOVED_ELEMENTS.contains(&lower.as_str()) {
         cuts.push(Cut::whole(node.range(), format!("a <{name}> element")));
+        return;
+    }
+    // HTML elements (an `<iframe>`, an `<img src>`) outside `<foreignObject>` too.
+    if node.tag_name().namespace() == Some(XHTML) {
+        cuts.push(Cut::whole(node.range(), format!("an HTML <{name}> element")));
         return;
     }
     if lower == "style" {
@@ -289,6 +296,19 @@ mod tests {
             removed.contains(&"the external reference `javascript:alert(3)`".to_string()),
             "{removed:?}"
         );
+    }
+
+    #[test]
+    fn html_elements_are_cut_out_wherever_they_are() {
+        let text = format!(
+            "<svg {NS} xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:img src=\"https://x.example/p\"/><g/></svg>"
+        );
+        let (out, removed) = cleaned(&text);
+        assert_eq!(
+            out,
+            format!("<svg {NS} xmlns:h=\"http://www.w3.org/1999/xhtml\"><g/></svg>")
+        );
+        assert_eq!(removed, ["an HTML <img> element"]);
     }
 
     #[test]
