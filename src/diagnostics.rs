@@ -58,10 +58,11 @@ pub enum Code {
     InvalidAlias,
     ImageUnreadable,
     SvgSanitised,
+    ImageTooLarge,
 }
 
 impl Code {
-    pub const ALL: [Code; 46] = [
+    pub const ALL: [Code; 47] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -108,6 +109,7 @@ impl Code {
         Code::InvalidAlias,
         Code::ImageUnreadable,
         Code::SvgSanitised,
+        Code::ImageTooLarge,
     ];
 
     /// The code as printed: "SP016".
@@ -159,6 +161,7 @@ impl Code {
             Code::InvalidAlias => "SP093",
             Code::ImageUnreadable => "SP083",
             Code::SvgSanitised => "SP084",
+            Code::ImageTooLarge => "SP085",
         }
     }
 

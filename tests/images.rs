@@ -264,3 +264,164 @@ fn serve_rebuilds_the_pages_when_a_static_image_changes() {
     let wave = image(&images, "An animation under static");
     assert_eq!(wave.attribute("width").zip(wave.attribute("height")), Some(("64", "8")));
 }
+
+/// A real JPEG of `width`×`height` pixels, a gradient.
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 2) as u8, (y * 3) as u8, 90]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    pixels
+        .write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .expect("encode a JPEG");
+    bytes.into_inner()
+}
+
+/// The site with `[images] widths` set, a 640×480 PNG and a 100×50 JPEG.
+fn resizing_site(options: &str) -> Site {
+    let site = site();
+    site.write("static/images/photo.jpg", jpeg(100, 50));
+    let config = site.read("site.toml");
+    site.write("site.toml", format!("{config}\n[images]\n{options}\n"));
+    site
+}
+
+fn dimensions(site: &Site, output: &str) -> (u32, u32) {
+    image::image_dimensions(site.public().join(output)).unwrap_or_else(|e| panic!("{output}: {e}"))
+}
+
+fn assert_resized(site: &Site, base: &str) {
+    let html = site.output("treatments/pictures/index.html");
+    let images: Vec<Element> = elements(&html).into_iter().filter(|e| e.name == "img").collect();
+    let sizes = Some("(max-width: 30rem) 100vw, 30rem");
+    let diagram = image(&images, "A diagram beside the page");
+    let expected = format!(
+        "{base}treatments/diagram-32w.png 32w, {base}treatments/diagram-64w.png 64w, \
+         {base}treatments/diagram-320w.png 320w, {base}treatments/diagram.png 640w"
+    );
+    assert_eq!(diagram.attribute("srcset"), Some(expected.as_str()));
+    assert_eq!(diagram.attribute("sizes"), sizes);
+    assert_eq!(diagram.attribute("width"), Some("640"), "the original's size is kept");
+    let photo = image(&images, "A photo under static");
+    let expected =
+        format!("{base}images/photo-32w.jpg 32w, {base}images/photo-64w.jpg 64w, {base}images/photo.jpg 100w");
+    assert_eq!(photo.attribute("srcset"), Some(expected.as_str()));
+    // A GIF would lose its animation, an SVG needs no copies, a small image none either.
+    for alt in [
+        "An animation under static",
+        "A logo with a viewBox",
+        "A chart beside the page",
+    ] {
+        assert_eq!(image(&images, alt).attribute("srcset"), None, "{alt}");
+    }
+    for (output, size) in [
+        ("treatments/diagram-32w.png", (32, 24)),
+        ("treatments/diagram-64w.png", (64, 48)),
+        ("treatments/diagram-320w.png", (320, 240)),
+        ("images/photo-32w.jpg", (32, 16)),
+        ("images/photo-64w.jpg", (64, 32)),
+    ] {
+        assert_eq!(dimensions(site, output), size, "{output}");
+    }
+    assert!(!site.public().join("treatments/diagram-4000w.png").exists());
+    assert_no_broken_urls(&site.public(), base);
+}
+
+const WIDTHS: &str = "widths = [320, 64, 32, 4000, 64]\nsizes = \"(max-width: 30rem) 100vw, 30rem\"";
+
+#[test]
+fn large_images_get_resized_copies_in_a_srcset_at_the_root() {
+    let site = resizing_site(WIDTHS);
+    site.build(&[]).success();
+    assert_resized(&site, "/");
+}
+
+#[test]
+fn large_images_get_resized_copies_in_a_srcset_under_a_sub_path() {
+    let site = resizing_site(WIDTHS);
+    site.build(&["--base-url", "/guidance/"]).success();
+    assert_resized(&site, "/guidance/");
+}
+
+/// The copies are kept beside the output by the hash of their source: a rebuild takes them
+/// from there, an edited image gets new ones, and a build with the cache gone makes the same
+/// bytes again.
+#[test]
+fn resized_copies_are_cached_beside_the_output_and_deterministic() {
+    let site = resizing_site(WIDTHS);
+    site.build(&[]).success();
+    let first = tree(&site.public());
+    let cache = site.root.join(".public.signpost-images");
+    let cached: Vec<_> = std::fs::read_dir(&cache)
+        .expect("the cache folder")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    assert_eq!(cached.len(), 5, "{cached:?}");
+    // A marker in place of one cached copy shows the next build uses the cache.
+    let small = cached
+        .iter()
+        .find(|p| p.to_string_lossy().ends_with("-32x24.png"))
+        .expect("the 32px copy of the diagram");
+    let marker = png(32, 24)[..].to_vec();
+    std::fs::write(small, &marker).expect("write the marker");
+    site.build(&[]).success();
+    assert_eq!(
+        std::fs::read(site.public().join("treatments/diagram-32w.png")).ok(),
+        Some(marker)
+    );
+    // With the cache gone, the copies are made again, byte for byte as the first time.
+    std::fs::remove_dir_all(&cache).expect("remove the cache");
+    site.build(&[]).success();
+    assert_same_tree(&first, &tree(&site.public()));
+    // An edited image is a new source: its copies are made from it.
+    site.write("content/treatments/diagram.png", png(800, 400));
+    site.build(&[]).success();
+    assert_eq!(dimensions(&site, "treatments/diagram-320w.png"), (320, 160));
+}
+
+#[test]
+fn images_over_max_bytes_are_warnings_naming_the_file() {
+    let site = resizing_site("widths = [32]\nmax_bytes = 1500");
+    site.write("static/images/photo.jpg", jpeg(300, 200));
+    let run = site.build(&[]).success();
+    let warning = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("static/images/photo.jpg: warning: the image /images/photo.jpg is "))
+        .unwrap_or_else(|| panic!("no warning for the photo in:\n{}", run.stderr));
+    assert!(
+        warning.ends_with("bytes, more than [images] max_bytes (1500) [SP085]"),
+        "{warning}"
+    );
+    assert!(
+        run.stderr
+            .contains("content/treatments/diagram.png: warning: the image /treatments/diagram.png is "),
+        "{}",
+        run.stderr
+    );
+    // The small copies are within the budget, and the tiny chart is never mentioned.
+    assert!(!run.stderr.contains("-32w"), "{}", run.stderr);
+    assert!(!run.stderr.contains("chart.webp"), "{}", run.stderr);
+    let strict = site.check(&["--strict", "--base-url", "https://example.org/"]).code(1);
+    assert!(strict.stderr.contains("[SP085]"), "{}", strict.stderr);
+    // A copy still over the budget after resizing is named too.
+    site.edit("site.toml", "max_bytes = 1500", "max_bytes = 500");
+    let run = site.build(&[]).success();
+    let copy = "static/images/photo.jpg: warning: the resized copy /images/photo-32w.jpg of this image is ";
+    assert!(run.stderr.contains(copy), "{}", run.stderr);
+}
+
+#[test]
+fn image_widths_out_of_range_are_errors_at_the_value() {
+    let site = resizing_site("widths = [480, 8]");
+    let run = site.check(&[]).code(1);
+    let line = site
+        .read("site.toml")
+        .lines()
+        .position(|l| l.starts_with("widths"))
+        .unwrap_or(0)
+        + 1;
+    let diagnostic = run.diagnostic(&format!("site.toml:{line}:10"));
+    assert!(
+        diagnostic.contains("[images] widths holds 8, which is out of range [SP007]"),
+        "{diagnostic}"
+    );
+}

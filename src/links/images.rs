@@ -3,12 +3,14 @@
 //! loads, and every image of a page but the first (which may be on the first screen) loads
 //! lazily.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
+use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::display_path;
+use crate::markdown::InternalLink;
 use crate::svg::{self, Size};
 use crate::theme::{Contents, Theme};
 
@@ -23,12 +25,13 @@ enum Source<'a> {
 /// many pages, which are resolved in parallel.
 pub struct Images<'a> {
     root: &'a Path,
+    widths: &'a [u32],
     sources: HashMap<&'a str, Source<'a>>,
     sizes: Mutex<HashMap<String, Result<Option<Size>, String>>>,
 }
 
 impl<'a> Images<'a> {
-    pub fn new(root: &'a Path, content: &'a Content, theme: &'a Theme) -> Images<'a> {
+    pub fn new(config: &'a Config, content: &'a Content, theme: &'a Theme) -> Images<'a> {
         let assets = content.assets.iter().map(|a| (a.to.as_str(), Source::File(&a.from)));
         // A static file wins over a content file at the same path, as `render` copies them.
         let statics = theme.static_files.iter().map(|(path, contents)| {
@@ -40,7 +43,8 @@ impl<'a> Images<'a> {
             (path.as_str(), source)
         });
         Images {
-            root,
+            root: &config.root,
+            widths: &config.images.widths,
             sources: assets.chain(statics).collect(),
             sizes: Mutex::new(HashMap::new()),
         }
@@ -71,6 +75,42 @@ impl<'a> Images<'a> {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(path.to_string(), size.clone());
         size
+    }
+
+    /// The file on disk the site path `path` is copied from, if it is one.
+    pub fn file(&self, path: &str) -> Option<&'a Path> {
+        match self.sources.get(path) {
+            Some(Source::File(from)) => Some(from),
+            _ => None,
+        }
+    }
+
+    /// The resized copies `[images] widths` asks for of the image at `path`, `size` wide:
+    /// one for each width narrower than it, of PNG, JPEG and WebP files (a GIF would lose its
+    /// animation, an SVG needs none). A copy whose path is taken by a file of the site is not
+    /// made.
+    pub fn resized(&self, path: &str, size: Size) -> Vec<Resized> {
+        let (Some(from), Some((stem, extension))) = (self.file(path), path.rsplit_once('.')) else {
+            return Vec::new();
+        };
+        if !matches!(extension.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg" | "webp") {
+            return Vec::new();
+        }
+        self.widths
+            .iter()
+            .filter(|&&width| width < size.width)
+            .map(|&width| {
+                let height =
+                    (u64::from(size.height) * u64::from(width) + u64::from(size.width) / 2) / u64::from(size.width);
+                Resized {
+                    path: format!("{stem}-{width}w.{extension}"),
+                    width,
+                    height: u32::try_from(height).unwrap_or(u32::MAX).max(1),
+                    from: from.to_path_buf(),
+                }
+            })
+            .filter(|resized| !self.sources.contains_key(resized.path.as_str()))
+            .collect()
     }
 
     fn read(&self, source: Source<'_>, kind: Kind) -> Result<Option<Size>, String> {
@@ -107,6 +147,55 @@ impl<'a> Images<'a> {
             }
         }
     }
+}
+
+/// What an image file of the site brings to its `<img>`: its size, and its resized copies
+/// as a `srcset`.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub size: Size,
+    /// `srcset` and `sizes`, already escaped, when it has resized copies.
+    pub srcset: Option<String>,
+    pub resized: Vec<Resized>,
+    /// The original file, for `[images] max_bytes`.
+    pub file: Option<PathBuf>,
+}
+
+/// The image files of the site that pages show (by site path), and the resized copies of
+/// them to make.
+#[derive(Debug, Clone, Default)]
+pub struct ImageFiles {
+    pub shown: BTreeMap<String, PathBuf>,
+    pub resized: BTreeSet<Resized>,
+}
+
+impl ImageFiles {
+    pub(super) fn add(&mut self, links: &[InternalLink], shown: &[Option<Shown>]) {
+        for (link, shown) in links.iter().zip(shown) {
+            let Some(shown) = shown else { continue };
+            if let Some(file) = &shown.file {
+                self.shown.insert(link.target.clone(), file.clone());
+            }
+            self.resized.extend(shown.resized.iter().cloned());
+        }
+    }
+
+    /// Whether every image `shown` on a page, and its copies, are among these.
+    pub(super) fn holds(&self, links: &[InternalLink], shown: &[Option<Shown>]) -> bool {
+        let mut more = ImageFiles::default();
+        more.add(links, shown);
+        more.shown.keys().all(|path| self.shown.contains_key(path)) && more.resized.is_subset(&self.resized)
+    }
+}
+
+/// A smaller copy of an image, made by `render`: its site path, its size, and the file it
+/// is made from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Resized {
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub from: PathBuf,
 }
 
 /// The kinds of image whose size is read, by file name.

@@ -20,10 +20,9 @@ use crate::config::{Config, SettingLink};
 use crate::content::{Content, SourceFile, Target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown::{LINK_PLACEHOLDER, Rendered, escape_attribute};
-use crate::svg::Size;
 use crate::theme::Theme;
-use images::Images;
-pub use images::is_sized_image;
+pub use images::{ImageFiles, Resized, is_sized_image};
+use images::{Images, Shown};
 pub use resolver::Unverified;
 use resolver::{Against, Resolved, Resolver, SitePaths, normalise};
 
@@ -45,6 +44,8 @@ pub struct Linked {
     /// Links to site paths that are no page or content file, for `render` to check against
     /// the static and generated files.
     pub unverified: Vec<Unverified>,
+    /// The image files pages show, and the resized copies `render` makes of them.
+    pub images: ImageFiles,
 }
 
 /// Resolves every internal link; `pages` and `sections` are parallel to `content`'s.
@@ -58,7 +59,7 @@ pub fn resolve(
     let mut diagnostics = Diagnostics::new();
     let mut unverified = Vec::new();
     let paths = SitePaths::new(content);
-    let images = Images::new(&config.root, content, theme);
+    let images = Images::new(config, content, theme);
     let rendered_of = |target: Target| -> &Rendered {
         match target {
             Target::Page(i) => &pages[i],
@@ -68,7 +69,7 @@ pub fn resolve(
 
     // Resolve first (reading every page's headings), then rewrite each page's HTML. Pages are
     // resolved in parallel, each with its own list of problems, reported in page order.
-    type Found = (Vec<Resolved>, Vec<Option<Size>>, Diagnostics, Vec<Unverified>);
+    type Found = (Vec<Resolved>, Vec<Option<Shown>>, Diagnostics, Vec<Unverified>);
     let resolve_all = |file: &SourceFile, rendered: &Rendered, here: Target| -> Found {
         let resolver = Resolver {
             config,
@@ -94,7 +95,7 @@ pub fn resolve(
             .collect();
         (links, sizes, problems, unchecked)
     };
-    let mut unzip = |resolved: Vec<Found>| -> Vec<(Vec<Resolved>, Vec<Option<Size>>)> {
+    let mut unzip = |resolved: Vec<Found>| -> Vec<(Vec<Resolved>, Vec<Option<Shown>>)> {
         resolved
             .into_iter()
             .map(|(links, sizes, problems, unchecked)| {
@@ -135,6 +136,10 @@ pub fn resolve(
         .for_each(|(rendered, (links, sizes))| {
             rendered.html = finish_html(&rendered.html, links, sizes);
         });
+    let mut images = ImageFiles::default();
+    for (rendered, (_, shown)) in pages.iter().zip(&page_links).chain(sections.iter().zip(&section_links)) {
+        images.add(&rendered.links, shown);
+    }
     let targets = |(links, _): &(Vec<Resolved>, _)| links.iter().flatten().filter_map(|(t, _)| *t).collect::<Vec<_>>();
     let page_targets: Vec<Vec<Target>> = page_links.iter().map(targets).collect();
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
@@ -166,6 +171,7 @@ pub fn resolve(
             backlinks,
             facets,
             unverified,
+            images,
         },
         diagnostics,
     )
@@ -369,9 +375,9 @@ pub fn relink_page(
         return None;
     }
     let paths = SitePaths::new(content);
-    let images = Images::new(&config.root, content, theme);
+    let images = Images::new(config, content, theme);
     // A link to a static or generated file is checked only by a full build.
-    type Found = (Vec<Resolved>, Vec<Option<Size>>);
+    type Found = (Vec<Resolved>, Vec<Option<Shown>>);
     let resolve = |rendered: &Rendered, text: &str| -> Option<Found> {
         let resolver = Resolver {
             config,
@@ -399,6 +405,10 @@ pub fn relink_page(
     };
     let targets = |links: &[Resolved]| -> BTreeSet<Target> { links.iter().flatten().filter_map(|(t, _)| *t).collect() };
     let (links, sizes) = resolve(&rendered, text)?;
+    // A new image file, or a new resized copy, is for a full build to make and check.
+    if !linked.images.holds(&rendered.links, &sizes) {
+        return None;
+    }
     let (old_links, _) = resolve(before, &page.file.text)?;
     let (targets_before, targets) = (targets(&old_links), targets(&links));
     rendered.html = finish_html(&rendered.html, &links, &sizes);
@@ -452,14 +462,14 @@ fn rendered_with<'a>(linked: &'a Linked, index: usize, rendered: &'a Rendered) -
 
 /// A page's HTML with its links' URLs and images' sizes in place, its images after the
 /// first loading lazily.
-fn finish_html(html: &str, urls: &[Resolved], sizes: &[Option<Size>]) -> String {
+fn finish_html(html: &str, urls: &[Resolved], sizes: &[Option<Shown>]) -> String {
     images::lazy(replace_placeholders(html, urls, sizes))
 }
 
 /// Replaces each `"@link:N"` attribute value with the Nth URL ("#" where it did not resolve,
 /// which only happens in a build that fails anyway), followed by the image's `width` and
 /// `height` when it is an image whose size is known.
-fn replace_placeholders(html: &str, urls: &[Resolved], sizes: &[Option<Size>]) -> String {
+fn replace_placeholders(html: &str, urls: &[Resolved], sizes: &[Option<Shown>]) -> String {
     let needle = format!("\"{LINK_PLACEHOLDER}");
     // memchr's vector search: `str::find` for a string was a percent of the build.
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
@@ -480,8 +490,13 @@ fn replace_placeholders(html: &str, urls: &[Resolved], sizes: &[Option<Size>]) -
             Some(Some((_, url))) if after[digits..].starts_with('"') => {
                 out.push_str(&escape_attribute(url));
                 rest = &after[digits..];
-                if let Some(Some(size)) = index.and_then(|i| sizes.get(i)) {
+                if let Some(Some(shown)) = index.and_then(|i| sizes.get(i)) {
+                    let size = shown.size;
                     out.push_str(&format!("\" width=\"{}\" height=\"{}", size.width, size.height));
+                    if let Some(srcset) = &shown.srcset {
+                        out.push_str("\" ");
+                        out.push_str(srcset.strip_suffix('"').unwrap_or(srcset));
+                    }
                 }
             }
             Some(None) if after[digits..].starts_with('"') => {

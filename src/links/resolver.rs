@@ -12,10 +12,9 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use crate::config::Config;
 use crate::content::{Content, Target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
-use crate::markdown::{InternalLink, LinkKind, Rendered};
-use crate::svg::Size;
+use crate::markdown::{InternalLink, LinkKind, Rendered, escape_attribute};
 
-use super::images::Images;
+use super::images::{Images, Shown};
 
 /// Where a link leads: the page or section, when it is one, and its URL.
 pub type Resolved = Option<(Option<Target>, String)>;
@@ -140,12 +139,38 @@ impl<'a> Resolver<'a> {
 
     /// The pixel size of an image `link` names, when it is an image file of the site; an
     /// error at the link when the file cannot be read as an image.
-    pub fn image_size(&self, link: &InternalLink, images: &Images<'_>, diagnostics: &mut Diagnostics) -> Option<Size> {
-        if !link.image || !matches!(link.kind, LinkKind::SitePath { .. }) {
+    pub fn image_size(&self, link: &InternalLink, images: &Images<'_>, diagnostics: &mut Diagnostics) -> Option<Shown> {
+        let LinkKind::SitePath { query } = &link.kind else {
+            return None;
+        };
+        if !link.image {
             return None;
         }
         match images.size(&link.target) {
-            Ok(size) => size,
+            Ok(size) => {
+                let size = size?;
+                let resized = images.resized(&link.target, size);
+                let srcset = (!resized.is_empty()).then(|| {
+                    let url_of = |path: &str| self.config.base_url.link(&encode(path));
+                    let mut candidates: Vec<String> = resized
+                        .iter()
+                        .map(|r| format!("{} {}w", url_of(&r.path), r.width))
+                        .collect();
+                    candidates.push(format!("{}{query} {}w", url_of(&link.target), size.width));
+                    format!(
+                        "srcset=\"{}\" sizes=\"{}\"",
+                        escape_attribute(&candidates.join(", ")),
+                        escape_attribute(&self.config.images.sizes)
+                    )
+                });
+                let file = images.file(&link.target).map(Path::to_path_buf);
+                Some(Shown {
+                    size,
+                    srcset,
+                    resized,
+                    file,
+                })
+            }
             Err(problem) => {
                 let here = self.at_link(link);
                 diagnostics.push(
