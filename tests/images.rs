@@ -425,3 +425,18 @@ fn image_widths_out_of_range_are_errors_at_the_value() {
         "{diagnostic}"
     );
 }
+
+#[test]
+fn an_image_whose_pixels_cannot_be_read_is_an_error_when_resizing() {
+    let site = resizing_site("widths = [32]");
+    // The header (and so the size) reads; the pixels end part way.
+    site.write("content/treatments/diagram.png", &png(640, 480)[..60]);
+    let run = site.build(&[]).code(1);
+    let diagnostic = run.diagnostic("content/treatments/diagram.png");
+    assert!(
+        diagnostic.contains("cannot make the resized copy /treatments/diagram-32w.png"),
+        "{diagnostic}"
+    );
+    assert!(diagnostic.contains("[SP083]"), "{diagnostic}");
+    assert!(!site.public().exists(), "a failed build writes nothing");
+}
