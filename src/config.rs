@@ -14,6 +14,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, hint_for_serde_message};
 mod base_url;
 mod emergency;
 pub mod limits;
+pub mod phone;
 mod privacy;
 mod rules;
 pub use base_url::BaseUrl;

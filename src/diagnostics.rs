@@ -56,10 +56,11 @@ pub enum Code {
     PageMoved,
     BaseUrlNotAbsolute,
     InvalidAlias,
+    BadContactLink,
 }
 
 impl Code {
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 45] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -104,6 +105,7 @@ impl Code {
         Code::PageMoved,
         Code::BaseUrlNotAbsolute,
         Code::InvalidAlias,
+        Code::BadContactLink,
     ];
 
     /// The code as printed: "SP016".
@@ -135,6 +137,7 @@ impl Code {
             Code::BrokenLink => "SP030",
             Code::BrokenHeadingLink => "SP031",
             Code::UnsafeUrlRemoved => "SP032",
+            Code::BadContactLink => "SP035",
             Code::TemplateError => "SP040",
             Code::TemplateMissing => "SP041",
             Code::GeneratedPageClash => "SP042",
