@@ -57,10 +57,12 @@ pub enum Code {
     BaseUrlNotAbsolute,
     InvalidAlias,
     BadContactLink,
+    ExternalLinkBroken,
+    ExternalLinkMoved,
 }
 
 impl Code {
-    pub const ALL: [Code; 45] = [
+    pub const ALL: [Code; 47] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -106,6 +108,8 @@ impl Code {
         Code::BaseUrlNotAbsolute,
         Code::InvalidAlias,
         Code::BadContactLink,
+        Code::ExternalLinkBroken,
+        Code::ExternalLinkMoved,
     ];
 
     /// The code as printed: "SP016".
@@ -137,6 +141,8 @@ impl Code {
             Code::BrokenLink => "SP030",
             Code::BrokenHeadingLink => "SP031",
             Code::UnsafeUrlRemoved => "SP032",
+            Code::ExternalLinkBroken => "SP033",
+            Code::ExternalLinkMoved => "SP034",
             Code::BadContactLink => "SP035",
             Code::TemplateError => "SP040",
             Code::TemplateMissing => "SP041",

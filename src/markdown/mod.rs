@@ -203,7 +203,7 @@ fn panic_for_tests(markdown: &str) {
     }
 }
 
-fn parser_options(options: &MarkdownOptions) -> Options {
+pub(crate) fn parser_options(options: &MarkdownOptions) -> Options {
     let mut flags = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
