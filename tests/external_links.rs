@@ -73,7 +73,7 @@ fn answer(mut stream: TcpStream, counted: &Mutex<BTreeMap<String, usize>>) {
     }
     drop(counts);
     let (status, location) = match (method, path) {
-        (_, "/ok" | "/new" | "/also-ok") => ("200 OK", None),
+        (_, "/ok" | "/new" | "/also-ok" | "/caf%C3%A9") => ("200 OK", None),
         (_, "/gone") => ("404 Not Found", None),
         (_, "/old") => ("301 Moved Permanently", Some("/new")),
         (_, "/old-308") => ("308 Permanent Redirect", Some("/new")),
@@ -122,7 +122,7 @@ fn site(server: &Server) -> Site {
         "## Elsewhere\n\n[Fine]({ok}) and [fine again]({ok}#section).\n[gone]({gone}).\n\
          [Moved]({old})\n[Moved too]({old308})\n\
          [Temporary]({temp}), [no HEAD]({no_head}).\n[temporary to gone]({temp_gone})\n\
-         [Slow]({slow})\n[nobody](http://127.0.0.1:1/)",
+         [Slow]({slow})\n[nobody](http://127.0.0.1:1/)\n[café](<{cafe}>)",
         ok = server.url("/ok"),
         gone = server.url("/gone"),
         old = server.url("/old"),
@@ -131,6 +131,7 @@ fn site(server: &Server) -> Site {
         temp_gone = server.url("/for-now-to-gone"),
         no_head = server.url("/no-head"),
         slow = server.url("/slow"),
+        cafe = server.url("/café"),
     );
     site.write("content/treatments/elsewhere.md", page("Elsewhere", &one));
     let two = format!(
@@ -229,7 +230,7 @@ fn dead_and_moved_links_are_warnings_at_every_place_they_are_written() {
     assert_eq!(run.stderr.matches("warning: the link").count(), 8, "{}", run.stderr);
     assert!(
         run.stdout
-            .contains("External links: 10 URLs (10 asked, 0 from .signpost-link-cache.json)"),
+            .contains("External links: 11 URLs (11 asked, 0 from .signpost-link-cache.json)"),
         "{}",
         run.stdout
     );
@@ -249,6 +250,11 @@ fn dead_and_moved_links_are_warnings_at_every_place_they_are_written() {
         "a permanent redirect is reported, not followed"
     );
     assert_eq!(server.count("without a Signpost User-Agent"), 0);
+    assert_eq!(
+        server.count("HEAD /caf%C3%A9"),
+        1,
+        "a URL is sent as a browser sends it"
+    );
     // --strict fails on them.
     site.check(&["--strict", "--external", "--base-url", "https://example.org/"])
         .code(1);

@@ -49,7 +49,8 @@ pub fn agent(timeout: Duration) -> Agent {
 
 /// Asks `url` and follows temporary redirects.
 pub fn check(agent: &Agent, url: &str, timeout: Duration) -> Outcome {
-    let mut current = url.to_string();
+    // As a browser sends it: `café` and spaces percent-encoded, the host in lowercase.
+    let mut current = url::Url::parse(url).map_or_else(|_| url.to_string(), String::from);
     for _ in 0..=MAX_HOPS {
         let (status, location) = match ask(agent, &current) {
             Ok(answer) => answer,
@@ -118,5 +119,32 @@ pub fn status_text(status: u16) -> String {
     match reason {
         Some(reason) => format!("{status} {reason}"),
         None => status.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_read_against_the_url_asked() {
+        assert_eq!(
+            resolve("http://a.example/x/y", "/new").as_deref(),
+            Some("http://a.example/new")
+        );
+        assert_eq!(
+            resolve("http://a.example/x/y", "z").as_deref(),
+            Some("http://a.example/x/z")
+        );
+        assert_eq!(
+            resolve("http://a.example/x", "https://b.example/").as_deref(),
+            Some("https://b.example/")
+        );
+    }
+
+    #[test]
+    fn statuses_are_named() {
+        assert_eq!(status_text(404), "404 Not Found");
+        assert_eq!(status_text(599), "599");
     }
 }
