@@ -114,6 +114,20 @@ fn a_ten_megabyte_page_builds() {
 }
 
 #[test]
+fn a_site_whose_every_word_is_a_stop_word_builds() {
+    // With no word to index, the search index had no shard for the titles and panicked.
+    let site = Site::empty();
+    site.write("site.toml", "title = \"T\"\n");
+    site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    site.write("content/a.md", "+++\ntitle = \"A\"\n+++\n");
+    build_ok(&site);
+    assert!(
+        site.public().join("search").is_dir(),
+        "the search index is still written"
+    );
+}
+
+#[test]
 fn twenty_thousand_repeated_headings_get_ids_in_order() {
     // Each repeat used to retry a, a-1, a-2… from the start: 20,000 took 35 s. The time is
     // measured in docs/benchmarks.md; this checks the ids, including one written by hand.
