@@ -45,6 +45,8 @@ pub enum Code {
     OutputRefused,
     OutputBusy,
     ThirdPartyRequest,
+    MissingAltText,
+    HtmlRemoved,
     UnknownCalloutKind,
     UnknownSnippet,
     ShortcodeError,
@@ -53,7 +55,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 40] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -87,6 +89,8 @@ impl Code {
         Code::OutputRefused,
         Code::OutputBusy,
         Code::ThirdPartyRequest,
+        Code::MissingAltText,
+        Code::HtmlRemoved,
         Code::UnknownCalloutKind,
         Code::UnknownSnippet,
         Code::ShortcodeError,
@@ -130,6 +134,8 @@ impl Code {
             Code::OutputRefused => "SP060",
             Code::OutputBusy => "SP061",
             Code::ThirdPartyRequest => "SP080",
+            Code::MissingAltText => "SP081",
+            Code::HtmlRemoved => "SP082",
             Code::UnknownCalloutKind => "SP070",
             Code::UnknownSnippet => "SP071",
             Code::ShortcodeError => "SP072",

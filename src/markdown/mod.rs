@@ -25,12 +25,14 @@ mod highlight;
 mod html_out;
 mod include;
 mod placement;
+mod raw_html;
 pub mod shortcode;
 pub mod site_link;
 
 pub use highlight::Highlighter;
 pub use html_out::{escape_attribute, escape_text};
 use html_out::{is_safe_url, rewrite_tables, sanitize, truncate};
+use raw_html::RawHtml;
 use site_link::Destination;
 
 pub use include::{Includes, SHORTCODES_DIR, Shortcodes};
@@ -244,6 +246,28 @@ struct Frame {
 /// A heading being collected: level, written id, classes and inner events.
 type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
 
+/// An image being collected: where it starts, its alt text so far and its inner events.
+struct OpenImage<'e> {
+    offset: usize,
+    alt: String,
+    inner: Vec<Event<'e>>,
+}
+
+/// Where the next event goes: into the innermost open image, the open heading, or the output.
+fn sink<'s, 'e>(
+    images: &'s mut [OpenImage<'e>],
+    heading: &'s mut Option<OpenHeading<'e>>,
+    out: &'s mut Vec<Event<'e>>,
+) -> &'s mut Vec<Event<'e>> {
+    if let Some(image) = images.last_mut() {
+        return &mut image.inner;
+    }
+    match heading {
+        Some((_, _, _, inner)) => inner,
+        None => out,
+    }
+}
+
 /// What an open link turned into, so its end tag can be matched.
 enum OpenLink {
     Kept,
@@ -257,8 +281,16 @@ impl<'a> Renderer<'a> {
         let mut open_links: Vec<OpenLink> = Vec::new();
         let mut heading: Option<OpenHeading<'e>> = None;
         let mut code: Option<(String, String)> = None;
+        let mut images: Vec<OpenImage<'e>> = Vec::new();
+        let mut raw = RawHtml::default();
+        let mut in_html_block = false;
 
         for (event, range) in events {
+            match &event {
+                Event::Start(Tag::HtmlBlock) => in_html_block = true,
+                Event::End(TagEnd::HtmlBlock) => in_html_block = false,
+                _ => {}
+            }
             if let Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) = &event {
                 self.render_calls_in(t);
             }
@@ -361,30 +393,112 @@ impl<'a> Renderer<'a> {
                         id,
                     }),
                 },
-                Event::Html(raw) | Event::InlineHtml(raw) => match self.config.markdown.raw_html {
-                    RawHtmlPolicy::Escape => Event::Text(raw),
+                Event::Html(html) | Event::InlineHtml(html) => match self.config.markdown.raw_html {
+                    RawHtmlPolicy::Escape => Event::Text(html),
                     RawHtmlPolicy::Sanitize | RawHtmlPolicy::Trust => {
-                        let requests = third_party::in_html(&raw, &self.config.privacy);
+                        let requests = third_party::in_html(&html, &self.config.privacy);
                         if self.reports_requests(&requests, range.start) {
                             // Left out, so not even the preview of a failed build loads it.
                             continue;
                         }
                         self.has_raw_html = true;
-                        Event::Html(raw)
+                        // An HTML block comes line by line: it is read whole at its end.
+                        raw.push(&html, range.start);
+                        if !in_html_block {
+                            self.check_raw_html(std::mem::take(&mut raw));
+                        }
+                        Event::Html(html)
                     }
                 },
+                Event::End(TagEnd::HtmlBlock) => {
+                    self.check_raw_html(std::mem::take(&mut raw));
+                    Event::End(TagEnd::HtmlBlock)
+                }
                 other => other,
             };
+            match &event {
+                Event::Start(Tag::Image { .. }) => {
+                    sink(&mut images, &mut heading, &mut out).push(event);
+                    images.push(OpenImage {
+                        offset: range.start,
+                        alt: String::new(),
+                        inner: Vec::new(),
+                    });
+                    continue;
+                }
+                Event::End(TagEnd::Image) => {
+                    if let Some(image) = images.pop() {
+                        let decorative = self.check_alt(&image);
+                        if let Some(parent) = images.last_mut() {
+                            parent.alt.push_str(&image.alt);
+                        }
+                        let into = sink(&mut images, &mut heading, &mut out);
+                        if !decorative {
+                            into.extend(image.inner);
+                        }
+                        into.push(event);
+                        continue;
+                    }
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    if let Some(image) = images.last_mut() {
+                        image.alt.push_str(text);
+                    }
+                }
+                _ => {}
+            }
             // Inside a citation the label text is replaced by the citation's numbers.
             if matches!(open_links.last(), Some(OpenLink::Citation)) && !matches!(event, Event::Html(_)) {
                 continue;
             }
-            match &mut heading {
-                Some((_, _, _, inner)) => inner.push(event),
-                None => out.push(event),
-            }
+            sink(&mut images, &mut heading, &mut out).push(event);
         }
         out
+    }
+
+    /// Reports an image without alt text; whether it is marked decorative (`![""](x.png)`),
+    /// so that it is written with `alt=""`.
+    fn check_alt(&mut self, image: &OpenImage<'_>) -> bool {
+        let alt = image.alt.trim();
+        if matches!(alt, "\"\"" | "\u{201c}\u{201d}") {
+            return true;
+        }
+        if alt.is_empty() {
+            self.out.diagnostics.push(
+                Diagnostic::error(self.origin.file, "an image without alt text")
+                    .code(Code::MissingAltText)
+                    .at(self.origin.text, self.origin.body_start + image.offset)
+                    .with_hint("describe what the image shows for readers who cannot see it, as `![Naloxone kit](kit.png)`, or mark it decorative with `![\"\"](kit.png)`"),
+            );
+        }
+        false
+    }
+
+    /// Reports what the sanitiser will remove from a piece of raw HTML, and its images
+    /// without alt text.
+    fn check_raw_html(&mut self, raw: RawHtml) {
+        if raw.is_empty() {
+            return;
+        }
+        let tags = raw_html::start_tags(raw.text());
+        let mut found: Vec<(usize, Diagnostic)> = raw_html::images_without_alt(&tags)
+            .map(|at| {
+                let diagnostic = Diagnostic::error(self.origin.file, "an `<img>` without alt text")
+                    .code(Code::MissingAltText)
+                    .with_hint("describe what the image shows in `alt=\"…\"`, or mark it decorative with `alt=\"\"`");
+                (at, diagnostic)
+            })
+            .collect();
+        if self.config.markdown.raw_html == RawHtmlPolicy::Sanitize {
+            for removal in raw_html::removals(&tags) {
+                found.push((removal.offset, raw_html::removal_warning(self.origin.file, &removal)));
+            }
+        }
+        found.sort_by_key(|(at, _)| *at);
+        for (at, diagnostic) in found {
+            let offset = self.origin.body_start + raw.source_offset(at);
+            self.out.diagnostics.push(diagnostic.at(self.origin.text, offset));
+        }
     }
 
     fn heading<'e>(
