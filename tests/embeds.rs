@@ -164,3 +164,114 @@ fn a_third_party_embed_is_reported_once_as_a_request() {
     assert!(run.diagnostic("content/a.md:5:9").contains("[SP080]"), "{}", run.stderr);
     assert!(!run.stderr.contains("SP082"), "not reported twice: {}", run.stderr);
 }
+
+// ---- The video shortcode ----
+
+/// The `<figure class="video">` of a built page, from its `<figure` to its `</figure>`.
+fn video_figure(html: &str) -> &str {
+    let start = html.find("<figure class=\"video\">").expect("a video figure");
+    let end = start + html[start..].find("</figure>").expect("a closed figure") + "</figure>".len();
+    &html[start..end]
+}
+
+#[test]
+fn the_video_shortcode_writes_a_local_poster_and_a_plain_link() {
+    let site = site_with(
+        "Watch:\n\n{{ video(url=\"https://www.youtube.com/watch?v=abc&t=1\", title=\"How naloxone <works>\", poster=\"/kit.png\") }}\n",
+    );
+    site.build(&[]).success();
+    let html = site.output("a/index.html");
+    assert_eq!(
+        video_figure(&html),
+        "<figure class=\"video\">\n\
+         <a class=\"video-link\" href=\"https://www.youtube.com/watch?v=abc&amp;t=1\">\
+         <img class=\"video-poster\" src=\"/kit.png\" alt=\"\" loading=\"lazy\">\
+         <span class=\"video-title\"><span class=\"video-play\" aria-hidden=\"true\">▶</span> How naloxone &lt;works&gt;</span></a>\n\
+         <figcaption class=\"video-note\">Watch on another site: it sees your visit only if you follow the link.</figcaption>\n\
+         </figure>"
+    );
+    // Nothing on the page loads from another site: every src is the site's own.
+    for element in elements(&html) {
+        for name in ["src", "poster", "data"] {
+            if let Some(url) = element.attribute(name) {
+                assert!(
+                    url.starts_with('/') && !url.starts_with("//"),
+                    "<{} {name}={url}>",
+                    element.name
+                );
+            }
+        }
+        assert!(
+            !matches!(element.name.as_str(), "iframe" | "video" | "embed" | "object"),
+            "{html}"
+        );
+    }
+}
+
+#[test]
+fn the_video_shortcode_writes_its_poster_and_a_local_video_under_the_base_path() {
+    let site = site_with("Intro.\n");
+    site.write(
+        "content/treatments/naloxone.md",
+        "+++\ntitle = \"Naloxone\"\n+++\n\n{{ video(url=\"/videos/talk.mp4\", title=\"A talk\", poster=\"poster.png\") }}\n\n{{ video(url=\"https://v.example/1\", title=\"No poster\") }}\n",
+    );
+    site.write("content/treatments/_index.md", "+++\ntitle = \"Treatments\"\n+++\n");
+    site.write("content/treatments/poster.png", b"\x89PNG\r\n\x1a\nposter");
+    site.write("static/videos/talk.mp4", b"not really a video");
+    for (base, prefix) in [("/", "/"), ("/guidance/", "/guidance/")] {
+        site.build(&["--base-url", base]).success();
+        let html = site.output("treatments/naloxone/index.html");
+        let figure = video_figure(&html);
+        assert!(
+            figure.contains(&format!("href=\"{prefix}videos/talk.mp4\"")),
+            "{base}: {figure}"
+        );
+        assert!(
+            figure.contains(&format!("src=\"{prefix}treatments/poster.png\" alt=\"\"")),
+            "{base}: {figure}"
+        );
+        assert!(
+            !figure.contains("figcaption"),
+            "a video on the site needs no warning: {figure}"
+        );
+        let second = video_figure(&html[html.find("No poster").expect("the second video") - 200..]);
+        assert!(
+            !second.contains("<img") && second.contains("href=\"https://v.example/1\""),
+            "{second}"
+        );
+        common::assert_no_broken_urls(&site.public(), base);
+    }
+}
+
+#[test]
+fn a_missing_poster_is_an_error_at_the_call() {
+    let site = site_with("Intro.\n\n  {{ video(url=\"https://v.example/1\", title=\"T\", poster=\"/nope.png\") }}\n");
+    let run = site.check(&[]).code(1);
+    let error = run.diagnostic("content/a.md:7:3");
+    assert!(error.contains("[SP030]") && error.contains("nope.png"), "{error}");
+}
+
+#[test]
+fn a_video_without_a_title_is_a_shortcode_error() {
+    let site = site_with(
+        "Intro.\n\nSee {{ video(url=\"https://v.example/1\", poster=\"/kit.png\") }}.\n\n{{ video(url=\"https://v.example/2\", title=\"\") }}\n",
+    );
+    let run = site.check(&[]).code(1);
+    for at in ["content/a.md:7:5", "content/a.md:9:1"] {
+        let error = run.diagnostic(at);
+        assert!(
+            error.contains("[SP072]") && error.contains("needs a `title`"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn a_poster_from_another_site_is_a_third_party_request_at_the_call() {
+    let site = site_with(
+        "Intro.\n\n{{ video(url=\"https://v.example/1\", title=\"T\", poster=\"https://img.example/p.jpg\") }}\n",
+    );
+    let run = site.check(&[]).code(1);
+    let error = run.diagnostic("content/a.md:7:1");
+    assert!(error.contains("[SP080]") && error.contains("img.example"), "{error}");
+}

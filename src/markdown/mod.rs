@@ -35,7 +35,7 @@ use html_out::{is_safe_url, rewrite_tables, sanitize, truncate};
 use raw_html::RawHtml;
 use site_link::Destination;
 
-pub use include::{Includes, SHORTCODES_DIR, Shortcodes};
+pub use include::{Includes, SHORTCODES_DIR, SITE_LINK, Shortcodes};
 pub use placement::{Placement, pages_per_rule, placement, unused_rules};
 use shortcode::Call;
 
