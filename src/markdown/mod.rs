@@ -23,6 +23,7 @@ mod callout;
 mod fragment;
 mod highlight;
 mod html_out;
+mod images;
 mod include;
 mod placement;
 mod raw_html;
@@ -32,6 +33,7 @@ pub mod site_link;
 pub use highlight::Highlighter;
 pub use html_out::{escape_attribute, escape_text};
 use html_out::{is_safe_url, rewrite_tables, sanitize, truncate};
+use images::{OpenImage, sink};
 use raw_html::RawHtml;
 use site_link::Destination;
 
@@ -246,28 +248,6 @@ struct Frame {
 /// A heading being collected: level, written id, classes and inner events.
 type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
 
-/// An image being collected: where it starts, its alt text so far and its inner events.
-struct OpenImage<'e> {
-    offset: usize,
-    alt: String,
-    inner: Vec<Event<'e>>,
-}
-
-/// Where the next event goes: into the innermost open image, the open heading, or the output.
-fn sink<'s, 'e>(
-    images: &'s mut [OpenImage<'e>],
-    heading: &'s mut Option<OpenHeading<'e>>,
-    out: &'s mut Vec<Event<'e>>,
-) -> &'s mut Vec<Event<'e>> {
-    if let Some(image) = images.last_mut() {
-        return &mut image.inner;
-    }
-    match heading {
-        Some((_, _, _, inner)) => inner,
-        None => out,
-    }
-}
-
 /// What an open link turned into, so its end tag can be matched.
 enum OpenLink {
     Kept,
@@ -454,51 +434,6 @@ impl<'a> Renderer<'a> {
             sink(&mut images, &mut heading, &mut out).push(event);
         }
         out
-    }
-
-    /// Reports an image without alt text; whether it is marked decorative (`![""](x.png)`),
-    /// so that it is written with `alt=""`.
-    fn check_alt(&mut self, image: &OpenImage<'_>) -> bool {
-        let alt = image.alt.trim();
-        if matches!(alt, "\"\"" | "\u{201c}\u{201d}") {
-            return true;
-        }
-        if alt.is_empty() {
-            self.out.diagnostics.push(
-                Diagnostic::error(self.origin.file, "an image without alt text")
-                    .code(Code::MissingAltText)
-                    .at(self.origin.text, self.origin.body_start + image.offset)
-                    .with_hint("describe what the image shows for readers who cannot see it, as `![Naloxone kit](kit.png)`, or mark it decorative with `![\"\"](kit.png)`"),
-            );
-        }
-        false
-    }
-
-    /// Reports what the sanitiser will remove from a piece of raw HTML, and its images
-    /// without alt text.
-    fn check_raw_html(&mut self, raw: RawHtml) {
-        if raw.is_empty() {
-            return;
-        }
-        let tags = raw_html::start_tags(raw.text());
-        let mut found: Vec<(usize, Diagnostic)> = raw_html::images_without_alt(&tags)
-            .map(|at| {
-                let diagnostic = Diagnostic::error(self.origin.file, "an `<img>` without alt text")
-                    .code(Code::MissingAltText)
-                    .with_hint("describe what the image shows in `alt=\"…\"`, or mark it decorative with `alt=\"\"`");
-                (at, diagnostic)
-            })
-            .collect();
-        if self.config.markdown.raw_html == RawHtmlPolicy::Sanitize {
-            for removal in raw_html::removals(&tags) {
-                found.push((removal.offset, raw_html::removal_warning(self.origin.file, &removal)));
-            }
-        }
-        found.sort_by_key(|(at, _)| *at);
-        for (at, diagnostic) in found {
-            let offset = self.origin.body_start + raw.source_offset(at);
-            self.out.diagnostics.push(diagnostic.at(self.origin.text, offset));
-        }
     }
 
     fn heading<'e>(

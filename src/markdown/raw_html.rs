@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
+use super::Renderer;
 use super::html_out::{builder, truncate};
+use crate::config::RawHtmlPolicy;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::third_party::{Attribute, attributes, tag_end};
 
@@ -258,6 +260,35 @@ pub(super) fn removal_warning(file: &Path, removal: &Removal) -> Diagnostic {
         .with_hint(format!(
             "{hint}; or, where the site's writers are trusted, set [markdown] raw_html = \"trust\""
         ))
+}
+
+impl Renderer<'_> {
+    /// Reports what the sanitiser will remove from a piece of raw HTML, and its images
+    /// without alt text.
+    pub(super) fn check_raw_html(&mut self, raw: RawHtml) {
+        if raw.is_empty() {
+            return;
+        }
+        let tags = start_tags(raw.text());
+        let mut found: Vec<(usize, Diagnostic)> = images_without_alt(&tags)
+            .map(|at| {
+                let diagnostic = Diagnostic::error(self.origin.file, "an `<img>` without alt text")
+                    .code(Code::MissingAltText)
+                    .with_hint("describe what the image shows in `alt=\"…\"`, or mark it decorative with `alt=\"\"`");
+                (at, diagnostic)
+            })
+            .collect();
+        if self.config.markdown.raw_html == RawHtmlPolicy::Sanitize {
+            for removal in removals(&tags) {
+                found.push((removal.offset, removal_warning(self.origin.file, &removal)));
+            }
+        }
+        found.sort_by_key(|(at, _)| *at);
+        for (at, diagnostic) in found {
+            let offset = self.origin.body_start + raw.source_offset(at);
+            self.out.diagnostics.push(diagnostic.at(self.origin.text, offset));
+        }
+    }
 }
 
 #[cfg(test)]
