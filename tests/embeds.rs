@@ -102,7 +102,7 @@ fn each_removal_is_warned_at_its_line_and_column() {
     assert_eq!(found, expected, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("use the video shortcode, or a link the reader chooses to follow"),
+            .contains("use the video shortcode, or a link the reader chooses to follow; or, where the site's writers are trusted, set [markdown] raw_html = \"trust\" and allow the embed's origin in [privacy] allow"),
         "the iframe's hint names what to do instead: {}",
         run.stderr
     );

@@ -18,6 +18,9 @@ const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
 ];
 
+/// Elements that embed another document, usually another site's.
+const EMBEDS: &[&str] = &["iframe", "frame", "embed", "object"];
+
 /// One start tag: its name in lower case, where its `<` is, and its attributes.
 pub(super) struct StartTag {
     pub name: String,
@@ -219,7 +222,7 @@ fn url_allowed(value: &str, policy: &Policy) -> bool {
 pub(super) fn removal_warning(file: &Path, removal: &Removal) -> Diagnostic {
     let tag = &removal.tag;
     let (message, hint) = match &removal.what {
-        Removed::Element { .. } if matches!(tag.as_str(), "iframe" | "frame" | "embed" | "object") => (
+        Removed::Element { .. } if EMBEDS.contains(&tag.as_str()) => (
             format!("removed `<{tag}>`: third-party embeds are not allowed by the site's privacy policy"),
             "an embed makes every reader's browser contact another site; use the video shortcode, or a link the reader chooses to follow".to_string(),
         ),
@@ -255,10 +258,17 @@ pub(super) fn removal_warning(file: &Path, removal: &Removal) -> Diagnostic {
             "URLs may be paths on this site or use http:, https:, mailto: or tel:".to_string(),
         ),
     };
+    // Trusted HTML keeps an embed, but its origin must still be allowed (SP080).
+    let embed = matches!(removal.what, Removed::Element { .. }) && EMBEDS.contains(&tag.as_str());
+    let allow = if embed {
+        " and allow the embed's origin in [privacy] allow"
+    } else {
+        ""
+    };
     Diagnostic::warning(file, message)
         .code(Code::HtmlRemoved)
         .with_hint(format!(
-            "{hint}; or, where the site's writers are trusted, set [markdown] raw_html = \"trust\""
+            "{hint}; or, where the site's writers are trusted, set [markdown] raw_html = \"trust\"{allow}"
         ))
 }
 
@@ -349,6 +359,45 @@ mod tests {
             names[0].contains("onmouseover") && names[1].contains("onclick"),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn what_is_reported_is_what_the_sanitiser_removes() {
+        let cases = [
+            "<div><p>a<b>b</p></div>",
+            "<p><iframe src=x></iframe>text</p>",
+            "<ul><li><span style=x class=y>a</li></ul>",
+            "<div/onclick=x>y</div>",
+            "<a href='java\tscript:x' title=t>z</a><a href=\"/ok/\">ok</a>",
+            "<table><tr><td onmouseover=x align=left>1</td></tr></table>",
+            "<b title=\"a>b\" lang=en>c</b><blink id=q>d</blink>",
+            "<img src=k.png alt=k width=3 loading=lazy>",
+            "<details open><summary>s</summary><p dir=rtl>t</p></details>",
+        ];
+        for html in cases {
+            let cleaned = builder().clean(html).to_string();
+            let reported = removals(&start_tags(html));
+            let attributes = |tags: &[StartTag]| -> usize { tags.iter().map(|t| t.attributes.len()).sum() };
+            let gone_with_elements: usize = start_tags(html)
+                .iter()
+                .filter(|t| !POLICY.tags.contains(t.name.as_str()))
+                .map(|t| t.attributes.len())
+                .sum();
+            let attributes_reported = reported
+                .iter()
+                .filter(|r| !matches!(r.what, Removed::Element { .. }))
+                .count();
+            assert_eq!(
+                attributes(&start_tags(html)) - gone_with_elements - attributes_reported,
+                attributes(&start_tags(&cleaned)),
+                "{html} became {cleaned}; reported {reported:?}"
+            );
+            for removal in &reported {
+                if let Removed::Element { .. } = removal.what {
+                    assert!(!cleaned.contains(&format!("<{}", removal.tag)), "{html}: {cleaned}");
+                }
+            }
+        }
     }
 
     #[test]
