@@ -47,6 +47,8 @@ pub enum Code {
     OutputRefused,
     OutputBusy,
     ThirdPartyRequest,
+    MissingAltText,
+    HtmlRemoved,
     UnknownCalloutKind,
     UnknownSnippet,
     ShortcodeError,
@@ -59,7 +61,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 46] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -95,6 +97,8 @@ impl Code {
         Code::OutputRefused,
         Code::OutputBusy,
         Code::ThirdPartyRequest,
+        Code::MissingAltText,
+        Code::HtmlRemoved,
         Code::UnknownCalloutKind,
         Code::UnknownSnippet,
         Code::ShortcodeError,
@@ -144,6 +148,8 @@ impl Code {
             Code::OutputRefused => "SP060",
             Code::OutputBusy => "SP061",
             Code::ThirdPartyRequest => "SP080",
+            Code::MissingAltText => "SP081",
+            Code::HtmlRemoved => "SP082",
             Code::UnknownCalloutKind => "SP070",
             Code::UnknownSnippet => "SP071",
             Code::ShortcodeError => "SP072",

@@ -431,14 +431,14 @@ fn script_in_raw_html_and_links_never_reaches_the_output() {
     let site = tiny();
     let cases = [
         "<script>alert('script')</script>",
-        "<img src=x onerror=\"alert('onerror')\">",
+        "<img src=x alt=x onerror=\"alert('onerror')\">",
         "<p onclick=\"alert('onclick')\">click</p>",
         "<a href=\"javascript:alert('raw a')\">raw a</a>",
         "<a href=\"JaVaScRiPt:alert('mixed case')\">mixed case</a>",
         "<a href=\"java&#x09;script:alert('entity')\">entity</a>",
         "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">raw data a</a>",
-        "<img src=\"javascript:alert('raw img')\">",
-        "<img src=\"data:image/svg+xml,<svg onload=alert(1)>\">",
+        "<img alt=\"raw img\" src=\"javascript:alert('raw img')\">",
+        "<img alt=\"svg\" src=\"data:image/svg+xml,<svg onload=alert(1)>\">",
         "[md javascript](javascript:alert('md'))",
         "[md data](data:text/html,<script>alert(1)</script>)",
         "[md spaced]( javascript:alert('spaced'))",

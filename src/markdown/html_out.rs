@@ -81,6 +81,12 @@ pub(super) fn rewrite_tables(html: String) -> String {
 /// Removes scripts, event handlers, styles, frames and unsafe URLs from raw HTML, keeping
 /// what markdown itself produces.
 pub(super) fn sanitize(html: &str) -> String {
+    builder().clean(html).to_string()
+}
+
+/// The sanitiser's policy: what it keeps, which `raw_html.rs` also reads to report what it
+/// removes.
+pub(super) fn builder() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input", "section", "figure", "figcaption", "details", "summary"])
@@ -90,7 +96,7 @@ pub(super) fn sanitize(html: &str) -> String {
         .add_tag_attributes("div", ["role", "tabindex", "data-callout"])
         .add_generic_attributes(["id", "class", "aria-label"])
         .link_rel(None);
-    builder.clean(html).to_string()
+    builder
 }
 
 /// `text` with `&`, `<` and `>` as character references: pulldown-cmark's own escaping, which

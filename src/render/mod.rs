@@ -774,6 +774,16 @@ fn templates(
             .ok_or_else(|| tera::Error::message(format!("get_page: no page or section `{path}`")))
     });
 
+    // Shortcode templates are among the theme's: the function they write site paths with
+    // must exist here too, but only the markdown stage can resolve what it is given.
+    tera.register_function(
+        crate::markdown::SITE_LINK,
+        |_: Kwargs, _: &State| -> TeraResult<String> {
+            Err(tera::Error::message(
+                "site_link is for shortcode templates; page templates write links with get_url",
+            ))
+        },
+    );
     tera.add_raw_templates(theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str())))
         .map_err(|e| template_error(&e, theme, None))?;
 
