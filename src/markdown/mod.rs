@@ -715,6 +715,14 @@ mod tests {
         }
         assert!(r.html.contains("<th>d</th>") && !r.html.contains("style="));
 
+        let header_only = render_md("| a | b |\n|---|---|\n");
+        assert!(
+            header_only.html.contains("</thead></table></div>"),
+            "{}",
+            header_only.html
+        );
+        assert!(!header_only.html.contains("tbody"), "{}", header_only.html);
+
         let plain = render_md("No table here, only <table> in `code`.\n");
         assert!(!plain.html.contains("table-wrap"), "{}", plain.html);
     }
