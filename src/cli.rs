@@ -321,7 +321,7 @@ fn check(args: CheckArgs) -> ExitCode {
         ),
     );
     if args.strict && built.warnings.warning_count() > 0 {
-        errln!("error: --strict: {} warnings", built.warnings.warning_count());
+        errln!("error: --strict: {}", plural(built.warnings.warning_count(), "warning"));
         return ExitCode::from(EXIT_CONTENT);
     }
     ExitCode::SUCCESS

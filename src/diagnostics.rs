@@ -47,6 +47,8 @@ pub enum Code {
     OutputRefused,
     OutputBusy,
     ThirdPartyRequest,
+    MissingAltText,
+    HtmlRemoved,
     UnknownCalloutKind,
     UnknownSnippet,
     ShortcodeError,
@@ -62,7 +64,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 47] = [
+    pub const ALL: [Code; 49] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -98,6 +100,8 @@ impl Code {
         Code::OutputRefused,
         Code::OutputBusy,
         Code::ThirdPartyRequest,
+        Code::MissingAltText,
+        Code::HtmlRemoved,
         Code::UnknownCalloutKind,
         Code::UnknownSnippet,
         Code::ShortcodeError,
@@ -153,6 +157,8 @@ impl Code {
             Code::OutputRefused => "SP060",
             Code::OutputBusy => "SP061",
             Code::ThirdPartyRequest => "SP080",
+            Code::MissingAltText => "SP081",
+            Code::HtmlRemoved => "SP082",
             Code::UnknownCalloutKind => "SP070",
             Code::UnknownSnippet => "SP071",
             Code::ShortcodeError => "SP072",

@@ -24,17 +24,21 @@ mod contact;
 mod fragment;
 mod highlight;
 mod html_out;
+mod images;
 mod include;
 mod placement;
+mod raw_html;
 pub mod shortcode;
 pub mod site_link;
 
 pub use highlight::Highlighter;
 pub use html_out::{escape_attribute, escape_text};
 use html_out::{is_safe_url, rewrite_tables, sanitize, truncate};
+use images::{OpenImage, sink};
+use raw_html::RawHtml;
 use site_link::Destination;
 
-pub use include::{Includes, SHORTCODES_DIR, Shortcodes};
+pub use include::{Includes, SHORTCODES_DIR, SITE_LINK, Shortcodes};
 pub use placement::{Placement, pages_per_rule, placement, unused_rules};
 use shortcode::Call;
 
@@ -258,8 +262,16 @@ impl<'a> Renderer<'a> {
         let mut open_links: Vec<OpenLink> = Vec::new();
         let mut heading: Option<OpenHeading<'e>> = None;
         let mut code: Option<(String, String)> = None;
+        let mut images: Vec<OpenImage<'e>> = Vec::new();
+        let mut raw = RawHtml::default();
+        let mut in_html_block = false;
 
         for (event, range) in events {
+            match &event {
+                Event::Start(Tag::HtmlBlock) => in_html_block = true,
+                Event::End(TagEnd::HtmlBlock) => in_html_block = false,
+                _ => {}
+            }
             if let Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) = &event {
                 self.render_calls_in(t);
             }
@@ -362,28 +374,65 @@ impl<'a> Renderer<'a> {
                         id,
                     }),
                 },
-                Event::Html(raw) | Event::InlineHtml(raw) => match self.config.markdown.raw_html {
-                    RawHtmlPolicy::Escape => Event::Text(raw),
+                Event::Html(html) | Event::InlineHtml(html) => match self.config.markdown.raw_html {
+                    RawHtmlPolicy::Escape => Event::Text(html),
                     RawHtmlPolicy::Sanitize | RawHtmlPolicy::Trust => {
-                        let requests = third_party::in_html(&raw, &self.config.privacy);
+                        let requests = third_party::in_html(&html, &self.config.privacy);
                         if self.reports_requests(&requests, range.start) {
                             // Left out, so not even the preview of a failed build loads it.
                             continue;
                         }
                         self.has_raw_html = true;
-                        Event::Html(raw)
+                        // An HTML block comes line by line: it is read whole at its end.
+                        raw.push(&html, range.start);
+                        if !in_html_block {
+                            self.check_raw_html(std::mem::take(&mut raw));
+                        }
+                        Event::Html(html)
                     }
                 },
+                Event::End(TagEnd::HtmlBlock) => {
+                    self.check_raw_html(std::mem::take(&mut raw));
+                    Event::End(TagEnd::HtmlBlock)
+                }
                 other => other,
             };
+            match &event {
+                Event::Start(Tag::Image { .. }) => {
+                    sink(&mut images, &mut heading, &mut out).push(event);
+                    images.push(OpenImage {
+                        offset: range.start,
+                        alt: String::new(),
+                        inner: Vec::new(),
+                    });
+                    continue;
+                }
+                Event::End(TagEnd::Image) => {
+                    if let Some(image) = images.pop() {
+                        let decorative = self.check_alt(&image);
+                        if let Some(parent) = images.last_mut() {
+                            parent.alt.push_str(&image.alt);
+                        }
+                        let into = sink(&mut images, &mut heading, &mut out);
+                        if !decorative {
+                            into.extend(image.inner);
+                        }
+                        into.push(event);
+                        continue;
+                    }
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    if let Some(image) = images.last_mut() {
+                        image.alt.push_str(text);
+                    }
+                }
+                _ => {}
+            }
             // Inside a citation the label text is replaced by the citation's numbers.
             if matches!(open_links.last(), Some(OpenLink::Citation)) && !matches!(event, Event::Html(_)) {
                 continue;
             }
-            match &mut heading {
-                Some((_, _, _, inner)) => inner.push(event),
-                None => out.push(event),
-            }
+            sink(&mut images, &mut heading, &mut out).push(event);
         }
         out
     }
@@ -680,6 +729,14 @@ mod tests {
             assert!(r.html.contains(&format!("<td class=\"align-{align}\">")), "{align}");
         }
         assert!(r.html.contains("<th>d</th>") && !r.html.contains("style="));
+
+        let header_only = render_md("| a | b |\n|---|---|\n");
+        assert!(
+            header_only.html.contains("</thead></table></div>"),
+            "{}",
+            header_only.html
+        );
+        assert!(!header_only.html.contains("tbody"), "{}", header_only.html);
 
         let plain = render_md("No table here, only <table> in `code`.\n");
         assert!(!plain.html.contains("table-wrap"), "{}", plain.html);
