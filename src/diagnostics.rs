@@ -47,6 +47,8 @@ pub enum Code {
     OutputRefused,
     OutputBusy,
     ThirdPartyRequest,
+    MissingAltText,
+    HtmlRemoved,
     UnknownCalloutKind,
     UnknownSnippet,
     ShortcodeError,
@@ -59,10 +61,13 @@ pub enum Code {
     ImageUnreadable,
     SvgSanitised,
     ImageTooLarge,
+    BadContactLink,
+    ExternalLinkBroken,
+    ExternalLinkMoved,
 }
 
 impl Code {
-    pub const ALL: [Code; 47] = [
+    pub const ALL: [Code; 52] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -98,6 +103,8 @@ impl Code {
         Code::OutputRefused,
         Code::OutputBusy,
         Code::ThirdPartyRequest,
+        Code::MissingAltText,
+        Code::HtmlRemoved,
         Code::UnknownCalloutKind,
         Code::UnknownSnippet,
         Code::ShortcodeError,
@@ -110,6 +117,9 @@ impl Code {
         Code::ImageUnreadable,
         Code::SvgSanitised,
         Code::ImageTooLarge,
+        Code::BadContactLink,
+        Code::ExternalLinkBroken,
+        Code::ExternalLinkMoved,
     ];
 
     /// The code as printed: "SP016".
@@ -141,6 +151,9 @@ impl Code {
             Code::BrokenLink => "SP030",
             Code::BrokenHeadingLink => "SP031",
             Code::UnsafeUrlRemoved => "SP032",
+            Code::ExternalLinkBroken => "SP033",
+            Code::ExternalLinkMoved => "SP034",
+            Code::BadContactLink => "SP035",
             Code::TemplateError => "SP040",
             Code::TemplateMissing => "SP041",
             Code::GeneratedPageClash => "SP042",
@@ -150,6 +163,8 @@ impl Code {
             Code::OutputRefused => "SP060",
             Code::OutputBusy => "SP061",
             Code::ThirdPartyRequest => "SP080",
+            Code::MissingAltText => "SP081",
+            Code::HtmlRemoved => "SP082",
             Code::UnknownCalloutKind => "SP070",
             Code::UnknownSnippet => "SP071",
             Code::ShortcodeError => "SP072",

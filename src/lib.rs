@@ -43,6 +43,8 @@ pub mod svg;
 
 pub mod config;
 pub mod content;
+/// `check --external`: the external URLs pages link to, fetched and cached.
+pub mod external;
 pub mod links;
 pub mod markdown;
 pub mod matrix;

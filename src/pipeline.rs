@@ -177,6 +177,9 @@ impl Prepared {
         progress("rendering templates");
         problems.extend(renderer.rest(&tables, search, syntax_css, render::Round::AllButPages, sink));
         let page_links = renderer.take_page_links();
+        if diagnostics.has_errors() {
+            renderer.skip_crawl();
+        }
         let (problems, _) = renderer.finish(problems);
         diagnostics.extend(problems);
         if diagnostics.has_errors() {

@@ -248,15 +248,15 @@ fn in_css_at(css: &str, base: usize, privacy: &Privacy) -> Vec<Request> {
     found
 }
 
-struct Attribute {
-    name: String,
-    value: String,
+pub(crate) struct Attribute {
+    pub(crate) name: String,
+    pub(crate) value: String,
     /// Where the attribute's name starts, in the whole text.
-    offset: usize,
+    pub(crate) offset: usize,
 }
 
 /// Where a tag that starts before `from` ends: just past its `>`, quotes respected.
-fn tag_end(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn tag_end(bytes: &[u8], from: usize) -> usize {
     let mut quote = None;
     for (i, &b) in bytes.iter().enumerate().skip(from) {
         match quote {
@@ -272,7 +272,7 @@ fn tag_end(bytes: &[u8], from: usize) -> usize {
 
 /// The attributes in the text of a tag after its name, values with character references
 /// decoded. `base` is where that text starts in the whole.
-fn attributes(text: &str, base: usize) -> Vec<Attribute> {
+pub(crate) fn attributes(text: &str, base: usize) -> Vec<Attribute> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

@@ -224,3 +224,68 @@ fn a_snippets_links_are_read_from_its_own_file_and_reported_there() {
         run.stderr
     );
 }
+
+#[test]
+fn links_a_template_or_raw_html_writes_are_crawled_and_each_broken_one_named() {
+    let site = site();
+    // The site's own partial, on every page: one good link, one to nothing, one to a missing id.
+    site.write(
+        "templates/partials/helpline.html",
+        "<p class=\"contact\"><a href=\"{{ get_url(path='@/about.md') }}\">About</a> \
+         <a href=\"/contact-us/\">Contact</a> <a href=\"/about/#the-team\">Team</a></p>\n",
+    );
+    site.write(
+        "content/raw-links.md",
+        "+++\ntitle = \"Raw links\"\n+++\n\n<p><a href=\"/treatments/nope/\">Nope</a> and text that says href=\"/not-a-link/\".</p>\n",
+    );
+    for run in [site.check(&[]).code(1), site.build(&[]).code(1)] {
+        let errors: Vec<&str> = run.stderr.lines().filter(|l| l.contains(": error: ")).collect();
+        assert_eq!(errors.len(), 3, "{}", run.stderr);
+        let contact = errors
+            .iter()
+            .find(|l| l.contains("`/contact-us/`"))
+            .expect("the partial's link");
+        assert!(
+            contact.contains("leads nowhere: no page or file is written there [SP030]"),
+            "{contact}"
+        );
+        assert!(
+            contact.contains("other pages)"),
+            "reported once for every page: {contact}"
+        );
+        let team = errors
+            .iter()
+            .find(|l| l.contains("`/about/#the-team`"))
+            .expect("the missing id");
+        assert!(team.contains("the page has no id `the-team`"), "{team}");
+        let raw = errors
+            .iter()
+            .find(|l| l.contains("`/treatments/nope/`"))
+            .expect("the raw HTML link");
+        assert!(
+            raw.starts_with("content/raw-links.md: error: `/treatments/nope/` on /raw-links/ leads nowhere"),
+            "{raw}"
+        );
+        assert!(
+            !run.stderr.contains("/not-a-link/"),
+            "text is not a link: {}",
+            run.stderr
+        );
+    }
+    assert!(!site.public().exists(), "a failed build writes nothing");
+
+    // Under a sub-path, a link a template writes from the root leaves the site.
+    site.write(
+        "templates/partials/helpline.html",
+        "<p><a href=\"{{ get_url(path='@/about.md') }}\">About</a> <a href=\"/about/\">Root</a></p>\n",
+    );
+    site.write("content/raw-links.md", "+++\ntitle = \"Raw links\"\n+++\n\nNone.\n");
+    site.edit("site.toml", "base_url = \"/\"", "base_url = \"/guidance/\"");
+    let run = site.build(&[]).code(1);
+    assert!(run.stderr.contains("error: `/about/` on /"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("it is outside the site's base path /guidance/"),
+        "{}",
+        run.stderr
+    );
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::{ImageOptions, RelatedOptions, SearchOptions};
+use super::{ImageOptions, LinkOptions, RelatedOptions, SearchOptions};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// `[related] count`: more would make a list no reader scans.
@@ -50,6 +50,45 @@ pub(super) fn check_images(text: &str, images: &ImageOptions, file: &Path, out: 
             format!("[images] max_bytes is {bytes}, which is out of range"),
             "use a number of bytes of at least 1, such as 300000 for 300 kB".to_string(),
         ));
+    }
+}
+
+/// `[links] external_timeout`, in seconds: a site slower than 2 minutes is as good as down.
+pub const EXTERNAL_TIMEOUT: RangeInclusive<u64> = 1..=120;
+/// `[links] external_concurrency`: sites asked at once.
+pub const EXTERNAL_CONCURRENCY: RangeInclusive<u64> = 1..=32;
+/// `[links] external_host_delay_ms`: up to a minute between requests to one host.
+pub const EXTERNAL_HOST_DELAY_MS: RangeInclusive<u64> = 0..=60_000;
+/// `[links] external_max_age`, in days: 0 fetches every URL on every run.
+pub const EXTERNAL_MAX_AGE: RangeInclusive<u64> = 0..=365;
+
+/// Checks the numbers in `[links]`.
+pub(super) fn check_links(text: &str, links: &LinkOptions, file: &Path, out: &mut Diagnostics) {
+    let named = [
+        ("external_timeout", links.external_timeout, EXTERNAL_TIMEOUT),
+        (
+            "external_concurrency",
+            links.external_concurrency as u64,
+            EXTERNAL_CONCURRENCY,
+        ),
+        (
+            "external_host_delay_ms",
+            links.external_host_delay_ms,
+            EXTERNAL_HOST_DELAY_MS,
+        ),
+        ("external_max_age", u64::from(links.external_max_age), EXTERNAL_MAX_AGE),
+    ];
+    for (name, value, range) in named {
+        if range.contains(&value) {
+            continue;
+        }
+        let mut d = Diagnostic::error(file, format!("[links] {name} is {value}, which is out of range"))
+            .code(Code::ConfigOutOfRange)
+            .with_hint(format!("use a whole number from {} to {}", range.start(), range.end()));
+        if let Some(offset) = value_offset(text, &["links", name]) {
+            d = d.at(text, offset);
+        }
+        out.push(d);
     }
 }
 

@@ -581,7 +581,10 @@ mod tests {
     #[test]
     fn raw_html_on_the_page_keeps_the_callout_through_the_sanitizer() {
         let markdown = "> [!WARNING] Mixing\n> <span onclick=\"x()\">Alcohol</span> and <b>opioids</b>.\n\n<script>alert(1)</script>\n";
-        let out = html(markdown);
+        let rendered = render_page(markdown, 0, "");
+        let removed: Vec<_> = rendered.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(removed, [Code::HtmlRemoved, Code::HtmlRemoved]);
+        let out = rendered.html;
         assert!(!out.contains("onclick") && !out.contains("<script"), "{out}");
         assert!(
             out.starts_with(

@@ -5,10 +5,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use pulldown_cmark::{BrokenLink, CowStr, Parser, html};
+use pulldown_cmark::{BrokenLink, CowStr, LinkType, Parser, html};
 use tera::{Context, Value};
 
-use super::include::SNIPPET;
+use super::include::{SNIPPET, replace_site_links};
 use super::shortcode::{self, Call};
 use super::{CITATION_PREFIX, Frame, Origin, Renderer, callout, parser_options, rewrite_tables, sanitize};
 use crate::config::{RawHtmlPolicy, Rule};
@@ -183,9 +183,25 @@ impl<'a> Renderer<'a> {
         *nth += 1;
         context.insert("nth", nth);
         match shortcodes.render(&call.name, &context) {
-            // A template file's last line break is not part of an inline call's text.
-            Ok(html) if !call.alone_on_line => html.trim_end_matches(['\n', '\r']).to_string(),
-            Ok(html) => html,
+            Ok(html) => {
+                let html = replace_site_links(&html, |path| self.site_link(path, call.range.start));
+                // What a call's arguments put in the template's output is checked like the
+                // page's own HTML: nothing may load from another site.
+                let requests = crate::third_party::in_html(&html, &self.config.privacy);
+                for request in &requests {
+                    let diagnostic = crate::third_party::diagnostic(self.origin.file, request)
+                        .at(self.origin.text, self.origin.body_start + call.range.start);
+                    self.out.diagnostics.push(diagnostic);
+                }
+                if !requests.is_empty() {
+                    return String::new();
+                }
+                // A template file's last line break is not part of an inline call's text.
+                match call.alone_on_line {
+                    true => html,
+                    false => html.trim_end_matches(['\n', '\r']).to_string(),
+                }
+            }
             Err(problem) => {
                 let place = match &problem.location {
                     Some(l) => format!("{}:{}:{}", problem.file.display(), l.line, l.column),
@@ -199,6 +215,16 @@ impl<'a> Renderer<'a> {
                 );
                 String::new()
             }
+        }
+    }
+
+    /// A path a shortcode's template wrote with `site_link`, read as a markdown link written
+    /// where the shortcode is called: checked, and written as the link's placeholder (or, for
+    /// another site, the URL itself), ready for an attribute.
+    fn site_link(&mut self, path: &str, offset: usize) -> String {
+        match self.link_destination(&CowStr::from(path.to_string()), LinkType::Inline, offset) {
+            Some(dest) => super::escape_attribute(&dest),
+            None => "#".to_string(),
         }
     }
 

@@ -7,21 +7,9 @@ use aho_corasick::AhoCorasick;
 
 /// Relative URLs and a small set of schemes; never `javascript:`, `data:` or `vbscript:`.
 pub(super) fn is_safe_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match cleaned.find(':') {
+    match super::site_link::scheme(url) {
         None => true,
-        Some(colon) => {
-            let scheme = &cleaned[..colon];
-            // A colon after a path, query or fragment character is not a scheme.
-            if scheme.contains(['/', '?', '#']) {
-                return true;
-            }
-            matches!(scheme, "http" | "https" | "mailto" | "tel" | "sms")
-        }
+        Some(scheme) => matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel" | "sms"),
     }
 }
 
@@ -37,13 +25,15 @@ pub(super) fn truncate(text: &str, max: usize) -> String {
 /// scroll) rather than widening the page, and the style attributes pulldown-cmark aligns cells
 /// with become classes.
 pub(super) fn rewrite_tables(html: String) -> String {
-    // Each pattern and what it becomes: first the box's edges, then the aligned cells.
-    const REWRITES: [(&str, &str); 8] = [
+    // Each pattern and what it becomes: first the box's edges and the empty body of a table
+    // with only a header row (which GFM leaves out), then the aligned cells.
+    const REWRITES: [(&str, &str); 9] = [
         (
             "<table>",
             "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\"><table>",
         ),
         ("</table>", "</table></div>"),
+        ("<tbody>\n</tbody>", ""),
         ("<th style=\"text-align: left\">", "<th class=\"align-left\">"),
         ("<td style=\"text-align: left\">", "<td class=\"align-left\">"),
         ("<th style=\"text-align: center\">", "<th class=\"align-center\">"),
@@ -68,7 +58,7 @@ pub(super) fn rewrite_tables(html: String) -> String {
         .iter()
         .enumerate()
         .map(|(i, &(pattern, rewritten))| {
-            if (i < 2 && wrap) || (i >= 2 && align) {
+            if (i < 3 && wrap) || (i >= 3 && align) {
                 rewritten
             } else {
                 pattern
@@ -81,6 +71,12 @@ pub(super) fn rewrite_tables(html: String) -> String {
 /// Removes scripts, event handlers, styles, frames and unsafe URLs from raw HTML, keeping
 /// what markdown itself produces.
 pub(super) fn sanitize(html: &str) -> String {
+    builder().clean(html).to_string()
+}
+
+/// The sanitiser's policy: what it keeps, which `raw_html.rs` also reads to report what it
+/// removes.
+pub(super) fn builder() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input", "section", "figure", "figcaption", "details", "summary"])
@@ -90,7 +86,7 @@ pub(super) fn sanitize(html: &str) -> String {
         .add_tag_attributes("div", ["role", "tabindex", "data-callout"])
         .add_generic_attributes(["id", "class", "aria-label"])
         .link_rel(None);
-    builder.clean(html).to_string()
+    builder
 }
 
 /// `text` with `&`, `<` and `>` as character references: pulldown-cmark's own escaping, which

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera, TeraResult};
 
 use crate::content::Snippet;
 use crate::diagnostics::Diagnostic;
@@ -15,6 +15,15 @@ pub const SHORTCODES_DIR: &str = "shortcodes/";
 
 /// The built-in shortcode that includes a snippet.
 pub const SNIPPET: &str = "snippet";
+
+/// The function a shortcode template writes a link or image inside the site with,
+/// `src="{{ site_link(path=poster) }}"`, so that it is resolved and checked like a markdown
+/// link written where the shortcode is called.
+pub const SITE_LINK: &str = "site_link";
+
+/// What `site_link` leaves in the template's output: the path, hex-encoded so that no escaping
+/// changes it, between this and `@`. The markdown stage replaces it with the link's placeholder.
+const SITE_LINK_MARKER: &str = "@site-link:";
 
 /// The shortcode templates, compiled once per build.
 pub struct Shortcodes {
@@ -47,6 +56,8 @@ impl Shortcodes {
             static_files: BTreeMap::new(),
         };
         let mut tera = Tera::new();
+        // Before the templates: Tera checks that every function they call exists.
+        tera.register_function(SITE_LINK, site_link_marker);
         tera.add_raw_templates(theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &theme, None))?;
         Ok(Shortcodes { tera, theme })
@@ -81,6 +92,45 @@ impl Shortcodes {
     }
 }
 
+fn site_link_marker(kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let path: &str = kwargs.must_get("path")?;
+    let hex: String = path.bytes().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{SITE_LINK_MARKER}{hex}@"))
+}
+
+/// `html` with each `site_link` marker replaced by what `resolve` makes of its path.
+pub(super) fn replace_site_links(html: &str, mut resolve: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(SITE_LINK_MARKER) {
+        let after = &rest[at + SITE_LINK_MARKER.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_hexdigit).count();
+        let path = after.as_bytes()[..digits]
+            .chunks(2)
+            .map(|pair| {
+                std::str::from_utf8(pair)
+                    .ok()
+                    .and_then(|p| u8::from_str_radix(p, 16).ok())
+            })
+            .collect::<Option<Vec<u8>>>()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        match path {
+            Some(path) if after[digits..].starts_with('@') => {
+                out.push_str(&rest[..at]);
+                out.push_str(&resolve(&path));
+                rest = &after[digits + 1..];
+            }
+            // Not one of ours: left as written.
+            _ => {
+                out.push_str(&rest[..at + SITE_LINK_MARKER.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn template_name(name: &str) -> String {
     format!("{SHORTCODES_DIR}{name}.html")
 }
@@ -102,5 +152,32 @@ impl Includes<'_> {
         }
         self.shortcodes.hash_into(&mut hasher);
         hasher.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_link_markers_carry_any_path_through_escaping() {
+        let mut tera = Tera::new();
+        tera.register_function(SITE_LINK, site_link_marker);
+        let template = "<img src=\"{{ site_link(path=p) }}\"> {{ site_link(path=q) }}";
+        let mut context = Context::new();
+        context.insert("p", "a \"b\" é.png");
+        context.insert("q", "/x/");
+        let html = tera.render_str(template, &context, true).unwrap_or_default();
+        let mut seen = Vec::new();
+        let out = replace_site_links(&html, |path| {
+            seen.push(path.to_string());
+            format!("[{}]", seen.len())
+        });
+        assert_eq!(seen, ["a \"b\" é.png", "/x/"]);
+        assert_eq!(out, "<img src=\"[1]\"> [2]");
+        assert_eq!(
+            replace_site_links("@site-link:zz@ @site-link:61", |_| String::new()),
+            "@site-link:zz@ @site-link:61"
+        );
     }
 }

@@ -20,20 +20,25 @@ use crate::slug::{UniqueIds, slugify};
 use crate::third_party;
 
 mod callout;
+mod contact;
 mod fragment;
 mod highlight;
 mod html_out;
+mod images;
 mod include;
 mod placement;
+mod raw_html;
 pub mod shortcode;
 pub mod site_link;
 
 pub use highlight::Highlighter;
 pub use html_out::{escape_attribute, escape_text};
 use html_out::{is_safe_url, rewrite_tables, sanitize, truncate};
+use images::{OpenImage, sink};
+use raw_html::RawHtml;
 use site_link::Destination;
 
-pub use include::{Includes, SHORTCODES_DIR, Shortcodes};
+pub use include::{Includes, SHORTCODES_DIR, SITE_LINK, Shortcodes};
 pub use placement::{Placement, pages_per_rule, placement, unused_rules};
 use shortcode::Call;
 
@@ -204,7 +209,7 @@ fn panic_for_tests(markdown: &str) {
     }
 }
 
-fn parser_options(options: &MarkdownOptions) -> Options {
+pub(crate) fn parser_options(options: &MarkdownOptions) -> Options {
     let mut flags = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -259,8 +264,16 @@ impl<'a> Renderer<'a> {
         let mut open_links: Vec<OpenLink> = Vec::new();
         let mut heading: Option<OpenHeading<'e>> = None;
         let mut code: Option<(String, String)> = None;
+        let mut images: Vec<OpenImage<'e>> = Vec::new();
+        let mut raw = RawHtml::default();
+        let mut in_html_block = false;
 
         for (event, range) in events {
+            match &event {
+                Event::Start(Tag::HtmlBlock) => in_html_block = true,
+                Event::End(TagEnd::HtmlBlock) => in_html_block = false,
+                _ => {}
+            }
             if let Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) = &event {
                 self.render_calls_in(t);
             }
@@ -363,28 +376,65 @@ impl<'a> Renderer<'a> {
                         id,
                     }),
                 },
-                Event::Html(raw) | Event::InlineHtml(raw) => match self.config.markdown.raw_html {
-                    RawHtmlPolicy::Escape => Event::Text(raw),
+                Event::Html(html) | Event::InlineHtml(html) => match self.config.markdown.raw_html {
+                    RawHtmlPolicy::Escape => Event::Text(html),
                     RawHtmlPolicy::Sanitize | RawHtmlPolicy::Trust => {
-                        let requests = third_party::in_html(&raw, &self.config.privacy);
+                        let requests = third_party::in_html(&html, &self.config.privacy);
                         if self.reports_requests(&requests, range.start) {
                             // Left out, so not even the preview of a failed build loads it.
                             continue;
                         }
                         self.has_raw_html = true;
-                        Event::Html(raw)
+                        // An HTML block comes line by line: it is read whole at its end.
+                        raw.push(&html, range.start);
+                        if !in_html_block {
+                            self.check_raw_html(std::mem::take(&mut raw));
+                        }
+                        Event::Html(html)
                     }
                 },
+                Event::End(TagEnd::HtmlBlock) => {
+                    self.check_raw_html(std::mem::take(&mut raw));
+                    Event::End(TagEnd::HtmlBlock)
+                }
                 other => other,
             };
+            match &event {
+                Event::Start(Tag::Image { .. }) => {
+                    sink(&mut images, &mut heading, &mut out).push(event);
+                    images.push(OpenImage {
+                        offset: range.start,
+                        alt: String::new(),
+                        inner: Vec::new(),
+                    });
+                    continue;
+                }
+                Event::End(TagEnd::Image) => {
+                    if let Some(image) = images.pop() {
+                        let decorative = self.check_alt(&image);
+                        if let Some(parent) = images.last_mut() {
+                            parent.alt.push_str(&image.alt);
+                        }
+                        let into = sink(&mut images, &mut heading, &mut out);
+                        if !decorative {
+                            into.extend(image.inner);
+                        }
+                        into.push(event);
+                        continue;
+                    }
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    if let Some(image) = images.last_mut() {
+                        image.alt.push_str(text);
+                    }
+                }
+                _ => {}
+            }
             // Inside a citation the label text is replaced by the citation's numbers.
             if matches!(open_links.last(), Some(OpenLink::Citation)) && !matches!(event, Event::Html(_)) {
                 continue;
             }
-            match &mut heading {
-                Some((_, _, _, inner)) => inner.push(event),
-                None => out.push(event),
-            }
+            sink(&mut images, &mut heading, &mut out).push(event);
         }
         out
     }
@@ -492,6 +542,7 @@ impl<'a> Renderer<'a> {
     fn link_destination<'e>(&mut self, dest: &CowStr<'e>, link_type: LinkType, offset: usize) -> Option<CowStr<'e>> {
         // `<help@example.org>`: the HTML writer adds `mailto:` itself.
         if link_type == LinkType::Email {
+            self.check_contact(&format!("mailto:{dest}"), offset);
             return Some(dest.clone());
         }
         let (kind, target, fragment) = match site_link::classify(dest, &self.folder()) {
@@ -536,8 +587,21 @@ impl<'a> Renderer<'a> {
         dest
     }
 
+    /// A `mailto:` or `tel:` link that is not address- or number-shaped is an error.
+    fn check_contact(&mut self, dest: &str, offset: usize) {
+        if let Some((message, hint)) = contact::problem(dest) {
+            self.out.diagnostics.push(
+                Diagnostic::error(self.origin.file, message)
+                    .code(Code::BadContactLink)
+                    .at(self.origin.text, self.origin.body_start + offset)
+                    .with_hint(hint),
+            );
+        }
+    }
+
     /// Another site's URL, kept if its scheme is safe.
     fn external<'e>(&mut self, dest: &CowStr<'e>, offset: usize) -> Option<CowStr<'e>> {
+        self.check_contact(dest, offset);
         if self.config.markdown.raw_html == RawHtmlPolicy::Trust || is_safe_url(dest) {
             return Some(dest.clone());
         }
@@ -680,6 +744,14 @@ mod tests {
             assert!(r.html.contains(&format!("<td class=\"align-{align}\">")), "{align}");
         }
         assert!(r.html.contains("<th>d</th>") && !r.html.contains("style="));
+
+        let header_only = render_md("| a | b |\n|---|---|\n");
+        assert!(
+            header_only.html.contains("</thead></table></div>"),
+            "{}",
+            header_only.html
+        );
+        assert!(!header_only.html.contains("tbody"), "{}", header_only.html);
 
         let plain = render_md("No table here, only <table> in `code`.\n");
         assert!(!plain.html.contains("table-wrap"), "{}", plain.html);

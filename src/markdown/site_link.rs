@@ -72,10 +72,29 @@ pub fn classify(dest: &str, dir: &str) -> Destination {
     }
 }
 
-/// A scheme before any path, query or fragment character: `https:`, `mailto:`, `tel:`.
 fn has_scheme(dest: &str) -> bool {
-    dest.find(':')
-        .is_some_and(|colon| !dest[..colon].contains(['/', '?', '#']))
+    scheme(dest).is_some()
+}
+
+/// The scheme of a URL (`https`, `mailto`), lowercased, as a browser reads it (WHATWG URL):
+/// spaces and control characters at either end and tabs and newlines anywhere are ignored,
+/// and a scheme is a letter, then letters, digits, `+`, `-` or `.`, up to a colon. Anything
+/// else (`foo):`, `a b:c`) is a relative URL.
+pub fn scheme(url: &str) -> Option<String> {
+    let mut chars = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    let mut scheme = String::new();
+    for c in chars.by_ref() {
+        match c {
+            ':' if !scheme.is_empty() => return Some(scheme),
+            c if c.is_ascii_alphabetic() => scheme.push(c.to_ascii_lowercase()),
+            c if !scheme.is_empty() && (c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) => scheme.push(c),
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn split_fragment(text: &str) -> (&str, Option<String>) {
@@ -130,6 +149,24 @@ fn site_path(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scheme_has_the_shape_a_browser_reads() {
+        assert_eq!(scheme("HTTPS://x.org/").as_deref(), Some("https"));
+        assert_eq!(scheme(" java\tscript:alert(1)").as_deref(), Some("javascript"));
+        assert_eq!(scheme("a+b-c.d:e").as_deref(), Some("a+b-c.d"));
+        for relative in ["foo):", "a b:c", "1a:b", "/x:y", "x", ":x", "ja\u{1}va:x"] {
+            assert_eq!(scheme(relative), None, "{relative}");
+        }
+        assert_eq!(
+            classify("foo):", "t"),
+            Destination::SitePath {
+                path: "t/foo):".to_string(),
+                query: String::new(),
+                fragment: None
+            }
+        );
+    }
 
     fn content(key: &str, fragment: Option<&str>) -> Destination {
         Destination::Content {

@@ -4,6 +4,7 @@
 //! Uses `config`, `content`, `markdown` (types only) and `links`. Returns data; writing it is
 //! the `output` stage's job.
 
+mod crawl;
 pub mod feeds;
 mod headers;
 pub mod moved;
@@ -134,6 +135,9 @@ pub struct Renderer<'a> {
     tera: Tera,
     /// Problems found before rendering (generated pages clashing with content pages).
     diagnostics: Diagnostics,
+    /// Every page's links and ids, checked once all are rendered.
+    crawl: crawl::Crawl,
+    search_manifest: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -198,7 +202,15 @@ impl<'a> Renderer<'a> {
             views,
             tera,
             diagnostics,
+            crawl: crawl::Crawl::default(),
+            search_manifest: search_manifest.map(str::to_string),
         })
+    }
+
+    /// Leaves the crawl out of [`Renderer::finish`]: when earlier stages found errors, the
+    /// pages they left out would only be reported again as links leading nowhere.
+    pub fn skip_crawl(&mut self) {
+        self.crawl = crawl::Crawl::disabled();
     }
 
     fn kept_jobs(&self) -> impl Iterator<Item = &Job> {
@@ -360,8 +372,24 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_job(&self, job: &Job, context: &Context, sink: &dyn Sink) -> Result<(), Diagnostic> {
-        render_one(&self.tera, self.theme, &job.template, context, &job.origin)
-            .and_then(|html| sink.put(&job.output, Contents::Bytes(html)))
+        let html = render_one(&self.tera, self.theme, &job.template, context, &job.origin)?;
+        self.crawl.record(&job.output, &job.template, &job.origin, &html);
+        sink.put(&job.output, Contents::Bytes(html))
+    }
+
+    /// Every path the site's files are written to, for the crawl: pages, generated files,
+    /// static files, resized images and the redirect pages.
+    fn outputs(&self) -> BTreeSet<String> {
+        let resized = self.linked.images.resized.iter().map(|r| r.path.as_str());
+        let pages = self.kept_jobs().map(|job| job.output.as_str()).chain(resized);
+        let manifest = self.search_manifest.as_deref();
+        let mut outputs = site_paths::output_paths(self.content, self.theme, pages, self.matrices, manifest);
+        let aliases = redirects::all(self.content);
+        outputs.extend(aliases.iter().map(|redirect| redirect.alias.output()));
+        if !aliases.is_empty() {
+            outputs.insert(redirects::PATH.to_string());
+        }
+        outputs
     }
 
     /// A warning for each URL the previous build published that nothing has now
@@ -383,7 +411,11 @@ impl<'a> Renderer<'a> {
 
     /// The problems of every round, each reported once (a broken template fails every page
     /// that uses it), and the compiled templates.
-    pub fn finish(self, problems: Vec<Diagnostic>) -> (Diagnostics, Option<Tera>) {
+    pub fn finish(self, mut problems: Vec<Diagnostic>) -> (Diagnostics, Option<Tera>) {
+        if problems.is_empty() && !self.diagnostics.has_errors() {
+            let outputs = self.outputs();
+            problems.extend(self.crawl.check(&self.config.base_url, &outputs));
+        }
         let mut diagnostics = self.diagnostics;
         let mut seen = BTreeMap::new();
         for d in problems {
@@ -815,6 +847,16 @@ fn templates(
             .ok_or_else(|| tera::Error::message(format!("get_page: no page or section `{path}`")))
     });
 
+    // Shortcode templates are among the theme's: the function they write site paths with
+    // must exist here too, but only the markdown stage can resolve what it is given.
+    tera.register_function(
+        crate::markdown::SITE_LINK,
+        |_: Kwargs, _: &State| -> TeraResult<String> {
+            Err(tera::Error::message(
+                "site_link is for shortcode templates; page templates write links with get_url",
+            ))
+        },
+    );
     tera.add_raw_templates(theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str())))
         .map_err(|e| template_error(&e, theme, None))?;
 

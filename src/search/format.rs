@@ -234,8 +234,10 @@ pub fn pack(keys: &[(&str, usize)], target: usize, max: usize) -> Vec<(String, s
             _ => ranges.push((prefix, range, size)),
         }
     }
-    if let Some(first) = ranges.first_mut() {
-        first.0 = String::new();
+    match ranges.first_mut() {
+        Some(first) => first.0 = String::new(),
+        // No words at all (every one a stop word): still one range, for the pages' titles.
+        None => ranges.push((String::new(), 0..0, 0)),
     }
     ranges.into_iter().map(|(key, range, _)| (key, range)).collect()
 }
