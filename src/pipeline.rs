@@ -15,6 +15,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::links;
 use crate::markdown::{self, Highlighter, Includes, Placement, Rendered, Shortcodes};
 use crate::matrix;
+use crate::output;
 use crate::render::{self, Collect, RenderedSite, Sink};
 use crate::review;
 use crate::search;
@@ -320,6 +321,8 @@ pub struct Cache {
     /// Asked between stages: true when the build has become useless (`serve`: a newer change
     /// came in) and should stop.
     stop: Option<Stop>,
+    /// Whether resized copies of images are kept beside the output folder (`build`).
+    copies_beside_output: bool,
 }
 
 type Stop = Arc<dyn Fn() -> bool + Send + Sync>;
@@ -329,6 +332,15 @@ impl Cache {
     pub fn new() -> Cache {
         Cache {
             keep: true,
+            ..Cache::default()
+        }
+    }
+
+    /// A one-off build's cache, which keeps only the resized copies of images, beside the
+    /// output folder (`output::CopyFolder`), so that the next build need not make them.
+    pub fn copies_beside_output() -> Cache {
+        Cache {
+            copies_beside_output: true,
             ..Cache::default()
         }
     }
@@ -390,6 +402,7 @@ pub fn prepare(
         *cache = Cache {
             keep: cache.keep,
             stop: cache.stop.take(),
+            copies_beside_output: cache.copies_beside_output,
             config_text: config.text.clone(),
             ..Cache::default()
         };
@@ -509,7 +522,15 @@ pub fn prepare(
 
     cache.stopped()?;
     progress("resolving links");
-    let (linked, link_diagnostics) = links::resolve(&config, &content, &theme, pages, sections);
+    let folder = cache
+        .copies_beside_output
+        .then(|| output::CopyFolder::for_site(&config))
+        .flatten();
+    let copies: &dyn links::CopyCache = match &folder {
+        Some(folder) => folder,
+        None => &links::NoCache,
+    };
+    let (linked, link_diagnostics) = links::resolve(&config, &content, &theme, pages, sections, copies);
     diagnostics.extend(link_diagnostics);
 
     // A one-off build makes the tables' rows once the pages are rendered and the search

@@ -261,16 +261,19 @@ fn assert_resized(site: &Site, base: &str) {
     let images: Vec<Element> = elements(&html).into_iter().filter(|e| e.name == "img").collect();
     let sizes = Some("(max-width: 30rem) 100vw, 30rem");
     let diagram = image(&images, "A diagram beside the page");
+    // The diagram is one flat grey: lossless WebP holds its copies in fewer bytes than PNG.
     let expected = format!(
-        "{base}treatments/diagram-32w.png 32w, {base}treatments/diagram-64w.png 64w, \
-         {base}treatments/diagram-320w.png 320w, {base}treatments/diagram.png 640w"
+        "{base}treatments/diagram-32w.webp 32w, {base}treatments/diagram-64w.webp 64w, \
+         {base}treatments/diagram-320w.webp 320w, {base}treatments/diagram.png 640w"
     );
     assert_eq!(diagram.attribute("srcset"), Some(expected.as_str()));
     assert_eq!(diagram.attribute("sizes"), sizes);
     assert_eq!(diagram.attribute("width"), Some("640"), "the original's size is kept");
     let photo = image(&images, "A photo under static");
+    // Each copy is published in the smaller format: the photo's smallest as WebP, the next as
+    // JPEG, whose fixed tables weigh less the more pixels there are.
     let expected =
-        format!("{base}images/photo-32w.jpg 32w, {base}images/photo-64w.jpg 64w, {base}images/photo.jpg 100w");
+        format!("{base}images/photo-32w.webp 32w, {base}images/photo-64w.jpg 64w, {base}images/photo.jpg 100w");
     assert_eq!(photo.attribute("srcset"), Some(expected.as_str()));
     // A GIF would lose its animation, an SVG needs no copies, a small image none either.
     for alt in [
@@ -281,10 +284,10 @@ fn assert_resized(site: &Site, base: &str) {
         assert_eq!(image(&images, alt).attribute("srcset"), None, "{alt}");
     }
     for (output, size) in [
-        ("treatments/diagram-32w.png", (32, 24)),
-        ("treatments/diagram-64w.png", (64, 48)),
-        ("treatments/diagram-320w.png", (320, 240)),
-        ("images/photo-32w.jpg", (32, 16)),
+        ("treatments/diagram-32w.webp", (32, 24)),
+        ("treatments/diagram-64w.webp", (64, 48)),
+        ("treatments/diagram-320w.webp", (320, 240)),
+        ("images/photo-32w.webp", (32, 16)),
         ("images/photo-64w.jpg", (64, 32)),
     ] {
         assert_eq!(dimensions(site, output), size, "{output}");
@@ -309,9 +312,9 @@ fn large_images_get_resized_copies_in_a_srcset_under_a_sub_path() {
     assert_resized(&site, "/guidance/");
 }
 
-/// The copies are kept beside the output by the hash of their source: a rebuild takes them
-/// from there, an edited image gets new ones, and a build with the cache gone makes the same
-/// bytes again.
+/// The copies are kept beside the output by the hash of their source, each in both formats
+/// it may be published in: a rebuild takes them from there (and so makes the same choice),
+/// an edited image gets new ones, and a build with the cache gone makes the same bytes again.
 #[test]
 fn resized_copies_are_cached_beside_the_output_and_deterministic() {
     let site = resizing_site(WIDTHS);
@@ -322,17 +325,23 @@ fn resized_copies_are_cached_beside_the_output_and_deterministic() {
         .expect("the cache folder")
         .map(|entry| entry.expect("an entry").path())
         .collect();
-    assert_eq!(cached.len(), 5, "{cached:?}");
+    assert_eq!(
+        cached.len(),
+        10,
+        "five copies, each as its source's format and WebP: {cached:?}"
+    );
+    site.build(&[]).success();
+    assert_same_tree(&first, &tree(&site.public()));
     // A marker in place of one cached copy shows the next build uses the cache.
     let small = cached
         .iter()
-        .find(|p| p.to_string_lossy().ends_with("-32x24.png"))
+        .find(|p| p.to_string_lossy().ends_with("-32x24.webp"))
         .expect("the 32px copy of the diagram");
-    let marker = png(32, 24)[..].to_vec();
+    let marker = b"RIFF marker".to_vec();
     std::fs::write(small, &marker).expect("write the marker");
     site.build(&[]).success();
     assert_eq!(
-        std::fs::read(site.public().join("treatments/diagram-32w.png")).ok(),
+        std::fs::read(site.public().join("treatments/diagram-32w.webp")).ok(),
         Some(marker)
     );
     // With the cache gone, the copies are made again, byte for byte as the first time.
@@ -342,7 +351,7 @@ fn resized_copies_are_cached_beside_the_output_and_deterministic() {
     // An edited image is a new source: its copies are made from it.
     site.write("content/treatments/diagram.png", png(800, 400));
     site.build(&[]).success();
-    assert_eq!(dimensions(&site, "treatments/diagram-320w.png"), (320, 160));
+    assert_eq!(dimensions(&site, "treatments/diagram-320w.webp"), (320, 160));
 }
 
 #[test]

@@ -42,15 +42,6 @@ pub struct RenderedSite {
 /// handed over one by one from several threads, so a build never holds the whole site.
 pub trait Sink: Sync {
     fn put(&self, path: &str, contents: Contents) -> Result<(), Diagnostic>;
-
-    /// A resized image an earlier build made, by its key (`render::resize`); none unless the
-    /// sink keeps a cache.
-    fn cached(&self, _key: &str) -> Option<Vec<u8>> {
-        None
-    }
-
-    /// Keeps a resized image for later builds; a cache that cannot be written is skipped.
-    fn keep(&self, _key: &str, _bytes: &[u8]) {}
 }
 
 /// Keeps every file in memory.
@@ -169,7 +160,7 @@ impl<'a> Renderer<'a> {
             }
         }
         if !linked.unverified.is_empty() {
-            let resized = linked.images.resized.iter().map(|r| r.path.as_str());
+            let resized = linked.images.resized.values().map(|made| made.path.as_str());
             let pages = jobs.iter().map(|job| job.output.as_str()).chain(resized);
             let outputs = site_paths::output_paths(content, theme, pages, matrices, search_manifest);
             diagnostics.extend(site_paths::check(&linked.unverified, &outputs));
@@ -313,9 +304,9 @@ impl<'a> Renderer<'a> {
         }
         let not_taken = |path: &String| !taken.contains(path.as_str());
         let images = &self.linked.images;
-        for resized in &images.resized {
-            if not_taken(&resized.path) && owned.insert(resized.path.clone()) {
-                work.push(Work::Resized(resized));
+        for (resized, made) in &images.resized {
+            if not_taken(&made.path) && owned.insert(made.path.clone()) {
+                work.push(Work::Resized(resized, made));
             }
         }
         let oversized: Vec<Diagnostic> = images
@@ -357,13 +348,10 @@ impl<'a> Renderer<'a> {
                         (published.and_then(|contents| sink.put(&path, contents)), warning)
                     }
                     Work::File(path, contents) => (sink.put(&path, contents), None),
-                    Work::Resized(resized) => match resize::make(config, resized, sink) {
-                        Ok(bytes) => {
-                            let warning = resize::too_large(config, &resized.path, &resized.from, bytes.len() as u64);
-                            (sink.put(&resized.path, Contents::Bytes(bytes)), warning)
-                        }
-                        Err(problem) => (Err(problem), None),
-                    },
+                    Work::Resized(resized, made) => {
+                        let warning = resize::too_large(config, &made.path, &resized.from, made.bytes.len() as u64);
+                        (sink.put(&made.path, Contents::Bytes(made.bytes.to_vec())), warning)
+                    }
                 };
                 result.err().into_iter().chain(warning)
             })
@@ -380,7 +368,7 @@ impl<'a> Renderer<'a> {
     /// Every path the site's files are written to, for the crawl: pages, generated files,
     /// static files, resized images and the redirect pages.
     fn outputs(&self) -> BTreeSet<String> {
-        let resized = self.linked.images.resized.iter().map(|r| r.path.as_str());
+        let resized = self.linked.images.resized.values().map(|made| made.path.as_str());
         let pages = self.kept_jobs().map(|job| job.output.as_str()).chain(resized);
         let manifest = self.search_manifest.as_deref();
         let mut outputs = site_paths::output_paths(self.content, self.theme, pages, self.matrices, manifest);
@@ -517,7 +505,7 @@ pub fn render_wanted(
                 Work::Made(path, make) => (path, make().into_bytes()),
                 Work::File(path, contents) => (path, contents.into_bytes()),
                 // Quick re-renders make no images: a new copy takes a full build.
-                Work::Resized(resized) => (resized.path.clone(), Vec::new()),
+                Work::Resized(_, made) => (made.path.clone(), Vec::new()),
             }))
         })
         .collect::<Result<Option<Vec<_>>, Diagnostic>>()?;
@@ -609,7 +597,8 @@ enum Work<'a> {
     Page(&'a Job),
     Made(String, Made<'a>),
     File(String, Contents),
-    Resized(&'a crate::links::Resized),
+    /// A resized copy `links` made, to publish.
+    Resized(&'a crate::links::Resized, &'a crate::links::Made),
 }
 
 /// One HTML file to render.
