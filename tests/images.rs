@@ -417,3 +417,120 @@ fn an_image_whose_pixels_cannot_be_read_is_an_error_when_resizing() {
     assert!(diagnostic.contains("[SP083]"), "{diagnostic}");
     assert!(!site.public().exists(), "a failed build writes nothing");
 }
+
+/// A real PNG of `width`×`height` pixels, a smooth gradient: the kind of diagram or chart
+/// whose copies lossless WebP holds in fewer bytes than PNG.
+fn gradient_png(width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 200])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    pixels
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("encode a PNG");
+    bytes.into_inner()
+}
+
+/// A real JPEG of `width`×`height` pixels of pseudo-random noise, the same every run: like a
+/// photo's grain, which lossless WebP cannot hold in as few bytes as JPEG.
+fn noise_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut state: u32 = 0x2545_f491;
+    let pixels = image::RgbImage::from_fn(width, height, |_, _| {
+        let mut channel = || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 24) as u8
+        };
+        image::Rgb([channel(), channel(), channel()])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    pixels
+        .write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .expect("encode a JPEG");
+    bytes.into_inner()
+}
+
+/// The site with `widths = [480, 960]`, a 1200×800 gradient PNG and a 1000×600 noisy JPEG.
+fn webp_site() -> Site {
+    let site = resizing_site("widths = [480, 960]");
+    site.write("content/treatments/diagram.png", gradient_png(1200, 800));
+    site.write("static/images/photo.jpg", noise_jpeg(1000, 600));
+    site
+}
+
+/// The format a published file's bytes say it is in, and its size.
+fn format_and_size(site: &Site, output: &str) -> (image::ImageFormat, (u32, u32)) {
+    let reader = image::ImageReader::open(site.public().join(output))
+        .and_then(|reader| reader.with_guessed_format())
+        .unwrap_or_else(|e| panic!("{output}: {e}"));
+    let format = reader.format().unwrap_or_else(|| panic!("{output}: no known format"));
+    let size = reader.into_dimensions().unwrap_or_else(|e| panic!("{output}: {e}"));
+    (format, size)
+}
+
+fn assert_webp_where_smaller(site: &Site, base: &str) {
+    use image::ImageFormat::{Jpeg, WebP};
+
+    let html = site.output("treatments/pictures/index.html");
+    let images: Vec<Element> = elements(&html).into_iter().filter(|e| e.name == "img").collect();
+    let diagram = format!(
+        "{base}treatments/diagram-480w.webp 480w, {base}treatments/diagram-960w.webp 960w, \
+         {base}treatments/diagram.png 1200w"
+    );
+    let srcset = image(&images, "A diagram beside the page").attribute("srcset");
+    assert_eq!(srcset, Some(diagram.as_str()));
+    let photo =
+        format!("{base}images/photo-480w.jpg 480w, {base}images/photo-960w.jpg 960w, {base}images/photo.jpg 1000w");
+    let srcset = image(&images, "A photo under static").attribute("srcset");
+    assert_eq!(srcset, Some(photo.as_str()));
+    for (output, published) in [
+        ("treatments/diagram-480w.webp", (WebP, (480, 320))),
+        ("treatments/diagram-960w.webp", (WebP, (960, 640))),
+        ("images/photo-480w.jpg", (Jpeg, (480, 288))),
+        ("images/photo-960w.jpg", (Jpeg, (960, 576))),
+    ] {
+        assert_eq!(format_and_size(site, output), published, "{output}");
+    }
+    // Only the format chosen is published.
+    for output in [
+        "treatments/diagram-480w.png",
+        "treatments/diagram-960w.png",
+        "images/photo-480w.webp",
+        "images/photo-960w.webp",
+    ] {
+        assert!(!site.public().join(output).exists(), "{output}");
+    }
+    assert_no_broken_urls(&site.public(), base);
+}
+
+#[test]
+fn copies_are_webp_where_that_is_smaller_at_the_root() {
+    let site = webp_site();
+    site.build(&[]).success();
+    assert_webp_where_smaller(&site, "/");
+}
+
+#[test]
+fn copies_are_webp_where_that_is_smaller_under_a_sub_path() {
+    let site = webp_site();
+    site.build(&["--base-url", "/guidance/"]).success();
+    assert_webp_where_smaller(&site, "/guidance/");
+}
+
+/// The format is chosen from the bytes of both encodings, which the cache keeps: a build
+/// from the cache, and one without it, publish exactly what the first build did.
+#[test]
+fn webp_copies_are_the_same_bytes_with_or_without_the_cache() {
+    let site = webp_site();
+    let cache = site.root.join(".public.signpost-images");
+    for base in ["/", "/guidance/"] {
+        std::fs::remove_dir_all(&cache).ok();
+        site.build(&["--base-url", base]).success();
+        let first = tree(&site.public());
+        site.build(&["--base-url", base]).success();
+        assert_same_tree(&first, &tree(&site.public()));
+        std::fs::remove_dir_all(&cache).expect("remove the cache");
+        site.build(&["--base-url", base]).success();
+        assert_same_tree(&first, &tree(&site.public()));
+        assert_webp_where_smaller(&site, base);
+    }
+}

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
+use std::path::Path;
 use std::sync::Arc;
 
 use image::imageops::FilterType;
@@ -61,7 +62,7 @@ pub fn make_all(
         .into_par_iter()
         .with_max_len(1)
         .map(|resized| {
-            let made = make(config, &resized, cache);
+            let made = make(&config.root, &resized, cache);
             (resized, made)
         })
         .collect();
@@ -79,8 +80,8 @@ pub fn make_all(
 }
 
 /// One copy: each encoding from the cache or made now, and the smaller of them.
-fn make(config: &Config, resized: &Resized, cache: &dyn CopyCache) -> Result<Made, Diagnostic> {
-    let display = display_path(&config.root, &resized.from);
+fn make(root: &Path, resized: &Resized, cache: &dyn CopyCache) -> Result<Made, Diagnostic> {
+    let display = display_path(root, &resized.from);
     let own_path = resized.path(resized.extension());
     let unreadable = |why: String| {
         Diagnostic::error(&display, format!("cannot make the resized copy /{own_path}: {why}"))
@@ -148,4 +149,37 @@ fn scale(source: &[u8], format: ImageFormat, resized: &Resized) -> Result<Dynami
         (ImageFormat::Jpeg, _) | (_, false) => DynamicImage::ImageRgb8(scaled.to_rgb8()),
         (_, true) => DynamicImage::ImageRgba8(scaled.to_rgba8()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cache that holds every key, each encoding's bytes by its extension.
+    struct Holds(&'static [u8], &'static [u8]);
+
+    impl CopyCache for Holds {
+        fn cached(&self, key: &str) -> Option<Vec<u8>> {
+            Some(if key.ends_with(".webp") { self.1 } else { self.0 }.to_vec())
+        }
+
+        fn keep(&self, _key: &str, _bytes: &[u8]) {}
+    }
+
+    #[test]
+    fn the_smaller_encoding_is_published_and_a_tie_keeps_the_sources_format() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let from = folder.path().join("map.png");
+        std::fs::write(&from, b"the source's bytes, never decoded: both encodings are cached").expect("write");
+        let resized = Resized {
+            image: "guides/map.png".into(),
+            width: 480,
+            height: 320,
+            from,
+        };
+        let made = |cache: &Holds| make(folder.path(), &resized, cache).map(|made| made.path);
+        assert_eq!(made(&Holds(b"png!", b"webp")), Ok("guides/map-480w.png".into()));
+        assert_eq!(made(&Holds(b"png!", b"web")), Ok("guides/map-480w.webp".into()));
+        assert_eq!(made(&Holds(b"png", b"webp")), Ok("guides/map-480w.png".into()));
+    }
 }
