@@ -1,6 +1,8 @@
 //! Links: everything that connects pages. Internal links and `related` lists are checked
 //! against the whole site and the placeholders left by `markdown` replaced with real URLs;
-//! then the link graph (backlinks, related pages), the facet index and glossary links.
+//! then the link graph (backlinks, related pages), the facet index and glossary links. The
+//! resized copies of images are made here too (`copies`), so that `srcset` names each as
+//! published.
 //!
 //! Uses `config`, `content` and `markdown`. A link to a missing page or heading is an error
 //! naming the file and line where it was written.
