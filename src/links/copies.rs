@@ -123,13 +123,10 @@ fn make(root: &Path, resized: &Resized, cache: &dyn CopyCache) -> Result<Made, D
         };
         encoded.push((bytes, extension));
     }
-    let mut best = 0;
-    for (at, (bytes, _)) in encoded.iter().enumerate() {
-        if bytes.len() < encoded[best].0.len() {
-            best = at;
-        }
-    }
-    let (bytes, extension) = encoded.swap_remove(best);
+    let (bytes, extension) = encoded
+        .into_iter()
+        .reduce(|best, next| if next.0.len() < best.0.len() { next } else { best })
+        .ok_or_else(|| unreadable("no format to encode in".into()))?;
     let path = match extension == own_extension {
         true => own_path,
         false => resized.path(extension),
