@@ -222,6 +222,9 @@ pub struct MatrixConfig {
 #[serde(deny_unknown_fields)]
 pub struct MatrixColumn {
     pub field: MatrixField,
+    /// The column heading; left out (or empty), the vocabulary's `name` for a facet field,
+    /// else [`MatrixField::default_label`]. Filled in when site.toml is loaded.
+    #[serde(default)]
     pub label: String,
 }
 
@@ -261,6 +264,24 @@ impl MatrixField {
         }
     }
 
+    /// The heading of a column whose `label` is left out and whose vocabulary has no `name`.
+    pub fn default_label(self) -> &'static str {
+        match self {
+            MatrixField::Summary => "Summary",
+            MatrixField::TreatmentType => "Type of help",
+            MatrixField::Settings => "Setting",
+            MatrixField::Substances => "Substances",
+            MatrixField::Access => "How to get it",
+            MatrixField::Duration => "How long",
+            MatrixField::Suits => "Who it may suit",
+            MatrixField::NotSuited => "Who it may not suit",
+            MatrixField::Pros => "What may help",
+            MatrixField::Cons => "What may be hard",
+            MatrixField::Sources => "Sources",
+            MatrixField::LastReviewed => "Last reviewed",
+        }
+    }
+
     /// The facet this field shows, if it is one.
     pub fn facet(self) -> Option<Facet> {
         match self {
@@ -273,23 +294,40 @@ impl MatrixField {
     }
 }
 
+/// Labels are left empty, to be filled in from the vocabularies ([`resolve_labels`]).
 fn default_matrix_columns() -> Vec<MatrixColumn> {
     [
-        (MatrixField::TreatmentType, "Type of help"),
-        (MatrixField::Settings, "Setting"),
-        (MatrixField::Substances, "Substances"),
-        (MatrixField::Access, "How to get it"),
-        (MatrixField::Duration, "How long"),
-        (MatrixField::Suits, "Who it may suit"),
-        (MatrixField::Pros, "What may help"),
-        (MatrixField::Cons, "What may be hard"),
+        MatrixField::TreatmentType,
+        MatrixField::Settings,
+        MatrixField::Substances,
+        MatrixField::Access,
+        MatrixField::Duration,
+        MatrixField::Suits,
+        MatrixField::Pros,
+        MatrixField::Cons,
     ]
     .into_iter()
-    .map(|(field, label)| MatrixColumn {
+    .map(|field| MatrixColumn {
         field,
-        label: label.to_string(),
+        label: String::new(),
     })
     .collect()
+}
+
+/// Gives every column without a label its vocabulary's name, or a fixed heading, so that a
+/// heading says what the facet pages call the same thing.
+fn resolve_labels(matrices: &mut [MatrixConfig], vocabularies: &Vocabularies) {
+    for column in matrices.iter_mut().flat_map(|m| m.columns.iter_mut()) {
+        if !column.label.trim().is_empty() {
+            continue;
+        }
+        let name = column
+            .field
+            .facet()
+            .map(|facet| vocabularies.get(facet).name.trim())
+            .filter(|name| !name.is_empty());
+        column.label = name.unwrap_or(column.field.default_label()).to_string();
+    }
 }
 
 fn default_matrices() -> Vec<MatrixConfig> {
@@ -700,7 +738,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
             .with_hint("use a neutral site such as \"https://www.bbc.co.uk/weather\""),
         );
     }
-    let matrices = match raw.matrix {
+    let mut matrices = match raw.matrix {
         None => default_matrices(),
         Some(matrices) => {
             let mut seen = BTreeSet::new();
@@ -720,6 +758,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
             matrices.into_iter().map(Spanned::into_inner).collect()
         }
     };
+    resolve_labels(&mut matrices, &raw.vocabularies);
 
     limits::check(text, &raw.related, &raw.search, &file, &mut diagnostics);
     let rules = rules::resolve(text, raw.rules, &raw.vocabularies, &mut diagnostics);

@@ -760,6 +760,11 @@ fn templates(
     search_manifest: Option<&str>,
 ) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
+    // `{{ n | plural(noun="option") }}`: "1 option", "2 options", as messages say it.
+    tera.register_filter("plural", |n: i64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+        let noun: &str = kwargs.must_get("noun")?;
+        Ok(crate::plural(n, noun))
+    });
     // Functions first: Tera checks, as templates are added, that every function they call exists.
     let urls: Arc<BTreeMap<String, String>> = Arc::new(
         content
