@@ -160,6 +160,15 @@
   });
   window.addEventListener('popstate', () => { fromQuery(); note = ''; render(); });
 
+  // The scroll note (shown without script) is hidden while the whole table fits.
+  const wrap = table.closest('.matrix-wrap'), scrollNote = $('matrix-scroll-note');
+  if (wrap && scrollNote) {
+    const fits = () => { scrollNote.hidden = wrap.scrollWidth <= wrap.clientWidth + 1; };
+    const watch = new ResizeObserver(fits);
+    watch.observe(wrap);
+    watch.observe(table);
+  }
+
   table.classList.add('is-enhanced');
   table.tabIndex = -1; // where focus goes when the comparison closes
   form.hidden = false;
