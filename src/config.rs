@@ -216,6 +216,13 @@ pub struct MatrixConfig {
     pub sections: Vec<String>,
     #[serde(default = "default_matrix_columns")]
     pub columns: Vec<MatrixColumn>,
+    /// The most rows on one page; a longer table is split by section (`matrix::parts`).
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
+}
+
+fn default_page_size() -> usize {
+    100
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -337,6 +344,7 @@ fn default_matrices() -> Vec<MatrixConfig> {
         description: "Every option side by side.".to_string(),
         sections: Vec::new(),
         columns: default_matrix_columns(),
+        page_size: default_page_size(),
     }]
 }
 
@@ -742,8 +750,9 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         None => default_matrices(),
         Some(matrices) => {
             let mut seen = BTreeSet::new();
-            for m in &matrices {
+            for (i, m) in matrices.iter().enumerate() {
                 let path = crate::slug::slugify(&m.get_ref().path);
+                limits::check_matrix(text, m, i, &file, &mut diagnostics);
                 if path.is_empty() || !seen.insert(path) {
                     diagnostics.push(
                         Diagnostic::error(
