@@ -12,7 +12,7 @@ use crate::config::{CONFIG_FILE, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pipeline::Cache;
 use crate::render::Discard;
-use crate::{output, pipeline, plural, review, scaffold, serve};
+use crate::{external, output, pipeline, plural, review, scaffold, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -114,6 +114,14 @@ struct CheckArgs {
     /// Also list the guidance pages due for review in the next N days.
     #[arg(long, value_name = "DAYS")]
     due: Option<u32>,
+    /// Also fetch every external http(s) URL the pages and site.toml link to, and warn about
+    /// dead links and permanent redirects. Answers are kept in .signpost-link-cache.json.
+    #[arg(long)]
+    external: bool,
+    /// With --external: ask again the URLs whose cached answer is DAYS days old or more
+    /// (default: [links] external_max_age, 7; 0 asks every URL).
+    #[arg(long, value_name = "DAYS", requires = "external")]
+    external_max_age: Option<u32>,
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -282,8 +290,18 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(diagnostics) => return report_failure(diagnostics, format),
     };
     built.warnings.extend(base_url_warning(&built.config));
+    let external = args.external.then(|| {
+        progress("checking external links");
+        external::check(&built.config, &built.content, args.external_max_age)
+    });
     clear_progress(format);
+    if let Some(report) = &external {
+        built.warnings.extend(report.diagnostics.clone());
+    }
     print_diagnostics(&built.warnings, format);
+    if let Some(report) = &external {
+        print_external_summary(report, format);
+    }
     if let Err(d) = output::check_output_dir(&built.config) {
         print_diagnostic(&d, format);
         return ExitCode::from(EXIT_USAGE);
@@ -307,6 +325,24 @@ fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_CONTENT);
     }
     ExitCode::SUCCESS
+}
+
+/// How many external URLs were asked and how many answered from the cache.
+fn print_external_summary(report: &external::Report, format: Format) {
+    if let Some(message) = &report.cache_error {
+        errln!("note: {message}; the next run asks every external URL again");
+    }
+    let asked = report.urls - report.cached;
+    summary(
+        format,
+        &format!(
+            "External links: {} ({} asked, {} from {})",
+            plural(report.urls, "URL"),
+            asked,
+            report.cached,
+            external::CACHE_FILE
+        ),
+    );
 }
 
 /// SP092, for a site `build` and `check` find publishable: a failed build publishes no

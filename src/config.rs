@@ -14,6 +14,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, hint_for_serde_message};
 mod base_url;
 mod emergency;
 pub mod limits;
+pub mod phone;
 mod privacy;
 mod rules;
 pub use base_url::BaseUrl;
@@ -57,6 +58,8 @@ struct RawConfig {
     quick_exit: QuickExit,
     #[serde(default)]
     related: RelatedOptions,
+    #[serde(default)]
+    links: LinkOptions,
     #[serde(default)]
     glossary: GlossaryOptions,
     #[serde(default)]
@@ -122,6 +125,31 @@ pub struct RelatedOptions {
 impl Default for RelatedOptions {
     fn default() -> Self {
         RelatedOptions { count: 5 }
+    }
+}
+
+/// How `check --external` fetches the external URLs pages link to (`build` never does).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkOptions {
+    /// Seconds to wait for one URL's answer before reporting it unreachable.
+    pub external_timeout: u64,
+    /// How many sites are asked at once.
+    pub external_concurrency: usize,
+    /// Milliseconds between two requests to one host, so a site is never hammered.
+    pub external_host_delay_ms: u64,
+    /// Days a result in the cache is trusted before the URL is fetched again.
+    pub external_max_age: u32,
+}
+
+impl Default for LinkOptions {
+    fn default() -> Self {
+        LinkOptions {
+            external_timeout: 10,
+            external_concurrency: 8,
+            external_host_delay_ms: 1000,
+            external_max_age: 7,
+        }
     }
 }
 
@@ -594,6 +622,7 @@ pub struct Config {
     pub sources: Vec<Source>,
     pub quick_exit: QuickExit,
     pub related: RelatedOptions,
+    pub links: LinkOptions,
     pub glossary: GlossaryOptions,
     pub search: SearchOptions,
     pub matrices: Vec<MatrixConfig>,
@@ -770,6 +799,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     resolve_labels(&mut matrices, &raw.vocabularies);
 
     limits::check(text, &raw.related, &raw.search, &file, &mut diagnostics);
+    limits::check_links(text, &raw.links, &file, &mut diagnostics);
     let rules = rules::resolve(text, raw.rules, &raw.vocabularies, &mut diagnostics);
     let privacy = check_privacy(text, raw.privacy, base_url.origin.clone(), &file, &mut diagnostics);
 
@@ -803,6 +833,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         sources: raw.sources.into_iter().map(Spanned::into_inner).collect(),
         quick_exit: raw.quick_exit,
         related: raw.related,
+        links: raw.links,
         glossary: raw.glossary,
         search: raw.search,
         matrices,

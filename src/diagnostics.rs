@@ -58,10 +58,13 @@ pub enum Code {
     PageMoved,
     BaseUrlNotAbsolute,
     InvalidAlias,
+    BadContactLink,
+    ExternalLinkBroken,
+    ExternalLinkMoved,
 }
 
 impl Code {
-    pub const ALL: [Code; 46] = [
+    pub const ALL: [Code; 49] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -108,6 +111,9 @@ impl Code {
         Code::PageMoved,
         Code::BaseUrlNotAbsolute,
         Code::InvalidAlias,
+        Code::BadContactLink,
+        Code::ExternalLinkBroken,
+        Code::ExternalLinkMoved,
     ];
 
     /// The code as printed: "SP016".
@@ -139,6 +145,9 @@ impl Code {
             Code::BrokenLink => "SP030",
             Code::BrokenHeadingLink => "SP031",
             Code::UnsafeUrlRemoved => "SP032",
+            Code::ExternalLinkBroken => "SP033",
+            Code::ExternalLinkMoved => "SP034",
+            Code::BadContactLink => "SP035",
             Code::TemplateError => "SP040",
             Code::TemplateMissing => "SP041",
             Code::GeneratedPageClash => "SP042",

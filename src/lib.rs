@@ -41,6 +41,8 @@ pub mod slug;
 
 pub mod config;
 pub mod content;
+/// `check --external`: the external URLs pages link to, fetched and cached.
+pub mod external;
 pub mod links;
 pub mod markdown;
 pub mod matrix;

@@ -26,7 +26,8 @@ pub fn today() -> Date {
     })
 }
 
-fn parse(text: &str) -> Option<Date> {
+/// A `YYYY-MM-DD` date, as `SIGNPOST_TODAY` and the link cache write it.
+pub fn parse(text: &str) -> Option<Date> {
     let mut parts = text.trim().splitn(3, '-').map(|p| p.parse::<u32>().ok());
     Date::new(parts.next()??, parts.next()??, parts.next()??).ok()
 }

@@ -232,3 +232,30 @@ fn a_base_url_scheme_and_host_in_capitals_are_read_as_lowercase() {
         "links use the path as written"
     );
 }
+
+#[test]
+fn a_content_folder_named_in_site_toml_that_holds_no_page_is_an_error_at_the_value() {
+    // A typo here used to leave the search index or the comparison table silently empty.
+    for (extra, location, setting) in [
+        (
+            "[search]\nsections = [\"treatmnets\"]\n",
+            "site.toml:74:13",
+            "[search] sections",
+        ),
+        (
+            "[[matrix]]\npath = \"compare\"\ntitle = \"Compare\"\nsections = [\"/treatmnets/\"]\n",
+            "site.toml:76:13",
+            "[[matrix]] sections",
+        ),
+    ] {
+        let site = site_with(&format!("\n{extra}"));
+        let run = fails_at(
+            &site,
+            location,
+            &[setting, "no page is in a content folder `treatmnets`"],
+        );
+        assert!(run.stderr.contains("did you mean `treatments`?"), "{}", run.stderr);
+    }
+    let site = site_with("\n[search]\nsections = [\"treatments/\", \"sources\"]\n");
+    site.build(&[]).success();
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{SettingLink, tel_target};
+use super::{SettingLink, phone, tel_target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// The emergency line: what to do when a life is at risk, shown at the top of every page in a
@@ -43,17 +43,14 @@ const PHONE_EXPECTED: &str =
     "expected digits and spaces, with an optional leading `+`, such as \"999\" or \"+44 20 7946 0000\"";
 
 /// What is wrong with `phone` as a number to dial, if anything: it must hold digits, and
-/// nothing but digits and spaces after an optional leading `+`.
+/// nothing but digits and spaces after an optional leading `+` (the shared rule,
+/// `phone::EMERGENCY`).
 fn phone_problem(phone: &str) -> Option<String> {
-    let trimmed = phone.trim();
-    let number = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    if trimmed.is_empty() {
-        return Some("[emergency] phone is empty".to_string());
-    }
-    if let Some(bad) = number.chars().find(|c| !(c.is_ascii_digit() || *c == ' ')) {
-        return Some(format!("[emergency] phone `{phone}` contains `{bad}`"));
-    }
-    (!number.chars().any(|c| c.is_ascii_digit())).then(|| format!("[emergency] phone `{phone}` has no digits"))
+    Some(match phone::problem(phone, phone::EMERGENCY)? {
+        phone::Problem::Empty => "[emergency] phone is empty".to_string(),
+        phone::Problem::Contains(bad) => format!("[emergency] phone `{phone}` contains `{bad}`"),
+        phone::Problem::TooFewDigits => format!("[emergency] phone `{phone}` has no digits"),
+    })
 }
 
 /// Checks `[emergency]`, reporting each problem at its value.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::{MatrixConfig, RelatedOptions, SearchOptions};
+use super::{LinkOptions, MatrixConfig, RelatedOptions, SearchOptions};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// `[related] count`: more would make a list no reader scans.
@@ -47,6 +47,45 @@ pub(super) fn check_matrix(
             MATRIX_PAGE_SIZE.end()
         )),
     );
+}
+
+/// `[links] external_timeout`, in seconds: a site slower than 2 minutes is as good as down.
+pub const EXTERNAL_TIMEOUT: RangeInclusive<u64> = 1..=120;
+/// `[links] external_concurrency`: sites asked at once.
+pub const EXTERNAL_CONCURRENCY: RangeInclusive<u64> = 1..=32;
+/// `[links] external_host_delay_ms`: up to a minute between requests to one host.
+pub const EXTERNAL_HOST_DELAY_MS: RangeInclusive<u64> = 0..=60_000;
+/// `[links] external_max_age`, in days: 0 fetches every URL on every run.
+pub const EXTERNAL_MAX_AGE: RangeInclusive<u64> = 0..=365;
+
+/// Checks the numbers in `[links]`.
+pub(super) fn check_links(text: &str, links: &LinkOptions, file: &Path, out: &mut Diagnostics) {
+    let named = [
+        ("external_timeout", links.external_timeout, EXTERNAL_TIMEOUT),
+        (
+            "external_concurrency",
+            links.external_concurrency as u64,
+            EXTERNAL_CONCURRENCY,
+        ),
+        (
+            "external_host_delay_ms",
+            links.external_host_delay_ms,
+            EXTERNAL_HOST_DELAY_MS,
+        ),
+        ("external_max_age", u64::from(links.external_max_age), EXTERNAL_MAX_AGE),
+    ];
+    for (name, value, range) in named {
+        if range.contains(&value) {
+            continue;
+        }
+        let mut d = Diagnostic::error(file, format!("[links] {name} is {value}, which is out of range"))
+            .code(Code::ConfigOutOfRange)
+            .with_hint(format!("use a whole number from {} to {}", range.start(), range.end()));
+        if let Some(offset) = value_offset(text, &["links", name]) {
+            d = d.at(text, offset);
+        }
+        out.push(d);
+    }
 }
 
 /// Checks the numbers in `[related]` and `[search]`; `text` is site.toml's text, to point at

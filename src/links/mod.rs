@@ -6,6 +6,7 @@
 //! naming the file and line where it was written.
 
 pub mod facets;
+mod folders;
 pub mod glossary;
 pub mod graph;
 mod resolver;
@@ -125,6 +126,7 @@ pub fn resolve(
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
     check_setting_links(config, content, &mut diagnostics);
+    diagnostics.extend(folders::check(config, content));
     let explicit = explicit_related(config, content, &mut diagnostics);
     let uncited = uncited_sources(config, content, &pages, &sections);
     // The page graph and facets read only the content and the links found above, so they

@@ -20,6 +20,7 @@ use crate::slug::{UniqueIds, slugify};
 use crate::third_party;
 
 mod callout;
+mod contact;
 mod fragment;
 mod highlight;
 mod html_out;
@@ -206,7 +207,7 @@ fn panic_for_tests(markdown: &str) {
     }
 }
 
-fn parser_options(options: &MarkdownOptions) -> Options {
+pub(crate) fn parser_options(options: &MarkdownOptions) -> Options {
     let mut flags = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -539,6 +540,7 @@ impl<'a> Renderer<'a> {
     fn link_destination<'e>(&mut self, dest: &CowStr<'e>, link_type: LinkType, offset: usize) -> Option<CowStr<'e>> {
         // `<help@example.org>`: the HTML writer adds `mailto:` itself.
         if link_type == LinkType::Email {
+            self.check_contact(&format!("mailto:{dest}"), offset);
             return Some(dest.clone());
         }
         let (kind, target, fragment) = match site_link::classify(dest, &self.folder()) {
@@ -570,8 +572,21 @@ impl<'a> Renderer<'a> {
         Some(format!("{LINK_PLACEHOLDER}{index}").into())
     }
 
+    /// A `mailto:` or `tel:` link that is not address- or number-shaped is an error.
+    fn check_contact(&mut self, dest: &str, offset: usize) {
+        if let Some((message, hint)) = contact::problem(dest) {
+            self.out.diagnostics.push(
+                Diagnostic::error(self.origin.file, message)
+                    .code(Code::BadContactLink)
+                    .at(self.origin.text, self.origin.body_start + offset)
+                    .with_hint(hint),
+            );
+        }
+    }
+
     /// Another site's URL, kept if its scheme is safe.
     fn external<'e>(&mut self, dest: &CowStr<'e>, offset: usize) -> Option<CowStr<'e>> {
+        self.check_contact(dest, offset);
         if self.config.markdown.raw_html == RawHtmlPolicy::Trust || is_safe_url(dest) {
             return Some(dest.clone());
         }

@@ -148,13 +148,18 @@ impl Site {
 }
 
 pub fn signpost_in(dir: &Path, args: &[&str]) -> Run {
+    // A fixed "today", before every fixture's next_review, so results do not depend on the
+    // day the tests run.
+    signpost_in_on(dir, "2026-06-01", args)
+}
+
+/// `signpost ARGS` in `dir` as if today were `today` (YYYY-MM-DD).
+pub fn signpost_in_on(dir: &Path, today: &str, args: &[&str]) -> Run {
     let output = Command::cargo_bin("signpost")
         .expect("the signpost binary")
         .current_dir(dir)
         .args(args)
-        // A fixed "today", before every fixture's next_review, so results do not depend on
-        // the day the tests run.
-        .env("SIGNPOST_TODAY", "2026-06-01")
+        .env("SIGNPOST_TODAY", today)
         .output()
         .expect("run signpost");
     Run {
