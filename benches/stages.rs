@@ -54,7 +54,8 @@ fn load(root: &Path) -> Site {
     let (content, _) = content::load(&config);
     let highlighter = Highlighter::new(&config.markdown.highlight_theme);
     let (pages, sections) = markdown_of(&config, &content, &highlighter);
-    let (linked, _) = links::resolve(&config, &content, pages.clone(), sections.clone());
+    let theme = signpost::theme::load(&config).expect("the default theme loads");
+    let (linked, _) = links::resolve(&config, &content, &theme, pages.clone(), sections.clone());
     Site {
         config,
         content,
@@ -112,7 +113,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("resolving links", |b| {
         b.iter_batched(
             || (site.pages.clone(), site.sections.clone()),
-            |(pages, sections)| links::resolve(config, content, pages, sections),
+            |(pages, sections)| links::resolve(config, content, &theme, pages, sections),
             BatchSize::LargeInput,
         )
     });

@@ -72,6 +72,8 @@ struct RawConfig {
     /// The other sites a page may load things from.
     #[serde(default)]
     privacy: RawPrivacy,
+    #[serde(default)]
+    images: ImageOptions,
 }
 
 /// The "Exit this page" control: a plain link to a neutral site, so it works without
@@ -125,6 +127,30 @@ pub struct RelatedOptions {
 impl Default for RelatedOptions {
     fn default() -> Self {
         RelatedOptions { count: 5 }
+    }
+}
+
+/// Smaller copies of large images for small screens, and a size budget.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImageOptions {
+    /// The widths, in pixels, of the resized copies made of each PNG, JPEG or WebP image
+    /// wider than them; none by default.
+    pub widths: Vec<u32>,
+    /// The `sizes` attribute written with `srcset`: how wide the image is shown.
+    pub sizes: String,
+    /// A warning for each published image file larger than this many bytes.
+    pub max_bytes: Option<u64>,
+}
+
+impl Default for ImageOptions {
+    fn default() -> Self {
+        ImageOptions {
+            widths: Vec::new(),
+            // The default theme's text column is 46rem wide.
+            sizes: "(max-width: 46rem) 100vw, 46rem".to_string(),
+            max_bytes: None,
+        }
     }
 }
 
@@ -629,6 +655,8 @@ pub struct Config {
     pub rules: Vec<Rule>,
     /// The other sites a reader's browser may contact.
     pub privacy: Privacy,
+    /// Resized copies of images; `widths` sorted, each once.
+    pub images: ImageOptions,
     /// Whether draft pages are built.
     pub drafts: bool,
 }
@@ -799,6 +827,10 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     resolve_labels(&mut matrices, &raw.vocabularies);
 
     limits::check(text, &raw.related, &raw.search, &file, &mut diagnostics);
+    limits::check_images(text, &raw.images, &file, &mut diagnostics);
+    let mut images = raw.images;
+    images.widths.sort_unstable();
+    images.widths.dedup();
     limits::check_links(text, &raw.links, &file, &mut diagnostics);
     let rules = rules::resolve(text, raw.rules, &raw.vocabularies, &mut diagnostics);
     let privacy = check_privacy(text, raw.privacy, base_url.origin.clone(), &file, &mut diagnostics);
@@ -839,6 +871,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         matrices,
         rules,
         privacy,
+        images,
         drafts: overrides.drafts,
     })
 }

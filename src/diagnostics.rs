@@ -58,13 +58,16 @@ pub enum Code {
     PageMoved,
     BaseUrlNotAbsolute,
     InvalidAlias,
+    ImageUnreadable,
+    SvgSanitised,
+    ImageTooLarge,
     BadContactLink,
     ExternalLinkBroken,
     ExternalLinkMoved,
 }
 
 impl Code {
-    pub const ALL: [Code; 49] = [
+    pub const ALL: [Code; 52] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -111,6 +114,9 @@ impl Code {
         Code::PageMoved,
         Code::BaseUrlNotAbsolute,
         Code::InvalidAlias,
+        Code::ImageUnreadable,
+        Code::SvgSanitised,
+        Code::ImageTooLarge,
         Code::BadContactLink,
         Code::ExternalLinkBroken,
         Code::ExternalLinkMoved,
@@ -168,6 +174,9 @@ impl Code {
             Code::PageMoved => "SP091",
             Code::BaseUrlNotAbsolute => "SP092",
             Code::InvalidAlias => "SP093",
+            Code::ImageUnreadable => "SP083",
+            Code::SvgSanitised => "SP084",
+            Code::ImageTooLarge => "SP085",
         }
     }
 

@@ -38,6 +38,8 @@ pub fn plural(n: impl std::fmt::Display, noun: &str) -> String {
 pub mod date;
 pub mod diagnostics;
 pub mod slug;
+/// SVG files: their display size, and their text made safe to publish.
+pub mod svg;
 
 pub mod config;
 pub mod content;

@@ -509,7 +509,7 @@ pub fn prepare(
 
     cache.stopped()?;
     progress("resolving links");
-    let (linked, link_diagnostics) = links::resolve(&config, &content, pages, sections);
+    let (linked, link_diagnostics) = links::resolve(&config, &content, &theme, pages, sections);
     diagnostics.extend(link_diagnostics);
 
     // A one-off build makes the tables' rows once the pages are rendered and the search

@@ -15,7 +15,7 @@ fn site_with(body: &str) -> Site {
         "+++\ntitle = \"Home\"\n+++\nWelcome to the guide.\n",
     );
     site.write("content/a.md", format!("+++\ntitle = \"Treatment\"\n+++\n\n{body}"));
-    site.write("static/kit.png", b"\x89PNG\r\n\x1a\nnot really");
+    site.write("static/kit.png", common::png(4, 3));
     site
 }
 
@@ -221,7 +221,7 @@ fn the_video_shortcode_writes_its_poster_and_a_local_video_under_the_base_path()
         "+++\ntitle = \"Naloxone\"\n+++\n\n{{ video(url=\"/videos/talk.mp4\", title=\"A talk\", poster=\"poster.png\") }}\n\n{{ video(url=\"https://v.example/1\", title=\"No poster\") }}\n",
     );
     site.write("content/treatments/_index.md", "+++\ntitle = \"Treatments\"\n+++\n");
-    site.write("content/treatments/poster.png", b"\x89PNG\r\n\x1a\nposter");
+    site.write("content/treatments/poster.png", common::png(4, 3));
     site.write("static/videos/talk.mp4", b"not really a video");
     for (base, prefix) in [("/", "/"), ("/guidance/", "/guidance/")] {
         site.build(&["--base-url", base]).success();

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::{LinkOptions, MatrixConfig, RelatedOptions, SearchOptions};
+use super::{ImageOptions, LinkOptions, MatrixConfig, RelatedOptions, SearchOptions};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// `[related] count`: more would make a list no reader scans.
@@ -47,6 +47,42 @@ pub(super) fn check_matrix(
             MATRIX_PAGE_SIZE.end()
         )),
     );
+}
+
+/// `[images] widths`: a copy narrower than a phone's icon or wider than an 8K screen helps no one.
+pub const IMAGE_WIDTH: RangeInclusive<u32> = 16..=8192;
+/// `[images] max_bytes`: at least a byte.
+pub const IMAGE_MAX_BYTES: RangeInclusive<u64> = 1..=u64::MAX;
+
+/// Checks the numbers in `[images]`.
+pub(super) fn check_images(text: &str, images: &ImageOptions, file: &Path, out: &mut Diagnostics) {
+    let report = |key: &str, message: String, hint: String| {
+        let mut d = Diagnostic::error(file, message)
+            .code(Code::ConfigOutOfRange)
+            .with_hint(hint);
+        if let Some(offset) = value_offset(text, &["images", key]) {
+            d = d.at(text, offset);
+        }
+        d
+    };
+    if let Some(width) = images.widths.iter().find(|w| !IMAGE_WIDTH.contains(w)) {
+        out.push(report(
+            "widths",
+            format!("[images] widths holds {width}, which is out of range"),
+            format!(
+                "use widths in pixels from {} to {}",
+                IMAGE_WIDTH.start(),
+                IMAGE_WIDTH.end()
+            ),
+        ));
+    }
+    if let Some(bytes) = images.max_bytes.filter(|b| !IMAGE_MAX_BYTES.contains(b)) {
+        out.push(report(
+            "max_bytes",
+            format!("[images] max_bytes is {bytes}, which is out of range"),
+            "use a number of bytes of at least 1, such as 300000 for 300 kB".to_string(),
+        ));
+    }
 }
 
 /// `[links] external_timeout`, in seconds: a site slower than 2 minutes is as good as down.

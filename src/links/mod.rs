@@ -9,6 +9,7 @@ pub mod facets;
 mod folders;
 pub mod glossary;
 pub mod graph;
+mod images;
 mod resolver;
 
 use std::collections::BTreeSet;
@@ -20,6 +21,9 @@ use crate::config::{Config, SettingLink};
 use crate::content::{Content, SourceFile, Target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown::{LINK_PLACEHOLDER, Rendered, escape_attribute};
+use crate::theme::Theme;
+pub use images::{ImageFiles, Resized, is_sized_image};
+use images::{Images, Shown};
 pub use resolver::Unverified;
 use resolver::{Against, Resolved, Resolver, SitePaths, normalise};
 
@@ -41,18 +45,22 @@ pub struct Linked {
     /// Links to site paths that are no page or content file, for `render` to check against
     /// the static and generated files.
     pub unverified: Vec<Unverified>,
+    /// The image files pages show, and the resized copies `render` makes of them.
+    pub images: ImageFiles,
 }
 
 /// Resolves every internal link; `pages` and `sections` are parallel to `content`'s.
 pub fn resolve(
     config: &Config,
     content: &Content,
+    theme: &Theme,
     mut pages: Vec<Rendered>,
     mut sections: Vec<Rendered>,
 ) -> (Linked, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let mut unverified = Vec::new();
     let paths = SitePaths::new(content);
+    let images = Images::new(config, content, theme);
     let rendered_of = |target: Target| -> &Rendered {
         match target {
             Target::Page(i) => &pages[i],
@@ -62,7 +70,7 @@ pub fn resolve(
 
     // Resolve first (reading every page's headings), then rewrite each page's HTML. Pages are
     // resolved in parallel, each with its own list of problems, reported in page order.
-    type Found = (Vec<Resolved>, Diagnostics, Vec<Unverified>);
+    type Found = (Vec<Resolved>, Vec<Option<Shown>>, Diagnostics, Vec<Unverified>);
     let resolve_all = |file: &SourceFile, rendered: &Rendered, here: Target| -> Found {
         let resolver = Resolver {
             config,
@@ -81,15 +89,20 @@ pub fn resolve(
             .iter()
             .map(|link| resolver.link(link, &against, &mut problems, &mut unchecked))
             .collect();
-        (links, problems, unchecked)
+        let sizes = rendered
+            .links
+            .iter()
+            .map(|link| resolver.image_size(link, &images, &mut problems))
+            .collect();
+        (links, sizes, problems, unchecked)
     };
-    let mut unzip = |resolved: Vec<Found>| -> Vec<Vec<Resolved>> {
+    let mut unzip = |resolved: Vec<Found>| -> Vec<(Vec<Resolved>, Vec<Option<Shown>>)> {
         resolved
             .into_iter()
-            .map(|(links, problems, unchecked)| {
+            .map(|(links, sizes, problems, unchecked)| {
                 diagnostics.extend(problems);
                 unverified.extend(unchecked);
-                links
+                (links, sizes)
             })
             .collect()
     };
@@ -111,17 +124,24 @@ pub fn resolve(
             .map(|(i, (s, r))| resolve_all(&s.file, r, Target::Section(i)))
             .collect(),
     );
-    drop(paths);
-    pages.par_iter_mut().zip(&page_links).for_each(|(rendered, links)| {
-        rendered.html = replace_placeholders(&rendered.html, links);
-    });
+    drop((paths, images));
+    pages
+        .par_iter_mut()
+        .zip(&page_links)
+        .for_each(|(rendered, (links, sizes))| {
+            rendered.html = finish_html(&rendered.html, links, sizes);
+        });
     sections
         .par_iter_mut()
         .zip(&section_links)
-        .for_each(|(rendered, links)| {
-            rendered.html = replace_placeholders(&rendered.html, links);
+        .for_each(|(rendered, (links, sizes))| {
+            rendered.html = finish_html(&rendered.html, links, sizes);
         });
-    let targets = |links: &Vec<Resolved>| links.iter().flatten().filter_map(|(t, _)| *t).collect::<Vec<_>>();
+    let mut images = ImageFiles::default();
+    for (rendered, (_, shown)) in pages.iter().zip(&page_links).chain(sections.iter().zip(&section_links)) {
+        images.add(&rendered.links, shown);
+    }
+    let targets = |(links, _): &(Vec<Resolved>, _)| links.iter().flatten().filter_map(|(t, _)| *t).collect::<Vec<_>>();
     let page_targets: Vec<Vec<Target>> = page_links.iter().map(targets).collect();
     let section_targets: Vec<Vec<Target>> = section_links.iter().map(targets).collect();
 
@@ -153,6 +173,7 @@ pub fn resolve(
             backlinks,
             facets,
             unverified,
+            images,
         },
         diagnostics,
     )
@@ -334,6 +355,7 @@ pub struct Relinked {
 pub fn relink_page(
     config: &Config,
     content: &Content,
+    theme: &Theme,
     linked: &Linked,
     index: usize,
     text: &str,
@@ -355,8 +377,10 @@ pub fn relink_page(
         return None;
     }
     let paths = SitePaths::new(content);
+    let images = Images::new(config, content, theme);
     // A link to a static or generated file is checked only by a full build.
-    let resolve = |rendered: &Rendered, text: &str| -> Option<Vec<Resolved>> {
+    type Found = (Vec<Resolved>, Vec<Option<Shown>>);
+    let resolve = |rendered: &Rendered, text: &str| -> Option<Found> {
         let resolver = Resolver {
             config,
             content,
@@ -374,13 +398,22 @@ pub fn relink_page(
             .iter()
             .map(|link| resolver.link(link, &against, &mut problems, &mut unverified))
             .collect();
-        (problems.is_empty() && unverified.is_empty()).then_some(links)
+        let sizes = rendered
+            .links
+            .iter()
+            .map(|link| resolver.image_size(link, &images, &mut problems))
+            .collect();
+        (problems.is_empty() && unverified.is_empty()).then_some((links, sizes))
     };
     let targets = |links: &[Resolved]| -> BTreeSet<Target> { links.iter().flatten().filter_map(|(t, _)| *t).collect() };
-    let links = resolve(&rendered, text)?;
-    let old_links = resolve(before, &page.file.text)?;
+    let (links, sizes) = resolve(&rendered, text)?;
+    // A new image file, or a new resized copy, is for a full build to make and check.
+    if !linked.images.holds(&rendered.links, &sizes) {
+        return None;
+    }
+    let (old_links, _) = resolve(before, &page.file.text)?;
     let (targets_before, targets) = (targets(&old_links), targets(&links));
-    rendered.html = replace_placeholders(&rendered.html, &links);
+    rendered.html = finish_html(&rendered.html, &links, &sizes);
     if let Some(glossary) = glossary.filter(|_| config.glossary.link_terms) {
         let terms = glossary_terms(config, content, glossary, &linked.pages, &linked.sections);
         rendered.html = glossary::link_terms(&rendered.html, &terms);
@@ -429,9 +462,16 @@ fn rendered_with<'a>(linked: &'a Linked, index: usize, rendered: &'a Rendered) -
     }
 }
 
+/// A page's HTML with its links' URLs and images' sizes in place, its images after the
+/// first loading lazily.
+fn finish_html(html: &str, urls: &[Resolved], sizes: &[Option<Shown>]) -> String {
+    images::lazy(replace_placeholders(html, urls, sizes))
+}
+
 /// Replaces each `"@link:N"` attribute value with the Nth URL ("#" where it did not resolve,
-/// which only happens in a build that fails anyway).
-fn replace_placeholders(html: &str, urls: &[Resolved]) -> String {
+/// which only happens in a build that fails anyway), followed by the image's `width` and
+/// `height` when it is an image whose size is known.
+fn replace_placeholders(html: &str, urls: &[Resolved], sizes: &[Option<Shown>]) -> String {
     let needle = format!("\"{LINK_PLACEHOLDER}");
     // memchr's vector search: `str::find` for a string was a percent of the build.
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
@@ -452,6 +492,14 @@ fn replace_placeholders(html: &str, urls: &[Resolved]) -> String {
             Some(Some((_, url))) if after[digits..].starts_with('"') => {
                 out.push_str(&escape_attribute(url));
                 rest = &after[digits..];
+                if let Some(Some(shown)) = index.and_then(|i| sizes.get(i)) {
+                    let size = shown.size;
+                    out.push_str(&format!("\" width=\"{}\" height=\"{}", size.width, size.height));
+                    if let Some(srcset) = &shown.srcset {
+                        out.push_str("\" ");
+                        out.push_str(srcset.strip_suffix('"').unwrap_or(srcset));
+                    }
+                }
             }
             Some(None) if after[digits..].starts_with('"') => {
                 out.push('#');
@@ -479,7 +527,8 @@ mod tests {
         assert_eq!(
             replace_placeholders(
                 "<a href=\"@link:0\">x</a><a href=\"@link:1\">y</a><a href=\"@link:7\">z</a>",
-                &urls
+                &urls,
+                &[]
             ),
             "<a href=\"/a/\">x</a><a href=\"#\">y</a><a href=\"@link:7\">z</a>"
         );

@@ -12,7 +12,9 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use crate::config::Config;
 use crate::content::{Content, Target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
-use crate::markdown::{InternalLink, LinkKind, Rendered};
+use crate::markdown::{InternalLink, LinkKind, Rendered, escape_attribute};
+
+use super::images::{Images, Shown};
 
 /// Where a link leads: the page or section, when it is one, and its URL.
 pub type Resolved = Option<(Option<Target>, String)>;
@@ -107,14 +109,7 @@ impl<'a> Resolver<'a> {
         diagnostics: &mut Diagnostics,
         unverified: &mut Vec<Unverified>,
     ) -> Resolved {
-        let here = match &link.snippet {
-            Some(snippet) => Resolver {
-                text: &snippet.text,
-                file: &snippet.display,
-                ..*self
-            },
-            None => Resolver { ..*self },
-        };
+        let here = self.at_link(link);
         match &link.kind {
             LinkKind::Content => here.content_link(link, against, diagnostics),
             LinkKind::SitePath { query } => here.site_path(link, query, against, diagnostics, unverified),
@@ -123,6 +118,71 @@ impl<'a> Resolver<'a> {
                 let rendered = (against.rendered)(against.here);
                 here.check_id(rendered, fragment, "on this page", link.offset, diagnostics)?;
                 Some((None, format!("#{}", encode_fragment(fragment))))
+            }
+        }
+    }
+
+    /// The resolver for the file `link` was written in: the page, or a snippet it includes.
+    fn at_link<'l>(&self, link: &'l InternalLink) -> Resolver<'l>
+    where
+        'a: 'l,
+    {
+        match &link.snippet {
+            Some(snippet) => Resolver {
+                text: &snippet.text,
+                file: &snippet.display,
+                ..*self
+            },
+            None => Resolver { ..*self },
+        }
+    }
+
+    /// The pixel size of an image `link` names, when it is an image file of the site; an
+    /// error at the link when the file cannot be read as an image.
+    pub fn image_size(&self, link: &InternalLink, images: &Images<'_>, diagnostics: &mut Diagnostics) -> Option<Shown> {
+        let LinkKind::SitePath { query } = &link.kind else {
+            return None;
+        };
+        if !link.image {
+            return None;
+        }
+        match images.size(&link.target) {
+            Ok(size) => {
+                let size = size?;
+                let resized = images.resized(&link.target, size);
+                let srcset = (!resized.is_empty()).then(|| {
+                    let url_of = |path: &str| self.config.base_url.link(&encode(path));
+                    let mut candidates: Vec<String> = resized
+                        .iter()
+                        .map(|r| format!("{} {}w", url_of(&r.path), r.width))
+                        .collect();
+                    candidates.push(format!("{}{query} {}w", url_of(&link.target), size.width));
+                    format!(
+                        "srcset=\"{}\" sizes=\"{}\"",
+                        escape_attribute(&candidates.join(", ")),
+                        escape_attribute(&self.config.images.sizes)
+                    )
+                });
+                let file = images.file(&link.target).map(Path::to_path_buf);
+                Some(Shown {
+                    size,
+                    srcset,
+                    resized,
+                    file,
+                })
+            }
+            Err(problem) => {
+                let here = self.at_link(link);
+                diagnostics.push(
+                    Diagnostic::error(
+                        here.file,
+                        format!("the image `/{}` cannot be used: {problem}", link.target),
+                    )
+                    .code(Code::ImageUnreadable)
+                    .at(&here.source(), link.offset)
+                    .with_hint("save it again as PNG, JPEG, GIF, WebP or SVG, with a name that says which"),
+                );
+                None
             }
         }
     }

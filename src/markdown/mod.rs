@@ -68,6 +68,8 @@ pub struct InternalLink {
     pub offset: usize,
     /// The snippet it was written in, when not the page itself.
     pub snippet: Option<Arc<SourceFile>>,
+    /// Whether it is an image's source (`![alt](x.png)`), whose pixel size `links` reads.
+    pub image: bool,
 }
 
 /// What an [`InternalLink`] names.
@@ -360,7 +362,7 @@ impl<'a> Renderer<'a> {
                     dest_url,
                     title,
                     id,
-                }) => match self.link_destination(&dest_url, link_type, range.start) {
+                }) => match self.image_destination(&dest_url, link_type, range.start) {
                     Some(dest) => Event::Start(Tag::Image {
                         link_type,
                         dest_url: dest,
@@ -568,8 +570,21 @@ impl<'a> Renderer<'a> {
             fragment,
             offset: self.origin.body_start + offset,
             snippet: self.snippet.cloned(),
+            image: false,
         });
         Some(format!("{LINK_PLACEHOLDER}{index}").into())
+    }
+
+    /// [`Self::link_destination`] for an image's source, marked so that `links` writes its size.
+    fn image_destination<'e>(&mut self, dest: &CowStr<'e>, link_type: LinkType, offset: usize) -> Option<CowStr<'e>> {
+        let before = self.out.links.len();
+        let dest = self.link_destination(dest, link_type, offset);
+        if self.out.links.len() > before
+            && let Some(link) = self.out.links.last_mut()
+        {
+            link.image = true;
+        }
+        dest
     }
 
     /// A `mailto:` or `tel:` link that is not address- or number-shaped is an error.

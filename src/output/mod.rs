@@ -293,6 +293,32 @@ impl Sink for Staging {
         }
         Ok(())
     }
+
+    fn cached(&self, key: &str) -> Option<Vec<u8>> {
+        fs::read(image_cache(&self.out).join(key)).ok()
+    }
+
+    /// Written under a temporary name and renamed, so a killed build never leaves half a
+    /// file under a key; a cache that cannot be written only costs the next build time.
+    fn keep(&self, key: &str, bytes: &[u8]) {
+        let dir = image_cache(&self.out);
+        let temporary = dir.join(format!(".{key}.{}", std::process::id()));
+        if fs::create_dir_all(&dir).is_ok() && fs::write(&temporary, bytes).is_ok() {
+            let _ = fs::rename(&temporary, dir.join(key));
+        }
+    }
+}
+
+/// The folder beside the output (`.public.signpost-images` for `public/`) where resized
+/// images are kept between builds, by the hash of their source.
+pub fn image_cache(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string());
+    out.parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(format!(".{name}.signpost-images"))
 }
 
 impl Staging {

@@ -129,7 +129,15 @@ pub fn rerender_edit(kept: &mut Kept, relative: &Path) -> Option<Files> {
     };
     let origin = markdown::Origin::file(&page.file.display, &text, body_start);
     let rendered = markdown::render_page(origin, &kept.config, &kept.highlighter, &includes, &placement);
-    let relinked = links::relink_page(&kept.config, &kept.content, &kept.linked, index, &text, rendered)?;
+    let relinked = links::relink_page(
+        &kept.config,
+        &kept.content,
+        &kept.theme,
+        &kept.linked,
+        index,
+        &text,
+        rendered,
+    )?;
 
     // Every check has passed: from here on the kept build is brought up to date.
     kept.later.reindex.insert(index);
@@ -572,9 +580,14 @@ fn users(theme: &Theme, mut changed: BTreeSet<String>) -> BTreeSet<String> {
 /// The site's or theme's static files among `relative` (paths under the site folder), read
 /// again, each at its output path, after edits to static files alone. `None` when a full
 /// build is needed: a path is not a static file the last build copied (a new or deleted file,
-/// one another file overrides, or one at a path the build makes itself).
+/// one another file overrides, or one at a path the build makes itself), or it is an image,
+/// whose size the pages showing it write.
 pub fn recopy_static(kept: &Kept, relative: &[&Path]) -> Option<Files> {
-    if relative.is_empty() {
+    if relative.is_empty()
+        || relative
+            .iter()
+            .any(|path| links::is_sized_image(&path.to_string_lossy()))
+    {
         return None;
     }
     let root = &kept.config.root;

@@ -9,7 +9,9 @@ pub mod feeds;
 mod headers;
 pub mod moved;
 pub mod redirects;
+mod resize;
 mod site_paths;
+mod svg_files;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -40,6 +42,15 @@ pub struct RenderedSite {
 /// handed over one by one from several threads, so a build never holds the whole site.
 pub trait Sink: Sync {
     fn put(&self, path: &str, contents: Contents) -> Result<(), Diagnostic>;
+
+    /// A resized image an earlier build made, by its key (`render::resize`); none unless the
+    /// sink keeps a cache.
+    fn cached(&self, _key: &str) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Keeps a resized image for later builds; a cache that cannot be written is skipped.
+    fn keep(&self, _key: &str, _bytes: &[u8]) {}
 }
 
 /// Keeps every file in memory.
@@ -158,7 +169,8 @@ impl<'a> Renderer<'a> {
             }
         }
         if !linked.unverified.is_empty() {
-            let pages = jobs.iter().map(|job| job.output.as_str());
+            let resized = linked.images.resized.iter().map(|r| r.path.as_str());
+            let pages = jobs.iter().map(|job| job.output.as_str()).chain(resized);
             let outputs = site_paths::output_paths(content, theme, pages, matrices, search_manifest);
             diagnostics.extend(site_paths::check(&linked.unverified, &outputs));
         }
@@ -300,6 +312,20 @@ impl<'a> Renderer<'a> {
             }
         }
         let not_taken = |path: &String| !taken.contains(path.as_str());
+        let images = &self.linked.images;
+        for resized in &images.resized {
+            if not_taken(&resized.path) && owned.insert(resized.path.clone()) {
+                work.push(Work::Resized(resized));
+            }
+        }
+        let oversized: Vec<Diagnostic> = images
+            .shown
+            .iter()
+            .filter_map(|(path, from)| {
+                let bytes = std::fs::metadata(from).ok()?.len();
+                resize::too_large(config, path, from, bytes)
+            })
+            .collect();
         work.extend(
             made.into_iter()
                 .filter(|(path, _)| not_taken(path))
@@ -319,17 +345,29 @@ impl<'a> Renderer<'a> {
         );
         work.into_par_iter()
             .with_max_len(1)
-            .filter_map(|work| {
-                let result = match work {
+            .flat_map_iter(|work| {
+                let (result, warning) = match work {
                     Work::Page(job) => {
                         let context = job.context(&self.views, self.linked, matrices, None);
-                        self.render_job(job, &context, sink)
+                        (self.render_job(job, &context, sink), None)
                     }
-                    Work::Made(path, make) => sink.put(&path, Contents::Bytes(make().into_bytes())),
-                    Work::File(path, contents) => sink.put(&path, contents),
+                    Work::Made(path, make) => (sink.put(&path, Contents::Bytes(make().into_bytes())), None),
+                    Work::File(path, contents) if svg_files::is_svg(&path) => {
+                        let (published, warning) = svg_files::publish(&config.root, &path, contents);
+                        (published.and_then(|contents| sink.put(&path, contents)), warning)
+                    }
+                    Work::File(path, contents) => (sink.put(&path, contents), None),
+                    Work::Resized(resized) => match resize::make(config, resized, sink) {
+                        Ok(bytes) => {
+                            let warning = resize::too_large(config, &resized.path, &resized.from, bytes.len() as u64);
+                            (sink.put(&resized.path, Contents::Bytes(bytes)), warning)
+                        }
+                        Err(problem) => (Err(problem), None),
+                    },
                 };
-                result.err()
+                result.err().into_iter().chain(warning)
             })
+            .chain(oversized)
             .collect()
     }
 
@@ -340,9 +378,10 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every path the site's files are written to, for the crawl: pages, generated files,
-    /// static files and the redirect pages.
+    /// static files, resized images and the redirect pages.
     fn outputs(&self) -> BTreeSet<String> {
-        let pages = self.kept_jobs().map(|job| job.output.as_str());
+        let resized = self.linked.images.resized.iter().map(|r| r.path.as_str());
+        let pages = self.kept_jobs().map(|job| job.output.as_str()).chain(resized);
         let manifest = self.search_manifest.as_deref();
         let mut outputs = site_paths::output_paths(self.content, self.theme, pages, self.matrices, manifest);
         let aliases = redirects::all(self.content);
@@ -477,6 +516,8 @@ pub fn render_wanted(
                 }
                 Work::Made(path, make) => (path, make().into_bytes()),
                 Work::File(path, contents) => (path, contents.into_bytes()),
+                // Quick re-renders make no images: a new copy takes a full build.
+                Work::Resized(resized) => (resized.path.clone(), Vec::new()),
             }))
         })
         .collect::<Result<Option<Vec<_>>, Diagnostic>>()?;
@@ -576,6 +617,7 @@ enum Work<'a> {
     Page(&'a Job),
     Made(String, Made<'a>),
     File(String, Contents),
+    Resized(&'a crate::links::Resized),
 }
 
 /// One HTML file to render.

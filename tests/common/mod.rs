@@ -649,3 +649,34 @@ pub fn xml_attributes(xml: &str, name: &str, attribute: &str) -> Vec<String> {
         .filter_map(|n| n.attribute(attribute).map(str::to_string))
         .collect()
 }
+
+/// A real PNG of `width`×`height` RGB pixels, every one grey.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc.finalize().to_be_bytes());
+    }
+    let mut header = Vec::new();
+    header.extend(width.to_be_bytes());
+    header.extend(height.to_be_bytes());
+    header.extend([8, 2, 0, 0, 0]);
+    let row: Vec<u8> = std::iter::once(0)
+        .chain(std::iter::repeat_n(128, width as usize * 3))
+        .collect();
+    use std::io::Write;
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    for _ in 0..height {
+        zlib.write_all(&row).expect("compress a row");
+    }
+    let pixels = zlib.finish().expect("compress the pixels");
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut out, b"IHDR", &header);
+    chunk(&mut out, b"IDAT", &pixels);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
