@@ -540,7 +540,7 @@ pub fn prepare(
             progress("building comparison tables");
             matrix::build(&config, &content)
         }
-        false => matrix::outlines(&config),
+        false => matrix::outlines(&config, &content),
     };
 
     cache.stopped()?;
