@@ -600,7 +600,10 @@ pub fn generate(n: usize, dir: &Path, section_count: usize) -> std::io::Result<S
         "+++\ntitle = \"If someone has collapsed\"\nsummary = \"Call 999.\"\n+++\n\nCall 999.\n",
     )?;
     for snippet in ["opioid-overdose", "tolerance"] {
-        write(&format!("content/_snippets/{snippet}.md"), "Call 999 in an emergency.\n")?;
+        write(
+            &format!("content/_snippets/{snippet}.md"),
+            "Call 999 in an emergency.\n",
+        )?;
     }
 
     let mut rng = Rng(n as u64);
