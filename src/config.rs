@@ -14,12 +14,14 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, hint_for_serde_message};
 mod base_url;
 mod emergency;
 pub mod limits;
+mod options;
 pub mod phone;
 mod privacy;
 mod rules;
 pub use base_url::BaseUrl;
 pub use emergency::Emergency;
 use emergency::{RawEmergency, check_emergency};
+pub use options::{ImageOptions, LinkOptions, ListOptions, RelatedOptions};
 pub use privacy::Privacy;
 use privacy::{RawPrivacy, check_privacy};
 pub use rules::{Place, Rule};
@@ -58,6 +60,8 @@ struct RawConfig {
     quick_exit: QuickExit,
     #[serde(default)]
     related: RelatedOptions,
+    #[serde(default)]
+    lists: ListOptions,
     #[serde(default)]
     links: LinkOptions,
     #[serde(default)]
@@ -111,70 +115,6 @@ impl Default for QuickExit {
             url: "https://www.bbc.co.uk/weather".to_string(),
             label: "Exit this page".to_string(),
             safety_page: None,
-        }
-    }
-}
-
-/// How guidance pages suggest other pages.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RelatedOptions {
-    /// How many related pages a guidance page lists: its own `related` first, then the pages
-    /// sharing most facet values.
-    pub count: usize,
-}
-
-impl Default for RelatedOptions {
-    fn default() -> Self {
-        RelatedOptions { count: 5 }
-    }
-}
-
-/// Smaller copies of large images for small screens, and a size budget.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ImageOptions {
-    /// The widths, in pixels, of the resized copies made of each PNG, JPEG or WebP image
-    /// wider than them; none by default.
-    pub widths: Vec<u32>,
-    /// The `sizes` attribute written with `srcset`: how wide the image is shown.
-    pub sizes: String,
-    /// A warning for each published image file larger than this many bytes.
-    pub max_bytes: Option<u64>,
-}
-
-impl Default for ImageOptions {
-    fn default() -> Self {
-        ImageOptions {
-            widths: Vec::new(),
-            // The default theme's text column is 46rem wide.
-            sizes: "(max-width: 46rem) 100vw, 46rem".to_string(),
-            max_bytes: None,
-        }
-    }
-}
-
-/// How `check --external` fetches the external URLs pages link to (`build` never does).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct LinkOptions {
-    /// Seconds to wait for one URL's answer before reporting it unreachable.
-    pub external_timeout: u64,
-    /// How many sites are asked at once.
-    pub external_concurrency: usize,
-    /// Milliseconds between two requests to one host, so a site is never hammered.
-    pub external_host_delay_ms: u64,
-    /// Days a result in the cache is trusted before the URL is fetched again.
-    pub external_max_age: u32,
-}
-
-impl Default for LinkOptions {
-    fn default() -> Self {
-        LinkOptions {
-            external_timeout: 10,
-            external_concurrency: 8,
-            external_host_delay_ms: 1000,
-            external_max_age: 7,
         }
     }
 }
@@ -648,6 +588,8 @@ pub struct Config {
     pub sources: Vec<Source>,
     pub quick_exit: QuickExit,
     pub related: RelatedOptions,
+    /// How long the generated lists (facet value pages, the A–Z) get before they are split.
+    pub lists: ListOptions,
     pub links: LinkOptions,
     pub glossary: GlossaryOptions,
     pub search: SearchOptions,
@@ -832,6 +774,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     images.widths.sort_unstable();
     images.widths.dedup();
     limits::check_links(text, &raw.links, &file, &mut diagnostics);
+    limits::check_lists(text, &raw.lists, &file, &mut diagnostics);
     let rules = rules::resolve(text, raw.rules, &raw.vocabularies, &mut diagnostics);
     let privacy = check_privacy(text, raw.privacy, base_url.origin.clone(), &file, &mut diagnostics);
 
@@ -865,6 +808,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         sources: raw.sources.into_iter().map(Spanned::into_inner).collect(),
         quick_exit: raw.quick_exit,
         related: raw.related,
+        lists: raw.lists,
         links: raw.links,
         glossary: raw.glossary,
         search: raw.search,

@@ -707,3 +707,58 @@ fn snippet_edits_take_a_full_build_that_equals_a_fresh_one() {
     );
     assert!(pipeline::rerender_templates(&mut kept, &[Path::new("templates/shortcodes/badge.html")]).is_none());
 }
+
+/// The crosslinks fixture with `[lists] page_size = 10` and `extra` more community pages
+/// titled "Extra NN", so that the community list is 10 pages and the A to Z is split.
+fn site_with_long_lists(extra: usize) -> Site {
+    let site = Site::fixture("crosslinks");
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).expect("read site.toml");
+    site.write("site.toml", format!("{toml}\n[lists]\npage_size = 10\n"));
+    for i in 0..extra {
+        site.write(
+            &format!("content/treatments/extra-{i:02}.md"),
+            format!(
+                "+++\ntitle = \"Extra {i:02}\"\nsummary = \"Extra.\"\ntreatment_type = \"talking\"\n\
+                 settings = [\"community\"]\nsources = [\"src\"]\nlast_reviewed = 2026-01-01\n\
+                 next_review = 2027-01-01\n+++\n\nExtra text.\n"
+            ),
+        );
+    }
+    site
+}
+
+/// An edit that adds a numbered page to a long list, or moves a page to another letter of a
+/// split A to Z, waits for a full build; one that keeps every list's pages is rendered as a
+/// full build renders it.
+#[test]
+fn edits_that_add_a_page_to_a_long_list_wait_for_a_full_build() {
+    // Alpha, Beta, Delta and 7 extras: the community list is one full page of 10.
+    let site = site_with_long_lists(7);
+    let built = full_build(&site);
+    assert!(built.contains_key("settings/community/index.html"));
+    assert!(!built.contains_key("settings/community/2/index.html"));
+    assert!(built.contains_key("a-z/a/index.html"), "the A to Z is split");
+
+    const GAMMA: &str = "content/treatments/gamma.md";
+    let refused = [
+        // Gamma joins: an eleventh community page, on a new `/2/`.
+        (GAMMA, "settings = [\"residential\"]", "settings = [\"community\", \"residential\"]"),
+        // A title under a letter no other title has: a new letter's page.
+        (ALPHA, "title = \"Alpha\"", "title = \"Omega\""),
+    ];
+    for (file, from, to) in refused {
+        let site = site_with_long_lists(7);
+        let mut kept = kept(&site);
+        site.edit(file, from, to);
+        assert!(quick_files(&mut kept, file).is_none(), "`{from}` → `{to}` was rendered alone");
+    }
+    // Within one letter, and a list that stays one page: rendered as a full build.
+    check_edits(
+        &site,
+        ALPHA,
+        &[
+            ("title = \"Alpha\"", "title = \"Another\""),
+            ("settings = [\"community\"]", "settings = [\"residential\"]"),
+        ],
+    );
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::{ImageOptions, LinkOptions, MatrixConfig, RelatedOptions, SearchOptions};
+use super::{ImageOptions, LinkOptions, ListOptions, MatrixConfig, RelatedOptions, SearchOptions};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// `[related] count`: more would make a list no reader scans.
@@ -93,6 +93,31 @@ pub const EXTERNAL_CONCURRENCY: RangeInclusive<u64> = 1..=32;
 pub const EXTERNAL_HOST_DELAY_MS: RangeInclusive<u64> = 0..=60_000;
 /// `[links] external_max_age`, in days: 0 fetches every URL on every run.
 pub const EXTERNAL_MAX_AGE: RangeInclusive<u64> = 0..=365;
+
+/// `[lists] page_size`: fewer than 10 entries a page is paging for its own sake; more than
+/// 10,000 makes pages of megabytes.
+pub const LIST_PAGE_SIZE: RangeInclusive<usize> = 10..=10_000;
+
+/// Checks `[lists] page_size`.
+pub(super) fn check_lists(text: &str, lists: &ListOptions, file: &Path, out: &mut Diagnostics) {
+    if LIST_PAGE_SIZE.contains(&lists.page_size) {
+        return;
+    }
+    let mut d = Diagnostic::error(
+        file,
+        format!("[lists] page_size is {}, which is out of range", lists.page_size),
+    )
+    .code(Code::ConfigOutOfRange)
+    .with_hint(format!(
+        "use a whole number from {} to {}",
+        LIST_PAGE_SIZE.start(),
+        LIST_PAGE_SIZE.end()
+    ));
+    if let Some(offset) = value_offset(text, &["lists", "page_size"]) {
+        d = d.at(text, offset);
+    }
+    out.push(d);
+}
 
 /// Checks the numbers in `[links]`.
 pub(super) fn check_links(text: &str, links: &LinkOptions, file: &Path, out: &mut Diagnostics) {

@@ -15,7 +15,7 @@ use crate::content::{self, Content, Target};
 use crate::links;
 use crate::markdown;
 use crate::matrix::{self, Matrix};
-use crate::render::{self, Files, Theme, Wanted};
+use crate::render::{self, Files, Theme, Wanted, lists};
 use crate::search::{self, NotUpdated};
 use crate::theme;
 
@@ -290,7 +290,30 @@ fn front_matter_change(kept: &Kept, index: usize, new: &Meta) -> Option<FrontMat
     if facets && !facet_values_stay_used(kept, index, new) {
         return None;
     }
+    if !list_pages_stay(kept, index, new) {
+        return None;
+    }
     Some(FrontMatterChange { facets, dates })
+}
+
+/// Whether the generated lists keep their pages: no facet value's list gains or loses a
+/// numbered page, and in an A to Z split by letter the page keeps its letter. Otherwise a
+/// page of a list would come or go, which only a full build writes and removes.
+fn list_pages_stay(kept: &Kept, index: usize, new: &Meta) -> bool {
+    let old = &kept.content.pages[index].meta;
+    let size = kept.config.lists.page_size;
+    let sections = kept.content.sections.iter().filter(|s| s.parent.is_some()).count();
+    let entries = kept.content.pages.len() + sections;
+    if entries > size && lists::letter_of(&old.title).1 != lists::letter_of(&new.title).1 {
+        return false;
+    }
+    kept.linked.facets.iter().all(|facet| {
+        let (before, after) = (old.facet_values(facet.facet), new.facet_values(facet.facet));
+        facet.values.iter().all(|(id, pages)| {
+            let count = pages.len() + usize::from(after.contains(id)) - usize::from(before.contains(id));
+            lists::page_count(count, size) == lists::page_count(pages.len(), size)
+        })
+    })
 }
 
 /// Whether every facet value of the page's old and new front matter is used by some page

@@ -7,6 +7,7 @@
 mod crawl;
 pub mod feeds;
 mod headers;
+pub mod lists;
 pub mod moved;
 pub mod redirects;
 mod resize;
@@ -468,8 +469,8 @@ pub fn render_wanted(
                 JobKind::Page(i) => wanted.pages.contains(&i),
                 JobKind::Section(i) => wanted.sections.contains(&i),
                 JobKind::Facet(f) => wanted.facets.contains(&f),
-                JobKind::FacetValue(f, v) => wanted.facet_values.contains(&(f, v)),
-                JobKind::AtoZ => wanted.a_to_z,
+                JobKind::FacetValue(f, v, _) => wanted.facet_values.contains(&(f, v)),
+                JobKind::AtoZ(_) => wanted.a_to_z,
                 JobKind::Matrix(_) | JobKind::MatrixPart(..) | JobKind::Search | JobKind::NotFound => false,
             }
     };
@@ -624,9 +625,11 @@ enum JobKind {
     Section(usize),
     /// Index into `Linked::facets`.
     Facet(usize),
-    /// Facet index and value index.
-    FacetValue(usize, usize),
-    AtoZ,
+    /// Facet index, value index and page number (from 1) of the value's list.
+    FacetValue(usize, usize, usize),
+    /// The A to Z's own page (all of it, or the index of a split one), or page `.1` (from 1)
+    /// of letter `.0`'s page in a split one.
+    AtoZ(Option<(usize, usize)>),
     /// A table's page: the whole table, or the index of a split one.
     Matrix(usize),
     /// Table and part index: one page of a split table.
@@ -642,7 +645,7 @@ impl JobKind {
             self,
             JobKind::Facet(_)
                 | JobKind::FacetValue(..)
-                | JobKind::AtoZ
+                | JobKind::AtoZ(_)
                 | JobKind::Matrix(_)
                 | JobKind::MatrixPart(..)
                 | JobKind::Search
@@ -653,7 +656,7 @@ impl JobKind {
     fn size_rank(&self) -> u8 {
         match self {
             JobKind::Matrix(_) | JobKind::MatrixPart(..) => 0,
-            JobKind::AtoZ => 1,
+            JobKind::AtoZ(_) => 1,
             JobKind::FacetValue(..) => 2,
             _ => 3,
         }
@@ -696,21 +699,19 @@ fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix]
             template: "facet.html".to_string(),
             origin: site_toml.clone(),
         });
-        for (v, (id, _)) in facet.values.iter().enumerate() {
-            jobs.push(Job {
-                kind: JobKind::FacetValue(f, v),
-                output: format!("{}index.html", config.vocabularies.value_path(facet.facet, id)),
-                template: "facet-value.html".to_string(),
-                origin: site_toml.clone(),
-            });
+        for (v, (id, pages)) in facet.values.iter().enumerate() {
+            let base = config.vocabularies.value_path(facet.facet, id);
+            for number in 1..=lists::page_count(pages.len(), config.lists.page_size) {
+                jobs.push(Job {
+                    kind: JobKind::FacetValue(f, v, number),
+                    output: format!("{}index.html", lists::numbered_path(&base, number)),
+                    template: "facet-value.html".to_string(),
+                    origin: site_toml.clone(),
+                });
+            }
         }
     }
-    jobs.push(Job {
-        kind: JobKind::AtoZ,
-        output: format!("{A_TO_Z_PATH}index.html"),
-        template: "a-z.html".to_string(),
-        origin: site_toml.clone(),
-    });
+    a_to_z_jobs(config, content, &site_toml, &mut jobs);
     for (m, matrix) in matrices.iter().enumerate() {
         jobs.push(Job {
             kind: JobKind::Matrix(m),
@@ -759,19 +760,58 @@ impl Job {
             }
             JobKind::Section(i) => context.insert("section", &views.section(i)),
             JobKind::Facet(f) => context.insert("facet", &views.facet(&linked.facets[f])),
-            JobKind::FacetValue(f, v) => {
+            JobKind::FacetValue(f, v, number) => {
                 context.insert("facet", &views.facet(&linked.facets[f]));
-                if let Some((value, pages)) = views.facet_value_page(&linked.facets[f], v) {
+                if let Some((value, pages, pagination)) = views.facet_value_page(&linked.facets[f], v, number) {
                     context.insert("value", &value);
                     context.insert("pages", &pages);
+                    context.insert("pagination", &pagination);
                 }
             }
-            JobKind::AtoZ => context.insert("letters", &views.a_to_z()),
+            JobKind::AtoZ(shown) => a_to_z_context(views.config(), views, shown, &mut context),
             JobKind::Matrix(m) => context.insert_value("matrix", table_value(&matrices[m])),
             JobKind::MatrixPart(m, p) => context.insert_value("matrix", views::matrix_value(&matrices[m].part_page(p))),
             JobKind::Search | JobKind::NotFound => {}
         }
         context
+    }
+}
+
+/// The A to Z's page, and, when it is split, each letter's pages.
+fn a_to_z_jobs(config: &Config, content: &Content, site_toml: &std::path::Path, jobs: &mut Vec<Job>) {
+    let job = |kind: JobKind, folder: String| Job {
+        kind,
+        output: format!("{folder}index.html"),
+        template: "a-z.html".to_string(),
+        origin: site_toml.to_path_buf(),
+    };
+    jobs.push(job(JobKind::AtoZ(None), A_TO_Z_PATH.to_string()));
+    let groups = lists::a_to_z(content);
+    if !lists::a_to_z_is_split(config, &groups) {
+        return;
+    }
+    for (l, group) in groups.iter().enumerate() {
+        let base = lists::letter_path(&group.id);
+        for number in 1..=lists::page_count(group.entries.len(), config.lists.page_size) {
+            jobs.push(job(
+                JobKind::AtoZ(Some((l, number))),
+                lists::numbered_path(&base, number),
+            ));
+        }
+    }
+}
+
+/// `letters` for the A to Z's templates, and `split` when it has a page per letter; on a
+/// letter's page also `letter` (its entries on this page) and `pagination`.
+fn a_to_z_context(config: &Config, views: &Views<'_>, shown: Option<(usize, usize)>, context: &mut Context) {
+    let (letters, letter) = views.a_to_z(shown);
+    context.insert("split", &letters.first().is_some_and(|l| !l.url.starts_with('#')));
+    context.insert("letters", &letters);
+    if let (Some(letter), Some((_, number))) = (letter, shown) {
+        let base = lists::letter_path(&letter.id);
+        let pagination = lists::Pagination::new(config, &base, letter.count, number);
+        context.insert("letter", &letter);
+        context.insert("pagination", &pagination);
     }
 }
 

@@ -18,6 +18,8 @@ use crate::links::facets::FacetPages;
 use crate::markdown::{Heading, split_leading_urgent};
 use crate::matrix::{Column, Filter, IndexLink, Matrix, RowCell};
 
+use super::lists::{self, LetterGroup, Pagination};
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
@@ -121,7 +123,13 @@ pub struct Letter {
     pub letter: String,
     /// An id for the letter's heading ("a", or "other" for titles not starting with a letter).
     pub id: String,
-    /// [`PageLink`]s.
+    /// Where the letter's entries are: its heading ("#letter-a") on a one-page A to Z, else
+    /// its own page.
+    pub url: String,
+    /// How many entries the letter has.
+    pub count: usize,
+    /// [`PageLink`]s: all of the letter's on a one-page A to Z, none on the index of a split
+    /// one, a page's worth on a letter's page.
     pub pages: Vec<Value>,
 }
 
@@ -292,9 +300,15 @@ pub struct Views<'a> {
     /// Each section's [`PageLink`] and [`SectionLink`], by section index.
     section_page_links: Vec<Value>,
     section_links: Vec<Value>,
+    /// The A to Z's letters, and whether it is split, made when first asked for.
+    letters: OnceLock<(Vec<LetterGroup>, bool)>,
 }
 
 impl<'a> Views<'a> {
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
     pub fn new(config: &'a Config, content: &'a Content, linked: &'a Linked) -> Views<'a> {
         let source_pages = content
             .pages
@@ -314,6 +328,7 @@ impl<'a> Views<'a> {
             page_links: Vec::new(),
             section_page_links: Vec::new(),
             section_links: Vec::new(),
+            letters: OnceLock::new(),
         };
         views.facet_values = Facet::ALL
             .into_iter()
@@ -458,66 +473,53 @@ impl<'a> Views<'a> {
         self.linked.facets.iter().map(|f| self.facet(f)).collect()
     }
 
-    pub fn facet_value_page(&self, pages: &FacetPages, index: usize) -> Option<(FacetValueView<'a>, Vec<Value>)> {
+    /// Page `number` (from 1) of a facet value's list: the value, its pages' links, and where
+    /// the page is among the list's pages.
+    pub fn facet_value_page(
+        &self,
+        pages: &FacetPages,
+        index: usize,
+        number: usize,
+    ) -> Option<(FacetValueView<'a>, Vec<Value>, Pagination)> {
         let (id, list) = pages.values.get(index)?;
         let value = self.facet_value(pages.facet, id)?;
-        Some((value, list.iter().map(|&p| self.page_link(p)).collect()))
+        let shown = lists::page_of(list, self.config.lists.page_size, number);
+        let base = self.config.vocabularies.value_path(pages.facet, id);
+        let pagination = Pagination::new(self.config, &base, list.len(), number);
+        Some((value, shown.iter().map(|&p| self.page_link(p)).collect(), pagination))
     }
 
-    /// Every page and section (but the home page) by title, grouped by first letter.
-    pub fn a_to_z(&self) -> Vec<Letter> {
-        let mut entries: Vec<(&str, String, Value)> = (0..self.content.pages.len())
-            .map(|i| {
-                let page = &self.content.pages[i];
-                (
-                    page.meta.title.as_str(),
-                    self.config.base_url.link(&page.path),
-                    self.page_link(i),
-                )
-            })
-            .collect();
-        entries.extend(
-            (0..self.content.sections.len())
-                .filter(|&i| self.content.sections[i].parent.is_some())
-                .map(|i| {
-                    let section = &self.content.sections[i];
-                    (
-                        section.meta.title.as_str(),
-                        self.config.base_url.link(&section.path),
-                        self.target_link(Target::Section(i)),
-                    )
-                }),
-        );
-        let mut entries: Vec<(String, &str, String, Value)> = entries
-            .into_iter()
-            .map(|(title, url, link)| (title.to_lowercase(), title, url, link))
-            .collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
-        let mut letters: Vec<Letter> = Vec::new();
-        for (_, title, _, entry) in entries {
-            let first = title.chars().find(|c| !c.is_whitespace()).unwrap_or('#');
-            let (letter, id) = if first.is_alphabetic() {
-                let upper: String = first.to_uppercase().collect();
-                let id = crate::slug::slugify(&upper);
-                (upper, id)
-            } else {
-                ("#".to_string(), "other".to_string())
-            };
-            match letters.iter_mut().find(|l| l.letter == letter) {
-                Some(group) => group.pages.push(entry),
-                None => letters.push(Letter {
-                    letter,
-                    id,
-                    pages: vec![entry],
-                }),
-            }
-        }
-        letters.sort_by(|a, b| {
-            (a.id == "other")
-                .cmp(&(b.id == "other"))
-                .then_with(|| a.letter.cmp(&b.letter))
+    /// The A to Z's letters as templates see them: on a one-page A to Z each with all its
+    /// entries; split, each linking to its own page, with page `number` of letter `shown`'s
+    /// entries given apart (none on the index).
+    pub fn a_to_z(&self, shown: Option<(usize, usize)>) -> (Vec<Letter>, Option<Letter>) {
+        let (groups, split) = self.letters.get_or_init(|| {
+            let groups = lists::a_to_z(self.content);
+            let split = lists::a_to_z_is_split(self.config, &groups);
+            (groups, split)
         });
-        letters
+        let split = *split;
+        let entries = |targets: &[Target]| targets.iter().map(|&t| self.target_link(t)).collect();
+        let letter = |group: &LetterGroup, pages: Vec<Value>| Letter {
+            letter: group.letter.clone(),
+            id: group.id.clone(),
+            url: match split {
+                true => self.config.base_url.link(&lists::letter_path(&group.id)),
+                false => format!("#letter-{}", group.id),
+            },
+            count: group.entries.len(),
+            pages,
+        };
+        let letters = groups
+            .iter()
+            .map(|group| letter(group, if split { Vec::new() } else { entries(&group.entries) }))
+            .collect();
+        let current = shown.and_then(|(l, number)| {
+            let group = groups.get(l)?;
+            let page = lists::page_of(&group.entries, self.config.lists.page_size, number);
+            Some(letter(group, entries(page)))
+        });
+        (letters, current)
     }
 
     fn facet_values_shared(&self, facet: Facet, page: &Page) -> Vec<Value> {
