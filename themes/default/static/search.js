@@ -55,8 +55,9 @@ const dist = (a, b, k) => {
 	return p[b.length];
 };
 const typos = (w) => (w.length > 3) + (w.length > 7);
+const better = (m, id, x, o = m.get(id)) => (!o || x[0] - o[0] || x[1] - o[1]) > 0 && m.set(id, x);
 
-let M, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
+let M, S, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
 
 // [word, list, weight, exact?]: exact or shorter form; prefixes if typed; else typos.
 const match = (w, loaded, last) => {
@@ -81,30 +82,54 @@ const near = async (w) => {
 	return match(w, homes).filter((m) => found.has(m[0]));
 };
 
+// Reader's words, longest synonym phrase first: [[own words], ...[page words]].
+const slots = (said) => {
+	const out = new Map();
+	for (let i = 0, j; i < said.length; i = j) {
+		for (j = said.length; j > i + 1 && !S.has(said.slice(i, j).join(' ')); j--);
+		const k = said.slice(i, j).join(' ');
+		out.set(k, [said.slice(i, j), ...(S.get(k) || []).map((p) => p.split(' '))]);
+	}
+	return [...out.values()];
+};
+
 const find = async (q) => {
-	const toks = tokens(q), terms = [...new Set(toks.filter((w) => !M.stop.includes(w)))], n = terms.length;
-	const last = END.test(q), pre = (t) => last && t == n - 1 && terms[t].length > 1;
-	const loaded = await all(terms.map((w, t) => all(span(M.shards, w).slice(0, pre(t) ? 3 : 1).map(shard))));
+	const toks = tokens(q), said = toks.filter((w) => !M.stop.includes(w)), last = END.test(q), sl = slots(said);
+	// Only the reader's last word is a prefix.
+	const pre = (s, a, ws, i) => last && !a && s == sl.length - 1 && i == ws.length - 1 && ws[i].length > 1;
+	const need = new Map();
+	sl.forEach((alts, s) => alts.forEach((ws, a) => ws.forEach((w, i) => need.set(w, need.get(w) || pre(s, a, ws, i)))));
+	const loaded = new Map(await all([...need].map(async ([w, p]) => [w, await all(span(M.shards, w).slice(0, p ? 3 : 1).map(shard))])));
 	const words = new Set(), hits = new Map();
-	for (const [t, w] of terms.entries()) {
-		let m = match(w, loaded[t], pre(t));
-		if (!m.length && typos(w)) m = await near(w);
-		const best = new Float32Array(M.pages), ex = new Uint8Array(M.pages), seen = [];
+	// id → [exact, score]: page words (a > 0) match only as written or shorter.
+	const one = async (w, p, a, fix) => {
+		let m = match(w, loaded.get(w), p);
+		if (a) m = m.filter((x) => x[3]);
+		else if (!m.length && fix) m = await near(w);
+		const best = new Map();
 		for (const [word, [pages, impacts], weight, exact] of m) {
 			words.add(word);
-			pages.forEach((id, j) => {
-				const v = impacts[j] * weight;
-				if (!best[id]) seen.push(id);
-				if (v > best[id]) (best[id] = v), (ex[id] = exact);
-			});
+			pages.forEach((id, j) => better(best, id, [exact, impacts[j] * weight]));
 		}
-		for (const id of seen) {
+		return best;
+	};
+	for (const [s, alts] of sl.entries()) {
+		const got = new Map();
+		for (const [a, ws] of alts.entries()) {
+			const per = await all(ws.map((w, i) => one(w, pre(s, a, ws, i), a, typos(w) && alts.length < 2)));
+			// Every word; a synonym just below the word itself.
+			for (const id of per[0].keys()) {
+				const xs = per.map((b) => b.get(id));
+				xs.every(Boolean) && better(got, id, [xs.every((x) => x[0]), xs.reduce((t, x) => t + x[1], 0) * (a ? 0.9 : 1)]);
+			}
+		}
+		for (const [id, [e, v]] of got) {
 			const r = hits.get(id) || hits.set(id, { id, tier: 0, n: 0, e: 0, s: 0 }).get(id);
-			r.n++, (r.e += ex[id]), (r.s += best[id]);
+			r.n++, (r.e += e), (r.s += v);
 		}
 	}
 	const key = toks.join(' ');
-	for (const s of loaded[0] || []) for (const [title, id] of s.titles) {
+	for (const s of loaded.get(said[0]) || []) for (const [title, id] of s.titles) {
 		const r = hits.get(id);
 		if (r && (title == key || last && title.startsWith(key))) r.tier = 1 + (title == key);
 	}
@@ -205,6 +230,7 @@ form.parentNode.onkeydown = (e) => {
 };
 
 get('manifest.json').then((m) => {
+	S = new Map(Object.entries(m.syn || {}));
 	for (const f of (M = m).facets) {
 		f.els = f.values.map(([value, label]) =>
 			el('label', {}, el('input', { type: 'checkbox', name: f.key, value }), ` ${label}`, el('span', { className: 'count' })));
