@@ -1,4 +1,4 @@
-// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 10 KB.
+// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 11 KB.
 (() => {
 const $ = (id) => document.getElementById('search' + id), form = $('');
 if (!form) return;
@@ -82,41 +82,31 @@ const near = async (w) => {
 	return match(w, homes).filter((m) => found.has(m[0]));
 };
 
-// Reader's words, longest synonym phrase first: [[own words], ...[page words]].
-const slots = (said) => {
-	const out = new Map();
+// Longest synonym phrase first: [own words, ...page words].
+const slots = (said, out = new Map()) => {
 	for (let i = 0, j; i < said.length; i = j) {
 		for (j = said.length; j > i + 1 && !S.has(said.slice(i, j).join(' ')); j--);
 		const k = said.slice(i, j).join(' ');
-		out.set(k, [said.slice(i, j), ...(S.get(k) || []).map((p) => p.split(' '))]);
+		out.set(k, [k, ...(S.get(k) || [])].map((p) => p.split(' ')));
 	}
 	return [...out.values()];
 };
 
 const find = async (q) => {
-	const toks = tokens(q), said = toks.filter((w) => !M.stop.includes(w)), last = END.test(q), sl = slots(said);
-	// Only the reader's last word is a prefix.
-	const pre = (s, a, ws, i) => last && !a && s == sl.length - 1 && i == ws.length - 1 && ws[i].length > 1;
-	const need = new Map();
-	sl.forEach((alts, s) => alts.forEach((ws, a) => ws.forEach((w, i) => need.set(w, need.get(w) || pre(s, a, ws, i)))));
-	const loaded = new Map(await all([...need].map(async ([w, p]) => [w, await all(span(M.shards, w).slice(0, p ? 3 : 1).map(shard))])));
-	const words = new Set(), hits = new Map();
-	// id → [exact, score]: page words (a > 0) match only as written or shorter.
-	const one = async (w, p, a, fix) => {
-		let m = match(w, loaded.get(w), p);
-		if (a) m = m.filter((x) => x[3]);
-		else if (!m.length && fix) m = await near(w);
-		const best = new Map();
-		for (const [word, [pages, impacts], weight, exact] of m) {
-			words.add(word);
-			pages.forEach((id, j) => better(best, id, [exact, impacts[j] * weight]));
-		}
+	const toks = tokens(q), said = toks.filter((w) => !M.stop.includes(w)), last = END.test(q), hits = new Map(), words = new Set();
+	const pre = (w, a) => last && !a && w == said.at(-1) && w.length > 1, sl = slots(said);
+	const loaded = new Map(await all([...new Set(sl.flat(2))].map(async (w) => [w, await all(span(M.shards, w).slice(0, pre(w) ? 3 : 1).map(shard))])));
+	// id → [exact, score]; page words (a) only as written or shorter.
+	const one = async (w, a, fix) => {
+		let m = match(w, loaded.get(w), pre(w, a)).filter((x) => !a || x[3]), best = new Map();
+		if (!m.length && fix) m = await near(w);
+		for (const [v, [pages, imp], weight, exact] of m) words.add(v), pages.forEach((id, j) => better(best, id, [exact, imp[j] * weight]));
 		return best;
 	};
-	for (const [s, alts] of sl.entries()) {
+	for (const alts of sl) {
 		const got = new Map();
 		for (const [a, ws] of alts.entries()) {
-			const per = await all(ws.map((w, i) => one(w, pre(s, a, ws, i), a, typos(w) && alts.length < 2)));
+			const per = await all(ws.map((w) => one(w, a, !a && typos(w) && !alts[1])));
 			// Every word; a synonym just below the word itself.
 			for (const id of per[0].keys()) {
 				const xs = per.map((b) => b.get(id));
