@@ -123,3 +123,23 @@ fn stop_words_alone_and_unknown_glossary_terms_are_errors_at_their_line() {
     let d = run.diagnostic(&at(5, 1));
     assert!(d.contains("`Key workers` is not a glossary term"), "{d}");
 }
+
+#[test]
+fn the_shipped_readers_words_all_lead_to_words_its_pages_use() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = signpost::pipeline::build(root, &Overrides::default(), &|_| {})
+        .unwrap_or_else(|d| panic!("the shipped site does not build: {:?}", d.sorted()));
+    let never: Vec<String> = built
+        .warnings
+        .sorted()
+        .into_iter()
+        .filter(|d| d.code == signpost::diagnostics::Code::SynonymNeverMatches)
+        .map(|d| d.message)
+        .collect();
+    assert!(never.is_empty(), "{never:?}");
+    assert!(
+        built.config.synonyms.len() > 50,
+        "the shipped list is {}",
+        built.config.synonyms.len()
+    );
+}

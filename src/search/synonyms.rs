@@ -136,3 +136,17 @@ pub(super) fn never_matching(config: &Config, known: impl Fn(&str) -> bool) -> V
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn words_are_compared_as_the_index_cuts_them() {
+        assert_eq!(normalise("Cold-Turkey!"), "cold turkey");
+        assert_eq!(normalise("  passed   out "), "passed");
+        assert_eq!(normalise("OD'd"), "odd");
+        assert_eq!(normalise("the it"), "");
+        assert_eq!(normalise("needle and syringe programme"), "needle syringe programme");
+    }
+}
