@@ -94,7 +94,7 @@ const slots = (said, out = new Map()) => {
 
 const find = async (q) => {
 	const toks = tokens(q), said = toks.filter((w) => !M.stop.includes(w)), last = END.test(q), hits = new Map(), words = new Set();
-	const pre = (w, a) => last && !a && w == said.at(-1) && w.length > 1, sl = slots(said);
+	const pre = (w, a) => last && !a && w == said[said.length - 1] && w.length > 1, sl = slots(said);
 	const loaded = new Map(await all([...new Set(sl.flat(2))].map(async (w) => [w, await all(span(M.shards, w).slice(0, pre(w) ? 3 : 1).map(shard))])));
 	// id → [exact, score]; page words (a) only as written or shorter.
 	const one = async (w, a, fix) => {
