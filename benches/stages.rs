@@ -55,7 +55,14 @@ fn load(root: &Path) -> Site {
     let highlighter = Highlighter::new(&config.markdown.highlight_theme);
     let (pages, sections) = markdown_of(&config, &content, &highlighter);
     let theme = signpost::theme::load(&config).expect("the default theme loads");
-    let (linked, _) = links::resolve(&config, &content, &theme, pages.clone(), sections.clone());
+    let (linked, _) = links::resolve(
+        &config,
+        &content,
+        &theme,
+        pages.clone(),
+        sections.clone(),
+        &links::NoCache,
+    );
     Site {
         config,
         content,
@@ -113,7 +120,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("resolving links", |b| {
         b.iter_batched(
             || (site.pages.clone(), site.sections.clone()),
-            |(pages, sections)| links::resolve(config, content, &theme, pages, sections),
+            |(pages, sections)| links::resolve(config, content, &theme, pages, sections, &links::NoCache),
             BatchSize::LargeInput,
         )
     });

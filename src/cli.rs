@@ -209,7 +209,8 @@ fn build(args: BuildArgs) -> ExitCode {
         drafts: args.site.drafts,
     };
     let progress = progress_printer(format);
-    let prepared = match pipeline::prepare(&args.site.root, &overrides, &progress, &mut Cache::default()) {
+    let mut cache = Cache::copies_beside_output();
+    let prepared = match pipeline::prepare(&args.site.root, &overrides, &progress, &mut cache) {
         Ok(prepared) => prepared,
         Err(diagnostics) => return report_failure(diagnostics, format),
     };

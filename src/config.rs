@@ -282,12 +282,22 @@ pub struct MatrixConfig {
     pub sections: Vec<String>,
     #[serde(default = "default_matrix_columns")]
     pub columns: Vec<MatrixColumn>,
+    /// The most rows on one page; a longer table is split by section (`matrix::parts`).
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
+}
+
+fn default_page_size() -> usize {
+    100
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixColumn {
     pub field: MatrixField,
+    /// The column heading; left out (or empty), the vocabulary's `name` for a facet field,
+    /// else [`MatrixField::default_label`]. Filled in when site.toml is loaded.
+    #[serde(default)]
     pub label: String,
 }
 
@@ -327,6 +337,24 @@ impl MatrixField {
         }
     }
 
+    /// The heading of a column whose `label` is left out and whose vocabulary has no `name`.
+    pub fn default_label(self) -> &'static str {
+        match self {
+            MatrixField::Summary => "Summary",
+            MatrixField::TreatmentType => "Type of help",
+            MatrixField::Settings => "Setting",
+            MatrixField::Substances => "Substances",
+            MatrixField::Access => "How to get it",
+            MatrixField::Duration => "How long",
+            MatrixField::Suits => "Who it may suit",
+            MatrixField::NotSuited => "Who it may not suit",
+            MatrixField::Pros => "What may help",
+            MatrixField::Cons => "What may be hard",
+            MatrixField::Sources => "Sources",
+            MatrixField::LastReviewed => "Last reviewed",
+        }
+    }
+
     /// The facet this field shows, if it is one.
     pub fn facet(self) -> Option<Facet> {
         match self {
@@ -339,23 +367,40 @@ impl MatrixField {
     }
 }
 
+/// Labels are left empty, to be filled in from the vocabularies ([`resolve_labels`]).
 fn default_matrix_columns() -> Vec<MatrixColumn> {
     [
-        (MatrixField::TreatmentType, "Type of help"),
-        (MatrixField::Settings, "Setting"),
-        (MatrixField::Substances, "Substances"),
-        (MatrixField::Access, "How to get it"),
-        (MatrixField::Duration, "How long"),
-        (MatrixField::Suits, "Who it may suit"),
-        (MatrixField::Pros, "What may help"),
-        (MatrixField::Cons, "What may be hard"),
+        MatrixField::TreatmentType,
+        MatrixField::Settings,
+        MatrixField::Substances,
+        MatrixField::Access,
+        MatrixField::Duration,
+        MatrixField::Suits,
+        MatrixField::Pros,
+        MatrixField::Cons,
     ]
     .into_iter()
-    .map(|(field, label)| MatrixColumn {
+    .map(|field| MatrixColumn {
         field,
-        label: label.to_string(),
+        label: String::new(),
     })
     .collect()
+}
+
+/// Gives every column without a label its vocabulary's name, or a fixed heading, so that a
+/// heading says what the facet pages call the same thing.
+fn resolve_labels(matrices: &mut [MatrixConfig], vocabularies: &Vocabularies) {
+    for column in matrices.iter_mut().flat_map(|m| m.columns.iter_mut()) {
+        if !column.label.trim().is_empty() {
+            continue;
+        }
+        let name = column
+            .field
+            .facet()
+            .map(|facet| vocabularies.get(facet).name.trim())
+            .filter(|name| !name.is_empty());
+        column.label = name.unwrap_or(column.field.default_label()).to_string();
+    }
 }
 
 fn default_matrices() -> Vec<MatrixConfig> {
@@ -365,6 +410,7 @@ fn default_matrices() -> Vec<MatrixConfig> {
         description: "Every option side by side.".to_string(),
         sections: Vec::new(),
         columns: default_matrix_columns(),
+        page_size: default_page_size(),
     }]
 }
 
@@ -772,12 +818,13 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
             .with_hint("use a neutral site such as \"https://www.bbc.co.uk/weather\""),
         );
     }
-    let matrices = match raw.matrix {
+    let mut matrices = match raw.matrix {
         None => default_matrices(),
         Some(matrices) => {
             let mut seen = BTreeSet::new();
-            for m in &matrices {
+            for (i, m) in matrices.iter().enumerate() {
                 let path = crate::slug::slugify(&m.get_ref().path);
+                limits::check_matrix(text, m, i, &file, &mut diagnostics);
                 if path.is_empty() || !seen.insert(path) {
                     diagnostics.push(
                         Diagnostic::error(
@@ -792,6 +839,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
             matrices.into_iter().map(Spanned::into_inner).collect()
         }
     };
+    resolve_labels(&mut matrices, &raw.vocabularies);
 
     limits::check(text, &raw.related, &raw.search, &file, &mut diagnostics);
     limits::check_images(text, &raw.images, &file, &mut diagnostics);

@@ -12,7 +12,10 @@ use crate::config::{Config, MatrixConfig, MatrixField};
 use crate::content::{Content, Page};
 use crate::slug::slugify;
 
+mod parts;
 mod spreadsheet;
+
+pub use parts::Part;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Matrix {
@@ -24,6 +27,21 @@ pub struct Matrix {
     pub rows: Vec<Row>,
     /// The facet filters: each facet shown in a column, with the values rows use.
     pub filters: Vec<Filter>,
+    /// Where `matrix.csv` and `matrix.json`, the whole table, are: `path` but on a part's page.
+    pub data_path: String,
+    /// Rows in the whole table (`rows` has only a part's on a part's page, none on an index).
+    pub row_count: usize,
+    /// The pages of a table split for its length; empty when it is one page.
+    pub parts: Vec<Part>,
+    /// On a part's page: the index page listing every part.
+    pub index: Option<IndexLink>,
+}
+
+/// The index page of a split table, as its parts link to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexLink {
+    pub path: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +169,26 @@ pub fn build(config: &Config, content: &Content) -> Vec<Matrix> {
     config.matrices.iter().map(|m| build_one(config, content, m)).collect()
 }
 
+/// The guidance pages that are a table's rows, in row order (by title).
+fn row_pages<'c>(content: &'c Content, matrix: &MatrixConfig) -> Vec<&'c Page> {
+    let sections: Vec<String> = matrix
+        .sections
+        .iter()
+        .map(|s| s.trim_matches('/').to_string())
+        .collect();
+    let mut pages: Vec<&Page> = content
+        .pages
+        .iter()
+        .filter(|p| {
+            let section = &content.sections[p.section];
+            section.meta.guidance
+                && (sections.is_empty() || sections.iter().any(|s| p.key.starts_with(&format!("{s}/"))))
+        })
+        .collect();
+    pages.sort_by_cached_key(|p| (p.meta.title.to_lowercase(), p.key.clone()));
+    pages
+}
+
 /// Makes a page's row again in every table that has one, after an edit to its text that left
 /// its place among the titles and its facet values as they were (`serve`).
 pub fn update_row(config: &Config, content: &Content, matrices: &mut [Matrix], index: usize) {
@@ -174,22 +212,7 @@ fn row_cells(config: &Config, page: &Page, matrix: &MatrixConfig) -> Vec<RowCell
 }
 
 fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matrix {
-    let sections: Vec<String> = matrix
-        .sections
-        .iter()
-        .map(|s| s.trim_matches('/').to_string())
-        .collect();
-    let mut pages: Vec<&Page> = content
-        .pages
-        .iter()
-        .filter(|p| {
-            let section = &content.sections[p.section];
-            section.meta.guidance
-                && (sections.is_empty() || sections.iter().any(|s| p.key.starts_with(&format!("{s}/"))))
-        })
-        .collect();
-    pages.sort_by_cached_key(|p| (p.meta.title.to_lowercase(), p.key.clone()));
-
+    let pages = row_pages(content, matrix);
     let ids = row_ids(&pages);
     let rows = pages
         .par_iter()
@@ -234,19 +257,29 @@ fn build_one(config: &Config, content: &Content, matrix: &MatrixConfig) -> Matri
     Matrix {
         rows,
         filters,
-        ..outline(matrix)
+        ..outline(config, content, matrix, &pages)
     }
 }
 
-/// Every table without its rows and filters: where it is and what it is called, which is
-/// all that links to it need (a one-off build makes the rows after the pages).
-pub fn outlines(config: &Config) -> Vec<Matrix> {
-    config.matrices.iter().map(outline).collect()
+/// Every table without its rows and filters: where it is, what it is called and the pages
+/// it is split into, which is all that links to it need (a one-off build makes the rows
+/// after the pages).
+pub fn outlines(config: &Config, content: &Content) -> Vec<Matrix> {
+    config
+        .matrices
+        .iter()
+        .map(|m| outline(config, content, m, &row_pages(content, m)))
+        .collect()
 }
 
-fn outline(matrix: &MatrixConfig) -> Matrix {
+fn outline(config: &Config, content: &Content, matrix: &MatrixConfig, pages: &[&Page]) -> Matrix {
+    let path = format!("{}/", slugify(&matrix.path));
     Matrix {
-        path: format!("{}/", slugify(&matrix.path)),
+        parts: parts::split(config, content, &path, pages, matrix.page_size),
+        data_path: path.clone(),
+        row_count: pages.len(),
+        index: None,
+        path,
         title: matrix.title.clone(),
         description: matrix.description.clone(),
         columns: matrix

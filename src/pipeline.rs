@@ -15,6 +15,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::links;
 use crate::markdown::{self, Highlighter, Includes, Placement, Rendered, Shortcodes};
 use crate::matrix;
+use crate::output;
 use crate::render::{self, Collect, RenderedSite, Sink};
 use crate::review;
 use crate::search;
@@ -323,6 +324,8 @@ pub struct Cache {
     /// Asked between stages: true when the build has become useless (`serve`: a newer change
     /// came in) and should stop.
     stop: Option<Stop>,
+    /// Whether resized copies of images are kept beside the output folder (`build`).
+    copies_beside_output: bool,
 }
 
 type Stop = Arc<dyn Fn() -> bool + Send + Sync>;
@@ -332,6 +335,15 @@ impl Cache {
     pub fn new() -> Cache {
         Cache {
             keep: true,
+            ..Cache::default()
+        }
+    }
+
+    /// A one-off build's cache, which keeps only the resized copies of images, beside the
+    /// output folder (`output::CopyFolder`), so that the next build need not make them.
+    pub fn copies_beside_output() -> Cache {
+        Cache {
+            copies_beside_output: true,
             ..Cache::default()
         }
     }
@@ -393,6 +405,7 @@ pub fn prepare(
         *cache = Cache {
             keep: cache.keep,
             stop: cache.stop.take(),
+            copies_beside_output: cache.copies_beside_output,
             config_text: config.text.clone(),
             ..Cache::default()
         };
@@ -512,7 +525,15 @@ pub fn prepare(
 
     cache.stopped()?;
     progress("resolving links");
-    let (linked, link_diagnostics) = links::resolve(&config, &content, &theme, pages, sections);
+    let folder = cache
+        .copies_beside_output
+        .then(|| output::CopyFolder::for_site(&config))
+        .flatten();
+    let copies: &dyn links::CopyCache = match &folder {
+        Some(folder) => folder,
+        None => &links::NoCache,
+    };
+    let (linked, link_diagnostics) = links::resolve(&config, &content, &theme, pages, sections, copies);
     diagnostics.extend(link_diagnostics);
     diagnostics.extend(search::synonyms::check(&config, &content, &linked));
 
@@ -523,7 +544,7 @@ pub fn prepare(
             progress("building comparison tables");
             matrix::build(&config, &content)
         }
-        false => matrix::outlines(&config),
+        false => matrix::outlines(&config, &content),
     };
 
     cache.stopped()?;

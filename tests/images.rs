@@ -261,16 +261,19 @@ fn assert_resized(site: &Site, base: &str) {
     let images: Vec<Element> = elements(&html).into_iter().filter(|e| e.name == "img").collect();
     let sizes = Some("(max-width: 30rem) 100vw, 30rem");
     let diagram = image(&images, "A diagram beside the page");
+    // The diagram is one flat grey: lossless WebP holds its copies in fewer bytes than PNG.
     let expected = format!(
-        "{base}treatments/diagram-32w.png 32w, {base}treatments/diagram-64w.png 64w, \
-         {base}treatments/diagram-320w.png 320w, {base}treatments/diagram.png 640w"
+        "{base}treatments/diagram-32w.webp 32w, {base}treatments/diagram-64w.webp 64w, \
+         {base}treatments/diagram-320w.webp 320w, {base}treatments/diagram.png 640w"
     );
     assert_eq!(diagram.attribute("srcset"), Some(expected.as_str()));
     assert_eq!(diagram.attribute("sizes"), sizes);
     assert_eq!(diagram.attribute("width"), Some("640"), "the original's size is kept");
     let photo = image(&images, "A photo under static");
+    // Each copy is published in the smaller format: the photo's smallest as WebP, the next as
+    // JPEG, whose fixed tables weigh less the more pixels there are.
     let expected =
-        format!("{base}images/photo-32w.jpg 32w, {base}images/photo-64w.jpg 64w, {base}images/photo.jpg 100w");
+        format!("{base}images/photo-32w.webp 32w, {base}images/photo-64w.jpg 64w, {base}images/photo.jpg 100w");
     assert_eq!(photo.attribute("srcset"), Some(expected.as_str()));
     // A GIF would lose its animation, an SVG needs no copies, a small image none either.
     for alt in [
@@ -281,10 +284,10 @@ fn assert_resized(site: &Site, base: &str) {
         assert_eq!(image(&images, alt).attribute("srcset"), None, "{alt}");
     }
     for (output, size) in [
-        ("treatments/diagram-32w.png", (32, 24)),
-        ("treatments/diagram-64w.png", (64, 48)),
-        ("treatments/diagram-320w.png", (320, 240)),
-        ("images/photo-32w.jpg", (32, 16)),
+        ("treatments/diagram-32w.webp", (32, 24)),
+        ("treatments/diagram-64w.webp", (64, 48)),
+        ("treatments/diagram-320w.webp", (320, 240)),
+        ("images/photo-32w.webp", (32, 16)),
         ("images/photo-64w.jpg", (64, 32)),
     ] {
         assert_eq!(dimensions(site, output), size, "{output}");
@@ -309,9 +312,9 @@ fn large_images_get_resized_copies_in_a_srcset_under_a_sub_path() {
     assert_resized(&site, "/guidance/");
 }
 
-/// The copies are kept beside the output by the hash of their source: a rebuild takes them
-/// from there, an edited image gets new ones, and a build with the cache gone makes the same
-/// bytes again.
+/// The copies are kept beside the output by the hash of their source, each in both formats
+/// it may be published in: a rebuild takes them from there (and so makes the same choice),
+/// an edited image gets new ones, and a build with the cache gone makes the same bytes again.
 #[test]
 fn resized_copies_are_cached_beside_the_output_and_deterministic() {
     let site = resizing_site(WIDTHS);
@@ -322,17 +325,23 @@ fn resized_copies_are_cached_beside_the_output_and_deterministic() {
         .expect("the cache folder")
         .map(|entry| entry.expect("an entry").path())
         .collect();
-    assert_eq!(cached.len(), 5, "{cached:?}");
+    assert_eq!(
+        cached.len(),
+        10,
+        "five copies, each as its source's format and WebP: {cached:?}"
+    );
+    site.build(&[]).success();
+    assert_same_tree(&first, &tree(&site.public()));
     // A marker in place of one cached copy shows the next build uses the cache.
     let small = cached
         .iter()
-        .find(|p| p.to_string_lossy().ends_with("-32x24.png"))
+        .find(|p| p.to_string_lossy().ends_with("-32x24.webp"))
         .expect("the 32px copy of the diagram");
-    let marker = png(32, 24)[..].to_vec();
+    let marker = b"RIFF marker".to_vec();
     std::fs::write(small, &marker).expect("write the marker");
     site.build(&[]).success();
     assert_eq!(
-        std::fs::read(site.public().join("treatments/diagram-32w.png")).ok(),
+        std::fs::read(site.public().join("treatments/diagram-32w.webp")).ok(),
         Some(marker)
     );
     // With the cache gone, the copies are made again, byte for byte as the first time.
@@ -342,7 +351,7 @@ fn resized_copies_are_cached_beside_the_output_and_deterministic() {
     // An edited image is a new source: its copies are made from it.
     site.write("content/treatments/diagram.png", png(800, 400));
     site.build(&[]).success();
-    assert_eq!(dimensions(&site, "treatments/diagram-320w.png"), (320, 160));
+    assert_eq!(dimensions(&site, "treatments/diagram-320w.webp"), (320, 160));
 }
 
 #[test]
@@ -407,4 +416,121 @@ fn an_image_whose_pixels_cannot_be_read_is_an_error_when_resizing() {
     );
     assert!(diagnostic.contains("[SP083]"), "{diagnostic}");
     assert!(!site.public().exists(), "a failed build writes nothing");
+}
+
+/// A real PNG of `width`×`height` pixels, a smooth gradient: the kind of diagram or chart
+/// whose copies lossless WebP holds in fewer bytes than PNG.
+fn gradient_png(width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 200])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    pixels
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("encode a PNG");
+    bytes.into_inner()
+}
+
+/// A real JPEG of `width`×`height` pixels of pseudo-random noise, the same every run: like a
+/// photo's grain, which lossless WebP cannot hold in as few bytes as JPEG.
+fn noise_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut state: u32 = 0x2545_f491;
+    let pixels = image::RgbImage::from_fn(width, height, |_, _| {
+        let mut channel = || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 24) as u8
+        };
+        image::Rgb([channel(), channel(), channel()])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    pixels
+        .write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .expect("encode a JPEG");
+    bytes.into_inner()
+}
+
+/// The site with `widths = [480, 960]`, a 1200×800 gradient PNG and a 1000×600 noisy JPEG.
+fn webp_site() -> Site {
+    let site = resizing_site("widths = [480, 960]");
+    site.write("content/treatments/diagram.png", gradient_png(1200, 800));
+    site.write("static/images/photo.jpg", noise_jpeg(1000, 600));
+    site
+}
+
+/// The format a published file's bytes say it is in, and its size.
+fn format_and_size(site: &Site, output: &str) -> (image::ImageFormat, (u32, u32)) {
+    let reader = image::ImageReader::open(site.public().join(output))
+        .and_then(|reader| reader.with_guessed_format())
+        .unwrap_or_else(|e| panic!("{output}: {e}"));
+    let format = reader.format().unwrap_or_else(|| panic!("{output}: no known format"));
+    let size = reader.into_dimensions().unwrap_or_else(|e| panic!("{output}: {e}"));
+    (format, size)
+}
+
+fn assert_webp_where_smaller(site: &Site, base: &str) {
+    use image::ImageFormat::{Jpeg, WebP};
+
+    let html = site.output("treatments/pictures/index.html");
+    let images: Vec<Element> = elements(&html).into_iter().filter(|e| e.name == "img").collect();
+    let diagram = format!(
+        "{base}treatments/diagram-480w.webp 480w, {base}treatments/diagram-960w.webp 960w, \
+         {base}treatments/diagram.png 1200w"
+    );
+    let srcset = image(&images, "A diagram beside the page").attribute("srcset");
+    assert_eq!(srcset, Some(diagram.as_str()));
+    let photo =
+        format!("{base}images/photo-480w.jpg 480w, {base}images/photo-960w.jpg 960w, {base}images/photo.jpg 1000w");
+    let srcset = image(&images, "A photo under static").attribute("srcset");
+    assert_eq!(srcset, Some(photo.as_str()));
+    for (output, published) in [
+        ("treatments/diagram-480w.webp", (WebP, (480, 320))),
+        ("treatments/diagram-960w.webp", (WebP, (960, 640))),
+        ("images/photo-480w.jpg", (Jpeg, (480, 288))),
+        ("images/photo-960w.jpg", (Jpeg, (960, 576))),
+    ] {
+        assert_eq!(format_and_size(site, output), published, "{output}");
+    }
+    // Only the format chosen is published.
+    for output in [
+        "treatments/diagram-480w.png",
+        "treatments/diagram-960w.png",
+        "images/photo-480w.webp",
+        "images/photo-960w.webp",
+    ] {
+        assert!(!site.public().join(output).exists(), "{output}");
+    }
+    assert_no_broken_urls(&site.public(), base);
+}
+
+#[test]
+fn copies_are_webp_where_that_is_smaller_at_the_root() {
+    let site = webp_site();
+    site.build(&[]).success();
+    assert_webp_where_smaller(&site, "/");
+}
+
+#[test]
+fn copies_are_webp_where_that_is_smaller_under_a_sub_path() {
+    let site = webp_site();
+    site.build(&["--base-url", "/guidance/"]).success();
+    assert_webp_where_smaller(&site, "/guidance/");
+}
+
+/// The format is chosen from the bytes of both encodings, which the cache keeps: a build
+/// from the cache, and one without it, publish exactly what the first build did.
+#[test]
+fn webp_copies_are_the_same_bytes_with_or_without_the_cache() {
+    let site = webp_site();
+    let cache = site.root.join(".public.signpost-images");
+    for base in ["/", "/guidance/"] {
+        std::fs::remove_dir_all(&cache).ok();
+        site.build(&["--base-url", base]).success();
+        let first = tree(&site.public());
+        site.build(&["--base-url", base]).success();
+        assert_same_tree(&first, &tree(&site.public()));
+        std::fs::remove_dir_all(&cache).expect("remove the cache");
+        site.build(&["--base-url", base]).success();
+        assert_same_tree(&first, &tree(&site.public()));
+        assert_webp_where_smaller(&site, base);
+    }
 }

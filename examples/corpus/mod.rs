@@ -594,6 +594,17 @@ pub fn generate(n: usize, dir: &Path, section_count: usize) -> std::io::Result<S
         write!(glossary, "\n## {term}\n\nWhat {} means here.\n", term.to_lowercase()).ok();
     }
     write("content/glossary.md", &glossary)?;
+    // The pages and snippets the shipped site.toml's [emergency] line and [[rules]] name.
+    write(
+        "content/if-someone-has-collapsed.md",
+        "+++\ntitle = \"If someone has collapsed\"\nsummary = \"Call 999.\"\n+++\n\nCall 999.\n",
+    )?;
+    for snippet in ["opioid-overdose", "tolerance"] {
+        write(
+            &format!("content/_snippets/{snippet}.md"),
+            "Call 999 in an emergency.\n",
+        )?;
+    }
 
     let mut rng = Rng(n as u64);
     let places: Vec<String> = (0..(n / 3).max(50)).map(|_| place(&mut rng)).collect();

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::{ImageOptions, LinkOptions, RelatedOptions, SearchOptions};
+use super::{ImageOptions, LinkOptions, MatrixConfig, RelatedOptions, SearchOptions};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// `[related] count`: more would make a list no reader scans.
@@ -26,6 +26,38 @@ pub const SYNONYM_CHARS: usize = 60;
 /// Pairs in all (a group of n words makes n×(n−1)): each is in the search manifest, which
 /// every search fetches first; 2,000 short pairs add about 30 KB.
 pub const SYNONYM_PAIRS: RangeInclusive<usize> = 0..=2000;
+
+/// `[[matrix]] page_size`: at least one row; at 1,000 rows a page is already megabytes.
+pub const MATRIX_PAGE_SIZE: RangeInclusive<usize> = 1..=1000;
+
+/// Checks a `[[matrix]]`'s `page_size`, pointing at the value (or the table) in site.toml.
+/// `index` is the table's place among the `[[matrix]]` tables.
+pub(super) fn check_matrix(
+    text: &str,
+    matrix: &toml::Spanned<MatrixConfig>,
+    index: usize,
+    file: &Path,
+    out: &mut Diagnostics,
+) {
+    let page_size = matrix.get_ref().page_size;
+    if MATRIX_PAGE_SIZE.contains(&page_size) {
+        return;
+    }
+    let offset = array_value_offset(text, "matrix", index, "page_size").unwrap_or(matrix.span().start);
+    out.push(
+        Diagnostic::error(
+            file,
+            format!("[[matrix]] page_size is {page_size}, which is out of range"),
+        )
+        .code(Code::ConfigOutOfRange)
+        .at(text, offset)
+        .with_hint(format!(
+            "use a whole number from {} to {}; a table with more rows is split into one page per section",
+            MATRIX_PAGE_SIZE.start(),
+            MATRIX_PAGE_SIZE.end()
+        )),
+    );
+}
 
 /// `[images] widths`: a copy narrower than a phone's icon or wider than an 8K screen helps no one.
 pub const IMAGE_WIDTH: RangeInclusive<u32> = 16..=8192;
@@ -190,9 +222,30 @@ pub(super) fn value_offset(text: &str, path: &[&str]) -> Option<usize> {
     found
 }
 
+/// The byte offset of `key`'s value in the `index`th `[[array]]` table of a TOML text.
+fn array_value_offset(text: &str, array: &str, index: usize, key: &str) -> Option<usize> {
+    let document = DeTable::parse(text).ok()?;
+    let (_, tables) = document.get_ref().iter().find(|(k, _)| k.get_ref() == array)?;
+    let DeValue::Array(tables) = tables.get_ref() else {
+        return None;
+    };
+    let DeValue::Table(table) = tables.get(index)?.get_ref() else {
+        return None;
+    };
+    let (_, value) = table.iter().find(|(k, _)| k.get_ref() == key)?;
+    Some(value.span().start)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::value_offset;
+    use super::{array_value_offset, value_offset};
+
+    #[test]
+    fn array_value_offsets_find_the_nth_table() {
+        let text = "[[m]]\np = 1\n[[m]]\np = 2\n";
+        assert_eq!(array_value_offset(text, "m", 1, "p"), text.find('2'));
+        assert_eq!(array_value_offset(text, "m", 2, "p"), None);
+    }
 
     #[test]
     fn value_offsets_follow_tables_dotted_keys_and_inline_tables() {

@@ -3,7 +3,7 @@
 //! loads, and every image of a page but the first (which may be on the first screen) loads
 //! lazily.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -13,6 +13,8 @@ use crate::diagnostics::display_path;
 use crate::markdown::InternalLink;
 use crate::svg::{self, Size};
 use crate::theme::{Contents, Theme};
+
+use super::copies::Made;
 
 /// Where a file of the site comes from.
 #[derive(Clone, Copy)]
@@ -87,10 +89,10 @@ impl<'a> Images<'a> {
 
     /// The resized copies `[images] widths` asks for of the image at `path`, `size` wide:
     /// one for each width narrower than it, of PNG, JPEG and WebP files (a GIF would lose its
-    /// animation, an SVG needs none). A copy whose path is taken by a file of the site is not
-    /// made.
+    /// animation, an SVG needs none). Their format, and so their paths, are chosen as they
+    /// are made (`copies`).
     pub fn resized(&self, path: &str, size: Size) -> Vec<Resized> {
-        let (Some(from), Some((stem, extension))) = (self.file(path), path.rsplit_once('.')) else {
+        let (Some(from), Some((_, extension))) = (self.file(path), path.rsplit_once('.')) else {
             return Vec::new();
         };
         if !matches!(extension.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg" | "webp") {
@@ -103,14 +105,18 @@ impl<'a> Images<'a> {
                 let height =
                     (u64::from(size.height) * u64::from(width) + u64::from(size.width) / 2) / u64::from(size.width);
                 Resized {
-                    path: format!("{stem}-{width}w.{extension}"),
+                    image: path.to_string(),
                     width,
                     height: u32::try_from(height).unwrap_or(u32::MAX).max(1),
                     from: from.to_path_buf(),
                 }
             })
-            .filter(|resized| !self.sources.contains_key(resized.path.as_str()))
             .collect()
+    }
+
+    /// Whether site path `path` is a file of the site (so no copy may be published there).
+    pub fn is_file(&self, path: &str) -> bool {
+        self.sources.contains_key(path)
     }
 
     fn read(&self, source: Source<'_>, kind: Kind) -> Result<Option<Size>, String> {
@@ -154,7 +160,10 @@ impl<'a> Images<'a> {
 #[derive(Debug, Clone)]
 pub struct Shown {
     pub size: Size,
-    /// `srcset` and `sizes`, already escaped, when it has resized copies.
+    /// The original's URL as the page writes it, for the `srcset`.
+    pub url: String,
+    /// `srcset` and `sizes`, already escaped, when it has resized copies; written once the
+    /// copies are made.
     pub srcset: Option<String>,
     pub resized: Vec<Resized>,
     /// The original file, for `[images] max_bytes`.
@@ -162,21 +171,19 @@ pub struct Shown {
 }
 
 /// The image files of the site that pages show (by site path), and the resized copies of
-/// them to make.
+/// them, made, for `render` to publish.
 #[derive(Debug, Clone, Default)]
 pub struct ImageFiles {
     pub shown: BTreeMap<String, PathBuf>,
-    pub resized: BTreeSet<Resized>,
+    pub resized: BTreeMap<Resized, Made>,
 }
 
 impl ImageFiles {
     pub(super) fn add(&mut self, links: &[InternalLink], shown: &[Option<Shown>]) {
         for (link, shown) in links.iter().zip(shown) {
-            let Some(shown) = shown else { continue };
-            if let Some(file) = &shown.file {
+            if let Some(file) = shown.as_ref().and_then(|shown| shown.file.as_ref()) {
                 self.shown.insert(link.target.clone(), file.clone());
             }
-            self.resized.extend(shown.resized.iter().cloned());
         }
     }
 
@@ -184,18 +191,35 @@ impl ImageFiles {
     pub(super) fn holds(&self, links: &[InternalLink], shown: &[Option<Shown>]) -> bool {
         let mut more = ImageFiles::default();
         more.add(links, shown);
-        more.shown.keys().all(|path| self.shown.contains_key(path)) && more.resized.is_subset(&self.resized)
+        let mut copies = shown.iter().flatten().flat_map(|shown| &shown.resized);
+        more.shown.keys().all(|path| self.shown.contains_key(path)) && copies.all(|r| self.resized.contains_key(r))
     }
 }
 
-/// A smaller copy of an image, made by `render`: its site path, its size, and the file it
-/// is made from.
+/// A smaller copy of an image to make: the site path of the image, the copy's size, and
+/// the file it is made from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Resized {
-    pub path: String,
+    pub image: String,
     pub width: u32,
     pub height: u32,
     pub from: PathBuf,
+}
+
+impl Resized {
+    /// The image's extension as written.
+    pub fn extension(&self) -> &str {
+        self.image.rsplit_once('.').map_or("", |(_, extension)| extension)
+    }
+
+    /// The copy's site path in the format of `extension`: `stem-480w.webp`.
+    pub fn path(&self, extension: &str) -> String {
+        let stem = self
+            .image
+            .rsplit_once('.')
+            .map_or(self.image.as_str(), |(stem, _)| stem);
+        format!("{stem}-{}w.{extension}", self.width)
+    }
 }
 
 /// The kinds of image whose size is read, by file name.

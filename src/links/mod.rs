@@ -1,10 +1,13 @@
 //! Links: everything that connects pages. Internal links and `related` lists are checked
 //! against the whole site and the placeholders left by `markdown` replaced with real URLs;
-//! then the link graph (backlinks, related pages), the facet index and glossary links.
+//! then the link graph (backlinks, related pages), the facet index and glossary links. The
+//! resized copies of images are made here too (`copies`), so that `srcset` names each as
+//! published.
 //!
 //! Uses `config`, `content` and `markdown`. A link to a missing page or heading is an error
 //! naming the file and line where it was written.
 
+mod copies;
 pub mod facets;
 mod folders;
 pub mod glossary;
@@ -12,7 +15,7 @@ pub mod graph;
 mod images;
 mod resolver;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use std::path::Path;
@@ -22,6 +25,7 @@ use crate::content::{Content, SourceFile, Target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown::{LINK_PLACEHOLDER, Rendered, escape_attribute};
 use crate::theme::Theme;
+pub use copies::{CopyCache, Made, NoCache};
 pub use images::{ImageFiles, Resized, is_sized_image};
 use images::{Images, Shown};
 pub use resolver::Unverified;
@@ -45,17 +49,20 @@ pub struct Linked {
     /// Links to site paths that are no page or content file, for `render` to check against
     /// the static and generated files.
     pub unverified: Vec<Unverified>,
-    /// The image files pages show, and the resized copies `render` makes of them.
+    /// The image files pages show, and the resized copies of them, made, for `render` to
+    /// publish.
     pub images: ImageFiles,
 }
 
-/// Resolves every internal link; `pages` and `sections` are parallel to `content`'s.
+/// Resolves every internal link; `pages` and `sections` are parallel to `content`'s. The
+/// resized copies of images are made here, through `cache`.
 pub fn resolve(
     config: &Config,
     content: &Content,
     theme: &Theme,
     mut pages: Vec<Rendered>,
     mut sections: Vec<Rendered>,
+    cache: &dyn CopyCache,
 ) -> (Linked, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let mut unverified = Vec::new();
@@ -106,7 +113,7 @@ pub fn resolve(
             })
             .collect()
     };
-    let page_links = unzip(
+    let mut page_links = unzip(
         content
             .pages
             .par_iter()
@@ -115,7 +122,7 @@ pub fn resolve(
             .map(|(i, (p, r))| resolve_all(&p.file, r, Target::Page(i)))
             .collect(),
     );
-    let section_links = unzip(
+    let mut section_links = unzip(
         content
             .sections
             .par_iter()
@@ -124,6 +131,13 @@ pub fn resolve(
             .map(|(i, (s, r))| resolve_all(&s.file, r, Target::Section(i)))
             .collect(),
     );
+    // The copies are made before any page's HTML is finished, so that each srcset names the
+    // file published.
+    let shown = page_links
+        .iter_mut()
+        .chain(section_links.iter_mut())
+        .flat_map(|(_, shown)| shown.iter_mut().flatten());
+    let made = make_copies(config, &images, shown, cache, &mut diagnostics);
     drop((paths, images));
     pages
         .par_iter_mut()
@@ -137,7 +151,10 @@ pub fn resolve(
         .for_each(|(rendered, (links, sizes))| {
             rendered.html = finish_html(&rendered.html, links, sizes);
         });
-    let mut images = ImageFiles::default();
+    let mut images = ImageFiles {
+        resized: made,
+        ..ImageFiles::default()
+    };
     for (rendered, (_, shown)) in pages.iter().zip(&page_links).chain(sections.iter().zip(&section_links)) {
         images.add(&rendered.links, shown);
     }
@@ -177,6 +194,26 @@ pub fn resolve(
         },
         diagnostics,
     )
+}
+
+/// Makes every resized copy of the images `shown`, and writes each image's `srcset` naming
+/// its copies as published; a copy whose path is a file of the site is not made.
+fn make_copies<'s>(
+    config: &Config,
+    images: &Images<'_>,
+    shown: impl Iterator<Item = &'s mut Shown>,
+    cache: &dyn CopyCache,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<Resized, Made> {
+    let mut shown: Vec<&mut Shown> = shown.collect();
+    let wanted = shown.iter().flat_map(|shown| shown.resized.iter().cloned()).collect();
+    let (mut made, problems) = copies::make_all(config, wanted, cache);
+    diagnostics.extend(problems);
+    made.retain(|_, copy| !images.is_file(&copy.path));
+    for shown in &mut shown {
+        shown.srcset = resolver::srcset(config, shown, &made);
+    }
+    made
 }
 
 /// Each page's `related` front matter, resolved (a link that leads nowhere is an error).
@@ -423,10 +460,13 @@ pub fn relink_page(
         (problems.is_empty() && unverified.is_empty()).then_some((links, sizes))
     };
     let targets = |links: &[Resolved]| -> BTreeSet<Target> { links.iter().flatten().filter_map(|(t, _)| *t).collect() };
-    let (links, sizes) = resolve(&rendered, text)?;
+    let (links, mut sizes) = resolve(&rendered, text)?;
     // A new image file, or a new resized copy, is for a full build to make and check.
     if !linked.images.holds(&rendered.links, &sizes) {
         return None;
+    }
+    for shown in sizes.iter_mut().flatten() {
+        shown.srcset = resolver::srcset(config, shown, &linked.images.resized);
     }
     let (old_links, _) = resolve(before, &page.file.text)?;
     let (targets_before, targets) = (targets(&old_links), targets(&links));

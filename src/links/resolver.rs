@@ -4,7 +4,7 @@
 //! a static or generated file, which only `render` knows: it is handed on as [`Unverified`].
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -14,7 +14,8 @@ use crate::content::{Content, Target};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, closest};
 use crate::markdown::{InternalLink, LinkKind, Rendered, escape_attribute};
 
-use super::images::{Images, Shown};
+use super::copies::Made;
+use super::images::{Images, Resized, Shown};
 
 /// Where a link leads: the page or section, when it is one, and its URL.
 pub type Resolved = Option<(Option<Target>, String)>;
@@ -150,23 +151,12 @@ impl<'a> Resolver<'a> {
             Ok(size) => {
                 let size = size?;
                 let resized = images.resized(&link.target, size);
-                let srcset = (!resized.is_empty()).then(|| {
-                    let url_of = |path: &str| self.config.base_url.link(&encode(path));
-                    let mut candidates: Vec<String> = resized
-                        .iter()
-                        .map(|r| format!("{} {}w", url_of(&r.path), r.width))
-                        .collect();
-                    candidates.push(format!("{}{query} {}w", url_of(&link.target), size.width));
-                    format!(
-                        "srcset=\"{}\" sizes=\"{}\"",
-                        escape_attribute(&candidates.join(", ")),
-                        escape_attribute(&self.config.images.sizes)
-                    )
-                });
+                let url = format!("{}{query}", self.config.base_url.link(&encode(&link.target)));
                 let file = images.file(&link.target).map(Path::to_path_buf);
                 Some(Shown {
                     size,
-                    srcset,
+                    url,
+                    srcset: None,
                     resized,
                     file,
                 })
@@ -310,6 +300,27 @@ impl<'a> Resolver<'a> {
         );
         None
     }
+}
+
+/// The `srcset` and `sizes` of an image `shown` with its copies as `made` (none when no copy
+/// of it was made): each copy by the path of the format it is published in, then the
+/// original.
+pub(super) fn srcset(config: &Config, shown: &Shown, made: &BTreeMap<Resized, Made>) -> Option<String> {
+    let mut candidates: Vec<String> = shown
+        .resized
+        .iter()
+        .filter_map(|resized| made.get(resized).map(|copy| (resized, copy)))
+        .map(|(resized, copy)| format!("{} {}w", config.base_url.link(&encode(&copy.path)), resized.width))
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
+    candidates.push(format!("{} {}w", shown.url, shown.size.width));
+    Some(format!(
+        "srcset=\"{}\" sizes=\"{}\"",
+        escape_attribute(&candidates.join(", ")),
+        escape_attribute(&config.images.sizes)
+    ))
 }
 
 /// A path or fragment as an href writes it.

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::links::CopyCache;
 use crate::render::{Contents, Sink};
 
 /// The file that marks a folder as Signpost's output.
@@ -293,25 +294,37 @@ impl Sink for Staging {
         }
         Ok(())
     }
+}
 
+/// The folder beside the output (`.public.signpost-images` for `public/`) where resized
+/// copies of images are kept between builds, by the hash of their source, their size and
+/// format (`links::CopyCache`).
+pub struct CopyFolder(PathBuf);
+
+impl CopyFolder {
+    /// The folder for the site's output; `None` when the output folder is refused (the
+    /// build then fails before writing anything).
+    pub fn for_site(config: &Config) -> Option<CopyFolder> {
+        check_output_dir(config).ok().map(|out| CopyFolder(image_cache(&out)))
+    }
+}
+
+impl CopyCache for CopyFolder {
     fn cached(&self, key: &str) -> Option<Vec<u8>> {
-        fs::read(image_cache(&self.out).join(key)).ok()
+        fs::read(self.0.join(key)).ok()
     }
 
     /// Written under a temporary name and renamed, so a killed build never leaves half a
-    /// file under a key; a cache that cannot be written only costs the next build time.
+    /// file under a key.
     fn keep(&self, key: &str, bytes: &[u8]) {
-        let dir = image_cache(&self.out);
-        let temporary = dir.join(format!(".{key}.{}", std::process::id()));
-        if fs::create_dir_all(&dir).is_ok() && fs::write(&temporary, bytes).is_ok() {
-            let _ = fs::rename(&temporary, dir.join(key));
+        let temporary = self.0.join(format!(".{key}.{}", std::process::id()));
+        if fs::create_dir_all(&self.0).is_ok() && fs::write(&temporary, bytes).is_ok() {
+            let _ = fs::rename(&temporary, self.0.join(key));
         }
     }
 }
 
-/// The folder beside the output (`.public.signpost-images` for `public/`) where resized
-/// images are kept between builds, by the hash of their source.
-pub fn image_cache(out: &Path) -> PathBuf {
+fn image_cache(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

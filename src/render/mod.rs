@@ -42,15 +42,6 @@ pub struct RenderedSite {
 /// handed over one by one from several threads, so a build never holds the whole site.
 pub trait Sink: Sync {
     fn put(&self, path: &str, contents: Contents) -> Result<(), Diagnostic>;
-
-    /// A resized image an earlier build made, by its key (`render::resize`); none unless the
-    /// sink keeps a cache.
-    fn cached(&self, _key: &str) -> Option<Vec<u8>> {
-        None
-    }
-
-    /// Keeps a resized image for later builds; a cache that cannot be written is skipped.
-    fn keep(&self, _key: &str, _bytes: &[u8]) {}
 }
 
 /// Keeps every file in memory.
@@ -169,7 +160,7 @@ impl<'a> Renderer<'a> {
             }
         }
         if !linked.unverified.is_empty() {
-            let resized = linked.images.resized.iter().map(|r| r.path.as_str());
+            let resized = linked.images.resized.values().map(|made| made.path.as_str());
             let pages = jobs.iter().map(|job| job.output.as_str()).chain(resized);
             let outputs = site_paths::output_paths(content, theme, pages, matrices, search_manifest);
             diagnostics.extend(site_paths::check(&linked.unverified, &outputs));
@@ -313,9 +304,9 @@ impl<'a> Renderer<'a> {
         }
         let not_taken = |path: &String| !taken.contains(path.as_str());
         let images = &self.linked.images;
-        for resized in &images.resized {
-            if not_taken(&resized.path) && owned.insert(resized.path.clone()) {
-                work.push(Work::Resized(resized));
+        for (resized, made) in &images.resized {
+            if not_taken(&made.path) && owned.insert(made.path.clone()) {
+                work.push(Work::Resized(resized, made));
             }
         }
         let oversized: Vec<Diagnostic> = images
@@ -357,13 +348,10 @@ impl<'a> Renderer<'a> {
                         (published.and_then(|contents| sink.put(&path, contents)), warning)
                     }
                     Work::File(path, contents) => (sink.put(&path, contents), None),
-                    Work::Resized(resized) => match resize::make(config, resized, sink) {
-                        Ok(bytes) => {
-                            let warning = resize::too_large(config, &resized.path, &resized.from, bytes.len() as u64);
-                            (sink.put(&resized.path, Contents::Bytes(bytes)), warning)
-                        }
-                        Err(problem) => (Err(problem), None),
-                    },
+                    Work::Resized(resized, made) => {
+                        let warning = resize::too_large(config, &made.path, &resized.from, made.bytes.len() as u64);
+                        (sink.put(&made.path, Contents::Bytes(made.bytes.to_vec())), warning)
+                    }
                 };
                 result.err().into_iter().chain(warning)
             })
@@ -380,7 +368,7 @@ impl<'a> Renderer<'a> {
     /// Every path the site's files are written to, for the crawl: pages, generated files,
     /// static files, resized images and the redirect pages.
     fn outputs(&self) -> BTreeSet<String> {
-        let resized = self.linked.images.resized.iter().map(|r| r.path.as_str());
+        let resized = self.linked.images.resized.values().map(|made| made.path.as_str());
         let pages = self.kept_jobs().map(|job| job.output.as_str()).chain(resized);
         let manifest = self.search_manifest.as_deref();
         let mut outputs = site_paths::output_paths(self.content, self.theme, pages, self.matrices, manifest);
@@ -482,7 +470,7 @@ pub fn render_wanted(
                 JobKind::Facet(f) => wanted.facets.contains(&f),
                 JobKind::FacetValue(f, v) => wanted.facet_values.contains(&(f, v)),
                 JobKind::AtoZ => wanted.a_to_z,
-                JobKind::Matrix(_) | JobKind::Search | JobKind::NotFound => false,
+                JobKind::Matrix(_) | JobKind::MatrixPart(..) | JobKind::Search | JobKind::NotFound => false,
             }
     };
     let all = jobs(config, content, linked, matrices, has_search);
@@ -517,7 +505,7 @@ pub fn render_wanted(
                 Work::Made(path, make) => (path, make().into_bytes()),
                 Work::File(path, contents) => (path, contents.into_bytes()),
                 // Quick re-renders make no images: a new copy takes a full build.
-                Work::Resized(resized) => (resized.path.clone(), Vec::new()),
+                Work::Resized(_, made) => (made.path.clone(), Vec::new()),
             }))
         })
         .collect::<Result<Option<Vec<_>>, Diagnostic>>()?;
@@ -527,25 +515,33 @@ pub fn render_wanted(
     }))
 }
 
-/// One comparison table's page and data files again, with the templates of a finished build
+/// A table's own page as templates see it: the whole table, or, split, its index.
+fn table_value(matrix: &Matrix) -> tera::Value {
+    match matrix.parts.is_empty() {
+        true => views::matrix_value(matrix),
+        false => views::matrix_value(&matrix.index_page()),
+    }
+}
+
+/// One comparison table's pages and data files again, with the templates of a finished build
 /// (`serve`, after an edit to a page in it): each output path with its bytes, exactly as
 /// [`render`] made them. Needs nothing but the table, so it can run on any thread.
 pub fn render_table(tera: &Tera, theme: &Theme, matrix: &Matrix) -> Result<Files, Diagnostic> {
-    let job = Job {
-        kind: JobKind::Matrix(0),
-        output: format!("{}index.html", matrix.path),
-        template: "compare.html".to_string(),
-        origin: PathBuf::from(crate::config::CONFIG_FILE),
+    let origin = PathBuf::from(crate::config::CONFIG_FILE);
+    let page = |path: &str, value: tera::Value| -> Result<(String, Vec<u8>), Diagnostic> {
+        let mut context = Context::new();
+        context.insert("current_path", path);
+        context.insert_value("matrix", value);
+        let html = render_one(tera, theme, "compare.html", &context, &origin)?;
+        Ok((format!("{path}index.html"), html))
     };
-    let mut context = Context::new();
-    context.insert("current_path", &matrix.path);
-    context.insert_value("matrix", views::matrix_value(matrix));
-    let html = render_one(tera, theme, &job.template, &context, &job.origin)?;
-    Ok(vec![
-        (job.output, html),
-        (format!("{}matrix.csv", matrix.path), matrix.to_csv().into_bytes()),
-        (format!("{}matrix.json", matrix.path), matrix.to_json().into_bytes()),
-    ])
+    let mut files = vec![page(&matrix.path, table_value(matrix))?];
+    for (p, part) in matrix.parts.iter().enumerate() {
+        files.push(page(&part.path, views::matrix_value(&matrix.part_page(p)))?);
+    }
+    files.push((format!("{}matrix.csv", matrix.path), matrix.to_csv().into_bytes()));
+    files.push((format!("{}matrix.json", matrix.path), matrix.to_json().into_bytes()));
+    Ok(files)
 }
 
 /// The files [`Renderer::rest`] makes itself at fixed paths, for alias clashes.
@@ -609,7 +605,8 @@ enum Work<'a> {
     Page(&'a Job),
     Made(String, Made<'a>),
     File(String, Contents),
-    Resized(&'a crate::links::Resized),
+    /// A resized copy `links` made, to publish.
+    Resized(&'a crate::links::Resized, &'a crate::links::Made),
 }
 
 /// One HTML file to render.
@@ -630,7 +627,10 @@ enum JobKind {
     /// Facet index and value index.
     FacetValue(usize, usize),
     AtoZ,
+    /// A table's page: the whole table, or the index of a split one.
     Matrix(usize),
+    /// Table and part index: one page of a split table.
+    MatrixPart(usize, usize),
     Search,
     NotFound,
 }
@@ -640,14 +640,19 @@ impl JobKind {
     fn is_generated(&self) -> bool {
         matches!(
             self,
-            JobKind::Facet(_) | JobKind::FacetValue(..) | JobKind::AtoZ | JobKind::Matrix(_) | JobKind::Search
+            JobKind::Facet(_)
+                | JobKind::FacetValue(..)
+                | JobKind::AtoZ
+                | JobKind::Matrix(_)
+                | JobKind::MatrixPart(..)
+                | JobKind::Search
         )
     }
 
     /// Roughly how big the page gets, biggest first: a comparison table has a row per page.
     fn size_rank(&self) -> u8 {
         match self {
-            JobKind::Matrix(_) => 0,
+            JobKind::Matrix(_) | JobKind::MatrixPart(..) => 0,
             JobKind::AtoZ => 1,
             JobKind::FacetValue(..) => 2,
             _ => 3,
@@ -713,6 +718,14 @@ fn jobs(config: &Config, content: &Content, linked: &Linked, matrices: &[Matrix]
             template: "compare.html".to_string(),
             origin: site_toml.clone(),
         });
+        for (p, part) in matrix.parts.iter().enumerate() {
+            jobs.push(Job {
+                kind: JobKind::MatrixPart(m, p),
+                output: format!("{}index.html", part.path),
+                template: "compare.html".to_string(),
+                origin: site_toml.clone(),
+            });
+        }
     }
     if has_search {
         jobs.push(Job {
@@ -754,7 +767,8 @@ impl Job {
                 }
             }
             JobKind::AtoZ => context.insert("letters", &views.a_to_z()),
-            JobKind::Matrix(m) => context.insert_value("matrix", views::matrix_value(&matrices[m])),
+            JobKind::Matrix(m) => context.insert_value("matrix", table_value(&matrices[m])),
+            JobKind::MatrixPart(m, p) => context.insert_value("matrix", views::matrix_value(&matrices[m].part_page(p))),
             JobKind::Search | JobKind::NotFound => {}
         }
         context
@@ -802,6 +816,11 @@ fn templates(
     search_manifest: Option<&str>,
 ) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
+    // `{{ n | plural(noun="option") }}`: "1 option", "2 options", as messages say it.
+    tera.register_filter("plural", |n: i64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+        let noun: &str = kwargs.must_get("noun")?;
+        Ok(crate::plural(n, noun))
+    });
     // Functions first: Tera checks, as templates are added, that every function they call exists.
     let urls: Arc<BTreeMap<String, String>> = Arc::new(
         content

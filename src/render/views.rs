@@ -16,7 +16,7 @@ use crate::content::{Content, Date, Page, Section, Target};
 use crate::links::Linked;
 use crate::links::facets::FacetPages;
 use crate::markdown::{Heading, split_leading_urgent};
-use crate::matrix::{Column, Filter, Matrix, RowCell};
+use crate::matrix::{Column, Filter, IndexLink, Matrix, RowCell};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView<'a> {
@@ -807,6 +807,19 @@ pub fn matrix_value(matrix: &Matrix) -> Value {
         description: &'m str,
         columns: &'m [Column],
         filters: &'m [Filter],
+        data_path: &'m str,
+        row_count: usize,
+        parts: Vec<PartView<'m>>,
+        index: Option<&'m IndexLink>,
+    }
+    /// A part as the index and the other parts link to it.
+    #[derive(Serialize)]
+    struct PartView<'m> {
+        path: &'m str,
+        group: &'m str,
+        number: usize,
+        of: usize,
+        rows: usize,
     }
     #[derive(Serialize)]
     struct RowHead<'m> {
@@ -821,6 +834,20 @@ pub fn matrix_value(matrix: &Matrix) -> Value {
         description: &matrix.description,
         columns: &matrix.columns,
         filters: &matrix.filters,
+        data_path: &matrix.data_path,
+        row_count: matrix.row_count,
+        parts: matrix
+            .parts
+            .iter()
+            .map(|p| PartView {
+                path: &p.path,
+                group: &p.group,
+                number: p.number,
+                of: p.of,
+                rows: p.rows.len(),
+            })
+            .collect(),
+        index: matrix.index.as_ref(),
     };
     let mut shared: FxHashMap<&RowCell, Value> = FxHashMap::default();
     let rows: Vec<Value> = matrix

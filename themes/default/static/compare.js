@@ -21,6 +21,8 @@
   const collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true, sensitivity: 'base' });
   let picked = [], note = '', sortCol = -1, sortDir = 1;
 
+  // "1 option", "2 options": the noun agrees with the number.
+  const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   const el = (tag, text, props) => Object.assign(document.createElement(tag), text && { textContent: text }, props);
   const button = (text, className, value = '') => el('button', text, { type: 'button', className, value });
 
@@ -39,7 +41,7 @@
       b.parentNode.classList.toggle('is-empty', !n);
     }
     const shown = rows.filter((r) => !r.hidden).length;
-    status.textContent = `Showing ${shown} of ${rows.length} options.${shown ? '' : ' Try fewer filters.'} ${note}`.trim();
+    status.textContent = `Showing ${shown} of ${plural(rows.length, 'option')}.${shown ? '' : ' Try fewer filters.'} ${note}`.trim();
     for (const r of rows) {
       const on = picked.includes(r.dataset.id);
       r.classList.toggle('is-picked', on);
@@ -55,7 +57,7 @@
   function grid() {
     const picks = picked.map((id) => byId.get(id));
     const t = el('table', null, { className: 'matrix-grid' });
-    t.createCaption().textContent = `Comparing ${picks.length} options`;
+    t.createCaption().textContent = `Comparing ${plural(picks.length, 'option')}`;
     const head = t.createTHead().insertRow();
     head.append(el('td'));
     for (const r of picks) {
@@ -134,12 +136,12 @@
     if (!box.closest('.matrix-pick')) return;
     box.setCustomValidity('');
     if (box.checked && n > MAX) {
-      box.setCustomValidity(`You can compare up to ${MAX} options. Remove one first.`);
+      box.setCustomValidity(`You can compare up to ${plural(MAX, 'option')}. Remove one first.`);
       box.reportValidity(); // shown beside the box, where the reader is
       return change(box.validationMessage);
     }
     picked = box.checked ? [...picked, box.value] : picked.filter((id) => id !== box.value);
-    change(!box.checked ? `Removed ${titleOf(byId.get(box.value))}.` : n < 2 ? 'Pick one more to compare.' : `Comparing ${n} options.`);
+    change(!box.checked ? `Removed ${titleOf(byId.get(box.value))}.` : n < 2 ? 'Pick one more to compare.' : `Comparing ${plural(n, 'option')}.`);
   });
   panel.addEventListener('click', (e) => {
     const x = e.target.closest('.matrix-remove, .matrix-clear');
@@ -157,6 +159,15 @@
     change('Filters cleared.');
   });
   window.addEventListener('popstate', () => { fromQuery(); note = ''; render(); });
+
+  // The scroll note (shown without script) is hidden while the whole table fits.
+  const wrap = table.closest('.matrix-wrap'), scrollNote = $('matrix-scroll-note');
+  if (wrap && scrollNote) {
+    const fits = () => { scrollNote.hidden = wrap.scrollWidth <= wrap.clientWidth + 1; };
+    const watch = new ResizeObserver(fits);
+    watch.observe(wrap);
+    watch.observe(table);
+  }
 
   table.classList.add('is-enhanced');
   table.tabIndex = -1; // where focus goes when the comparison closes
