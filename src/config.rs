@@ -3,7 +3,7 @@
 //! The first stage; it uses only `diagnostics`. Field doc comments here are the user manual
 //! for site.toml (docs/reference.md mirrors them).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ mod options;
 pub mod phone;
 mod privacy;
 mod rules;
+pub mod synonyms;
 pub use base_url::BaseUrl;
 pub use emergency::Emergency;
 use emergency::{RawEmergency, check_emergency};
@@ -25,6 +26,7 @@ pub use options::{ImageOptions, LinkOptions, ListOptions, RelatedOptions};
 pub use privacy::Privacy;
 use privacy::{RawPrivacy, check_privacy};
 pub use rules::{Place, Rule};
+pub use synonyms::Synonym;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -129,6 +131,9 @@ pub struct GlossaryOptions {
     pub link_terms: bool,
     /// Terms never linked automatically (as written in the headings, any case).
     pub skip: Vec<String>,
+    /// Words readers use for a term, keyed by the term as its heading writes it:
+    /// `Naloxone = ["Narcan"]`. Searching for one finds the term's entry (docs/search.md).
+    pub also: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 impl GlossaryOptions {
@@ -157,6 +162,11 @@ pub struct SearchOptions {
     pub sections: Vec<String>,
     /// The facets readers can narrow results by, in the order shown.
     pub facets: Vec<Facet>,
+    /// Words readers use, one way: `heroin = ["gear", "smack"]` (typing "gear" also finds
+    /// pages that say "heroin"). Phrases may be used on either side.
+    pub synonyms: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Words that mean the same, every way: `[["naloxone", "narcan"]]`.
+    pub synonym_groups: Vec<Spanned<Vec<Spanned<String>>>>,
 }
 
 impl Default for SearchOptions {
@@ -167,6 +177,8 @@ impl Default for SearchOptions {
             excerpt_words: 30,
             sections: Vec::new(),
             facets: vec![Facet::TreatmentType, Facet::Settings, Facet::Substances],
+            synonyms: BTreeMap::new(),
+            synonym_groups: Vec::new(),
         }
     }
 }
@@ -593,6 +605,9 @@ pub struct Config {
     pub links: LinkOptions,
     pub glossary: GlossaryOptions,
     pub search: SearchOptions,
+    /// Readers' words and the page words each also finds, from `[search.synonyms]`,
+    /// `[search] synonym_groups` and `[glossary.also]`, in the order written.
+    pub synonyms: Vec<Synonym>,
     pub matrices: Vec<MatrixConfig>,
     pub rules: Vec<Rule>,
     /// The other sites a reader's browser may contact.
@@ -775,6 +790,12 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
     images.widths.dedup();
     limits::check_links(text, &raw.links, &file, &mut diagnostics);
     limits::check_lists(text, &raw.lists, &file, &mut diagnostics);
+    let written = synonyms::Written {
+        synonyms: &raw.search.synonyms,
+        groups: &raw.search.synonym_groups,
+        also: &raw.glossary.also,
+    };
+    let synonyms = synonyms::resolve(text, written, &file, &mut diagnostics);
     let rules = rules::resolve(text, raw.rules, &raw.vocabularies, &mut diagnostics);
     let privacy = check_privacy(text, raw.privacy, base_url.origin.clone(), &file, &mut diagnostics);
 
@@ -812,6 +833,7 @@ pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, D
         links: raw.links,
         glossary: raw.glossary,
         search: raw.search,
+        synonyms,
         matrices,
         rules,
         privacy,

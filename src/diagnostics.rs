@@ -20,6 +20,8 @@ pub enum Code {
     ConfigDuplicateId,
     ConfigUnknownSource,
     ConfigOutOfRange,
+    /// A synonym names a page word that no indexed page uses.
+    SynonymNeverMatches,
     FileUnreadable,
     FrontMatterDelimiters,
     FrontMatterSyntax,
@@ -67,7 +69,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 52] = [
+    pub const ALL: [Code; 53] = [
         Code::Other,
         Code::ConfigUnreadable,
         Code::ConfigSyntax,
@@ -76,6 +78,7 @@ impl Code {
         Code::ConfigDuplicateId,
         Code::ConfigUnknownSource,
         Code::ConfigOutOfRange,
+        Code::SynonymNeverMatches,
         Code::FileUnreadable,
         Code::FrontMatterDelimiters,
         Code::FrontMatterSyntax,
@@ -133,6 +136,7 @@ impl Code {
             Code::ConfigDuplicateId => "SP005",
             Code::ConfigUnknownSource => "SP006",
             Code::ConfigOutOfRange => "SP007",
+            Code::SynonymNeverMatches => "SP008",
             Code::FileUnreadable => "SP010",
             Code::FrontMatterDelimiters => "SP011",
             Code::FrontMatterSyntax => "SP012",

@@ -204,7 +204,8 @@ impl Prepared {
 
     fn render_keeping(self, sink: &dyn Sink, progress: &dyn Fn(&str)) -> Result<(Kept, Diagnostics), Diagnostics> {
         let mut diagnostics = self.diagnostics;
-        let search = self.search.unwrap_or_default();
+        let mut search = self.search.unwrap_or_default();
+        diagnostics.extend(std::mem::take(&mut search.warnings));
         progress("rendering templates");
         let search_manifest = search.manifest.clone();
         let search_paths = search.files.iter().map(|(path, _)| path.clone()).collect();
@@ -271,17 +272,19 @@ fn release_freed_memory() {
 fn search_into(indexer: search::Indexer<'_>, sink: &dyn Sink, diagnostics: &mut Diagnostics) -> search::SearchIndex {
     let written = Mutex::new(Vec::new());
     let problem = Mutex::new(None);
-    let manifest = indexer.finish(&|path, bytes| match sink.put(&path, render::Contents::Bytes(bytes)) {
+    let (manifest, warnings) = indexer.finish(&|path, bytes| match sink.put(&path, render::Contents::Bytes(bytes)) {
         Ok(()) => written.lock().unwrap_or_else(PoisonError::into_inner).push(path),
         Err(d) => {
             problem.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(d);
         }
     });
     diagnostics.extend(problem.into_inner().unwrap_or_else(PoisonError::into_inner));
+    diagnostics.extend(warnings);
     search::SearchIndex {
         files: Vec::new(),
         written: written.into_inner().unwrap_or_else(PoisonError::into_inner),
         manifest: Some(manifest),
+        warnings: Vec::new(),
     }
 }
 
@@ -532,6 +535,7 @@ pub fn prepare(
     };
     let (linked, link_diagnostics) = links::resolve(&config, &content, &theme, pages, sections, copies);
     diagnostics.extend(link_diagnostics);
+    diagnostics.extend(search::synonyms::check(&config, &content, &linked));
 
     // A one-off build makes the tables' rows once the pages are rendered and the search
     // index written, so that they are never held with either.

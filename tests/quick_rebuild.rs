@@ -742,7 +742,11 @@ fn edits_that_add_a_page_to_a_long_list_wait_for_a_full_build() {
     const GAMMA: &str = "content/treatments/gamma.md";
     let refused = [
         // Gamma joins: an eleventh community page, on a new `/2/`.
-        (GAMMA, "settings = [\"residential\"]", "settings = [\"community\", \"residential\"]"),
+        (
+            GAMMA,
+            "settings = [\"residential\"]",
+            "settings = [\"community\", \"residential\"]",
+        ),
         // A title under a letter no other title has: a new letter's page.
         (ALPHA, "title = \"Alpha\"", "title = \"Omega\""),
     ];
@@ -750,7 +754,10 @@ fn edits_that_add_a_page_to_a_long_list_wait_for_a_full_build() {
         let site = site_with_long_lists(7);
         let mut kept = kept(&site);
         site.edit(file, from, to);
-        assert!(quick_files(&mut kept, file).is_none(), "`{from}` → `{to}` was rendered alone");
+        assert!(
+            quick_files(&mut kept, file).is_none(),
+            "`{from}` → `{to}` was rendered alone"
+        );
     }
     // Within one letter, and a list that stays one page: rendered as a full build.
     check_edits(

@@ -17,6 +17,16 @@ pub const EXCERPT_WORDS: RangeInclusive<usize> = 1..=200;
 /// `[search.weights] *`: 0 leaves a part out; the ratio between them is what counts.
 pub const SEARCH_WEIGHT: RangeInclusive<f32> = 0.0..=100.0;
 
+/// Readers' words (`[search.synonyms]`, `synonym_groups`, `[glossary.also]`): words listed
+/// for one key or in one group. A longer list is a thesaurus, not the words readers use.
+pub const SYNONYM_LIST: RangeInclusive<usize> = 1..=30;
+/// Words in one phrase and characters in one entry: a phrase is what a reader types.
+pub const SYNONYM_WORDS: usize = 5;
+pub const SYNONYM_CHARS: usize = 60;
+/// Pairs in all (a group of n words makes n×(n−1)): each is in the search manifest, which
+/// every search fetches first; 2,000 short pairs add about 30 KB.
+pub const SYNONYM_PAIRS: RangeInclusive<usize> = 0..=2000;
+
 /// `[[matrix]] page_size`: at least one row; at 1,000 rows a page is already megabytes.
 pub const MATRIX_PAGE_SIZE: RangeInclusive<usize> = 1..=1000;
 

@@ -353,6 +353,23 @@ fn find_glossary(config: &Config, content: &Content) -> Option<Target> {
     setting_link_target(content, &config.glossary.page_link()?)
 }
 
+/// The glossary's terms as its `##` headings write them (`None`: the site has no glossary
+/// page), for the checks of `[glossary.also]`.
+pub fn glossary_headings(config: &Config, content: &Content, linked: &Linked) -> Option<Vec<String>> {
+    let entries = match find_glossary(config, content)? {
+        Target::Page(i) => linked.pages.get(i)?,
+        Target::Section(i) => linked.sections.get(i)?,
+    };
+    Some(
+        entries
+            .toc
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| h.title.clone())
+            .collect(),
+    )
+}
+
 /// The glossary's terms: its `##` headings, each linking to its entry.
 fn glossary_terms(
     config: &Config,

@@ -11,6 +11,7 @@
 //! fetched only for the results shown; facet values are compact per-value page lists.
 
 pub mod format;
+pub mod synonyms;
 pub mod tokenize;
 mod update;
 
@@ -68,6 +69,8 @@ pub struct SearchIndex {
     /// The manifest's site-relative path ("search/manifest.json"), which the search page
     /// links to; `None` when search is off.
     pub manifest: Option<String>,
+    /// What the index shows of site.toml: readers' words that can find no page.
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// One searchable page or section.
@@ -117,13 +120,14 @@ pub fn build(config: &Config, content: &Content, linked: &Linked) -> SearchIndex
             .into_iter()
             .collect(),
         written: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
 /// Makes the index, handing each file to `emit` as soon as it is made, so that a build never
 /// holds the whole index; returns the manifest's path (`None`: search is off).
 pub fn build_into(config: &Config, content: &Content, linked: &Linked, emit: Emit<'_>) -> Option<String> {
-    Indexer::new(config, content, linked).map(|indexer| indexer.finish(emit))
+    Indexer::new(config, content, linked).map(|indexer| indexer.finish(emit).0)
 }
 
 /// The manifest's site-relative path, which pages may name before the index is made
@@ -204,8 +208,9 @@ impl<'a> Indexer<'a> {
     }
 
     /// Analyses the documents [`Indexer::page`] was not shown, with their HTML in `Linked`,
-    /// then scores every page and hands each file to `emit`; returns the manifest's path.
-    pub fn finish(self, emit: Emit<'_>) -> String {
+    /// then scores every page and hands each file to `emit`; returns the manifest's path and
+    /// the warnings about readers' words that find no page.
+    pub fn finish(self, emit: Emit<'_>) -> (String, Vec<crate::diagnostics::Diagnostic>) {
         let Indexer {
             config,
             documents,
@@ -227,7 +232,7 @@ impl<'a> Indexer<'a> {
             stems: &stems,
         };
         write_index(&inputs, &mut analysed, None, &|| false, emit)
-            .map(|written| written.manifest)
+            .map(|written| (written.manifest, written.warnings))
             .unwrap_or_default()
     }
 }
@@ -286,6 +291,7 @@ struct GroupIds {
 struct Written {
     paths: Vec<String>,
     manifest: String,
+    warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Scores the analysed documents and makes the index's files, each handed to `emit` once
@@ -307,6 +313,7 @@ fn write_index(
     } = *inputs;
     let (dictionary, postings) = score(analysed, words, stems, &config.search.weights, kept.is_some(), stop)?;
 
+    let warnings = synonyms::never_matching(config, |w| dictionary.words.contains_key(w));
     let (shard_boundaries, shards) = write_shards(&dictionary, &postings, analysed);
     let (near_boundaries, near) = write_near_words(&dictionary);
     drop(postings);
@@ -375,6 +382,7 @@ fn write_index(
         ids,
         excerpt: config.search.excerpt_words,
         stop: tokenize::STOP_WORDS,
+        syn: synonyms::table(config),
         facets: config
             .search
             .facets
@@ -400,6 +408,7 @@ fn write_index(
     Some(Written {
         paths,
         manifest: manifest_path,
+        warnings,
     })
 }
 
@@ -502,6 +511,10 @@ struct Manifest<'a> {
     /// Words of text per excerpt.
     excerpt: usize,
     stop: &'static [&'static str],
+    /// Readers' words and phrases, each with the page words it also finds (left out when
+    /// there are none, so that a site without them ships the same manifest as before).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    syn: BTreeMap<String, Vec<String>>,
     facets: Vec<ManifestFacet<'a>>,
 }
 

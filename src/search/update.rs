@@ -111,6 +111,7 @@ pub fn build_kept(
         manifest: Some(written.manifest),
         files,
         written: Vec::new(),
+        warnings: written.warnings,
     };
     let analysis = Analysis {
         urls: documents.iter().map(|d| d.url.clone()).collect(),

@@ -143,3 +143,54 @@ test('without JavaScript the page explains itself and links to the A to Z and fa
   assert.ok(links.includes('/settings/'), links.join(' '));
   await t.assertClean();
 });
+
+// Readers' words: the fixture's site.toml maps "gear" to heroin (one way), groups naloxone
+// and narcan (every way), maps "cold turkey" to withdrawal (a phrase) and "lapse" to the
+// glossary term Relapse.
+test('one way: "gear" finds the heroin page, just below the page that says "gear"', async () => {
+  const t = await openPage(fixture);
+  assert.deepEqual(await search(t, 'q=gear', fixture), ['Street words', 'Opioid treatment']);
+  // One way only: "heroin" does not find the page that says "gear".
+  assert.deepEqual(await search(t, 'q=heroin', fixture), ['Opioid treatment']);
+  // The page word found through the synonym is marked in the excerpt.
+  await t.page.waitForSelector('#search-results li mark');
+  await t.assertClean();
+});
+
+test('every way: "narcan" and "naloxone" each find both pages', async () => {
+  const t = await openPage(fixture);
+  for (const q of ['narcan', 'naloxone', 'NARCAN']) {
+    const found = await search(t, `q=${q}`, fixture);
+    assert.deepEqual([...found].sort(), ['Naloxone kits', 'Nasal spray'], `${q}: ${found.join(' | ')}`);
+  }
+  await t.assertClean();
+});
+
+test('a phrase: "cold turkey" finds withdrawal, its words in that order only', async () => {
+  const t = await openPage(fixture);
+  assert.equal((await search(t, 'q=cold+turkey', fixture))[0], 'Coming off safely');
+  assert.equal((await search(t, 'q=Cold,+turkey!', fixture))[0], 'Coming off safely');
+  assert.ok(!(await search(t, 'q=turkey+cold', fixture)).includes('Coming off safely'));
+  // Typed letter by letter, as readers do.
+  await t.page.goto(`${fixture.url}/search/`);
+  await type(t.page, 'cold turkey');
+  assert.equal((await titles(t.page))[0], 'Coming off safely');
+  await t.assertClean();
+});
+
+test('a glossary entry\'s other words: "lapse" finds the glossary', async () => {
+  const t = await openPage(fixture);
+  assert.deepEqual(await search(t, 'q=lapse', fixture), ['Glossary']);
+  await t.assertClean();
+});
+
+test('on the shipped site, readers\' words find the right pages', async () => {
+  const t = await openPage(env);
+  const cold = await search(t, 'q=cold+turkey');
+  assert.ok(cold.slice(0, 3).some((x) => /detox|withdrawal/i.test(x)), cold.join(' | '));
+  const gear = await search(t, 'q=gear');
+  assert.match(gear[0], /heroin|opioid|methadone|buprenorphine/i, gear.join(' | '));
+  const script = await search(t, 'q=script');
+  assert.match(script[0] || '', /prescrib/i, script.join(' | '));
+  await t.assertClean();
+});

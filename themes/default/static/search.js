@@ -1,4 +1,4 @@
-// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 10 KB.
+// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 11 KB.
 (() => {
 const $ = (id) => document.getElementById('search' + id), form = $('');
 if (!form) return;
@@ -55,8 +55,9 @@ const dist = (a, b, k) => {
 	return p[b.length];
 };
 const typos = (w) => (w.length > 3) + (w.length > 7);
+const better = (m, id, x, o = m.get(id)) => (!o || x[0] - o[0] || x[1] - o[1]) > 0 && m.set(id, x);
 
-let M, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
+let M, S, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
 
 // [word, list, weight, exact?]: exact or shorter form; prefixes if typed; else typos.
 const match = (w, loaded, last) => {
@@ -81,30 +82,44 @@ const near = async (w) => {
 	return match(w, homes).filter((m) => found.has(m[0]));
 };
 
+// Longest synonym phrase first: [own words, ...page words].
+const slots = (said, out = new Map()) => {
+	for (let i = 0, j; i < said.length; i = j) {
+		for (j = said.length; j > i + 1 && !S.has(said.slice(i, j).join(' ')); j--);
+		const k = said.slice(i, j).join(' ');
+		out.set(k, [k, ...(S.get(k) || [])].map((p) => p.split(' ')));
+	}
+	return [...out.values()];
+};
+
 const find = async (q) => {
-	const toks = tokens(q), terms = [...new Set(toks.filter((w) => !M.stop.includes(w)))], n = terms.length;
-	const last = END.test(q), pre = (t) => last && t == n - 1 && terms[t].length > 1;
-	const loaded = await all(terms.map((w, t) => all(span(M.shards, w).slice(0, pre(t) ? 3 : 1).map(shard))));
-	const words = new Set(), hits = new Map();
-	for (const [t, w] of terms.entries()) {
-		let m = match(w, loaded[t], pre(t));
-		if (!m.length && typos(w)) m = await near(w);
-		const best = new Float32Array(M.pages), ex = new Uint8Array(M.pages), seen = [];
-		for (const [word, [pages, impacts], weight, exact] of m) {
-			words.add(word);
-			pages.forEach((id, j) => {
-				const v = impacts[j] * weight;
-				if (!best[id]) seen.push(id);
-				if (v > best[id]) (best[id] = v), (ex[id] = exact);
-			});
+	const toks = tokens(q), said = toks.filter((w) => !M.stop.includes(w)), last = END.test(q), hits = new Map(), words = new Set();
+	const pre = (w, a) => last && !a && w == said[said.length - 1] && w.length > 1, sl = slots(said);
+	const loaded = new Map(await all([...new Set(sl.flat(2))].map(async (w) => [w, await all(span(M.shards, w).slice(0, pre(w) ? 3 : 1).map(shard))])));
+	// id → [exact, score]; page words (a) only as written or shorter.
+	const one = async (w, a, fix) => {
+		let m = match(w, loaded.get(w), pre(w, a)).filter((x) => !a || x[3]), best = new Map();
+		if (!m.length && fix) m = await near(w);
+		for (const [v, [pages, imp], weight, exact] of m) words.add(v), pages.forEach((id, j) => better(best, id, [exact, imp[j] * weight]));
+		return best;
+	};
+	for (const alts of sl) {
+		const got = new Map();
+		for (const [a, ws] of alts.entries()) {
+			const per = await all(ws.map((w) => one(w, a, !a && typos(w) && !alts[1])));
+			// Every word; a synonym just below the word itself.
+			for (const id of per[0].keys()) {
+				const xs = per.map((b) => b.get(id));
+				xs.every(Boolean) && better(got, id, [xs.every((x) => x[0]), xs.reduce((t, x) => t + x[1], 0) * (a ? 0.9 : 1)]);
+			}
 		}
-		for (const id of seen) {
+		for (const [id, [e, v]] of got) {
 			const r = hits.get(id) || hits.set(id, { id, tier: 0, n: 0, e: 0, s: 0 }).get(id);
-			r.n++, (r.e += ex[id]), (r.s += best[id]);
+			r.n++, (r.e += e), (r.s += v);
 		}
 	}
 	const key = toks.join(' ');
-	for (const s of loaded[0] || []) for (const [title, id] of s.titles) {
+	for (const s of loaded.get(said[0]) || []) for (const [title, id] of s.titles) {
 		const r = hits.get(id);
 		if (r && (title == key || last && title.startsWith(key))) r.tier = 1 + (title == key);
 	}
@@ -205,6 +220,7 @@ form.parentNode.onkeydown = (e) => {
 };
 
 get('manifest.json').then((m) => {
+	S = new Map(Object.entries(m.syn || {}));
 	for (const f of (M = m).facets) {
 		f.els = f.values.map(([value, label]) =>
 			el('label', {}, el('input', { type: 'checkbox', name: f.key, value }), ` ${label}`, el('span', { className: 'count' })));
