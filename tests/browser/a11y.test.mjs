@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO, htmlPaths, openPage, readMatrix, siteDir, start } from './helpers.mjs';
 
@@ -43,6 +44,57 @@ test('axe-core finds no WCAG 2.x A or AA violation on any page, in light or dark
 
 test('axe-core finds no violation on the fixture\'s pages either', { timeout: 60_000 }, async () => {
   await assertNoAxeViolations(fixture, pagesOf(fixtureDir));
+});
+
+/**
+ * A site of 23 guidance pages with `[lists] page_size = 10`, built with the real binary: its
+ * facet value's list runs over three numbered pages and its A to Z has a page per letter.
+ */
+function buildLongListSite() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-lists-'));
+  const write = (file, text) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  };
+  write('site.toml', `title = "Lists"
+base_url = "/"
+[lists]
+page_size = 10
+[vocabularies.treatment_type]
+name = "Kind of help"
+[[vocabularies.treatment_type.values]]
+id = "talking"
+label = "Talking"
+[[sources]]
+id = "src"
+title = "A source"
+publisher_type = "charity"
+`);
+  write('content/_index.md', '+++\ntitle = "Home"\n+++\nWelcome.\n');
+  write('content/help/_index.md', '+++\ntitle = "Help"\nguidance = true\n+++\n');
+  for (let i = 0; i < 23; i++) {
+    const title = `${i < 12 ? 'Option' : 'Idea'} ${String(i).padStart(2, '0')}`;
+    write(`content/help/page-${i}.md`, `+++\ntitle = "${title}"\nsummary = "About ${title}."\n` +
+      'treatment_type = "talking"\nsources = ["src"]\nlast_reviewed = 2026-01-01\nnext_review = 2027-01-01\n+++\n\nText.\n');
+  }
+  const built = spawnSync(process.env.SIGNPOST_BIN, ['build', '--root', root], { encoding: 'utf8' });
+  assert.equal(built.status, 0, `signpost build failed:\n${built.stderr}`);
+  return path.join(root, 'public');
+}
+
+test('axe-core finds no violation on the pages of long lists (numbered pages, letters)', { timeout: 60_000 }, async () => {
+  assert.ok(process.env.SIGNPOST_BIN, 'set SIGNPOST_BIN (cargo test --test browser does)');
+  const site = buildLongListSite();
+  const lists = await start(site);
+  try {
+    const paths = ['/treatment-type/talking/', '/treatment-type/talking/2/', '/treatment-type/talking/3/',
+      '/a-z/', '/a-z/o/', '/a-z/o/2/'];
+    for (const p of paths) assert.ok(htmlPaths(site).includes(p), `the long-list site has no ${p}`);
+    await assertNoAxeViolations(lists, paths);
+  } finally {
+    await lists.close();
+    fs.rmSync(path.dirname(site), { recursive: true, force: true });
+  }
 });
 
 /** Runs axe-core on each of `paths` of a served site (from `start`), in light and dark. */
