@@ -9,31 +9,7 @@ use common::Site;
 /// site.toml.
 fn guidance_site(sections: &[&str], per_section: usize, extra: &str) -> Site {
     let site = Site::empty();
-    site.write(
-        "site.toml",
-        format!(
-            r#"title = "Compare test"
-base_url = "/"
-
-[vocabularies.treatment_type]
-name = "Kind of help"
-[[vocabularies.treatment_type.values]]
-id = "talking"
-label = "Talking"
-
-[vocabularies.substances]
-name = "Substance"
-[[vocabularies.substances.values]]
-id = "alcohol"
-label = "Alcohol"
-
-[[sources]]
-id = "src"
-title = "A source"
-publisher_type = "charity"
-{extra}"#
-        ),
-    );
+    site.write("site.toml", common::two_facet_site_toml("Compare test", extra));
     site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\nWelcome.\n");
     for section in sections {
         site.write(

@@ -10,31 +10,7 @@ use common::{Site, assert_no_broken_urls, elements, visible_text};
 /// first `early` ones, titled "Aid NNN"; `extra` is appended to site.toml.
 fn site(pages: usize, early: usize, extra: &str) -> Site {
     let site = Site::empty();
-    site.write(
-        "site.toml",
-        format!(
-            r#"title = "Lists test"
-base_url = "/"
-
-[vocabularies.treatment_type]
-name = "Kind of help"
-[[vocabularies.treatment_type.values]]
-id = "talking"
-label = "Talking"
-
-[vocabularies.substances]
-name = "Substance"
-[[vocabularies.substances.values]]
-id = "alcohol"
-label = "Alcohol"
-
-[[sources]]
-id = "src"
-title = "A source"
-publisher_type = "charity"
-{extra}"#
-        ),
-    );
+    site.write("site.toml", common::two_facet_site_toml("Lists test", extra));
     site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\nWelcome.\n");
     site.write(
         "content/help/_index.md",

@@ -680,3 +680,30 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     chunk(&mut out, b"IEND", &[]);
     out
 }
+
+/// A site.toml with one treatment type ("talking", named "Kind of help"), one substance
+/// ("alcohol", named "Substance") and one source ("src"); `extra` is appended.
+pub fn two_facet_site_toml(title: &str, extra: &str) -> String {
+    format!(
+        r#"title = "{title}"
+base_url = "/"
+
+[vocabularies.treatment_type]
+name = "Kind of help"
+[[vocabularies.treatment_type.values]]
+id = "talking"
+label = "Talking"
+
+[vocabularies.substances]
+name = "Substance"
+[[vocabularies.substances.values]]
+id = "alcohol"
+label = "Alcohol"
+
+[[sources]]
+id = "src"
+title = "A source"
+publisher_type = "charity"
+{extra}"#
+    )
+}
