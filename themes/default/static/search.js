@@ -57,7 +57,8 @@ const dist = (a, b, k) => {
 const typos = (w) => (w.length > 3) + (w.length > 7);
 const better = (m, id, x, o = m.get(id)) => (!o || x[0] - o[0] || x[1] - o[1]) > 0 && m.set(id, x);
 
-let M, S, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
+// tx: a page's words, for phrases, cut once.
+let M, S, tx = {}, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
 
 // [word, list, weight, exact?]: exact or shorter form; prefixes if typed; else typos.
 // Stop words are in the index for titles only, and found only when the query has no other.
@@ -101,21 +102,20 @@ const closest = (said, loaded) => said.flatMap((w) => (loaded.get(w) || []).flat
 const rank = (a, b) => b.tier - a.tier || b.adj - a.adj || b.n - a.n || b.e - a.e || b.s - a.s || a.id - b.id;
 // `p` in `ws`, in order; while typing, the last word may be a prefix.
 const has = (ws, p, pre) => ws.some((_, i) => p.every((w, j) => ws[i + j] == w || pre && !p[j + 1] && ws[i + j]?.startsWith(w)));
-// Quoted phrases (or their page words) must be on the page; else pages with all the words side by side
-// rank first. Checked on titles, and on the text of the best 50 pages (quoted), or the best 20 in their
-// first 3 text files: [[words, prefix?], …] for each phrase.
-const together = async (q, toks, last, res, loaded) => {
+// Quoted phrases (or their page words) must be on the page: its title, summary or text, checked for the
+// best 50 pages in their first 4 text files. Else pages with all the words side by side in the title or
+// summary rank first: the best 20 in their first 3 metadata files. [[words, prefix?], …] a phrase.
+const together = async (q, toks, last, res) => {
 	const quoted = [...q.matchAll(/["“”]([^"“”]*)(["“”]?)/g)].map((m, _, p) => (p = tokens(m[1]))[1] &&
 		[[p, last && !m[2]], ...(S.get(p.filter((w) => !M.stop.includes(w)).join(' ')) || []).map((x) => [x.split(' ')])]).filter(Boolean);
-	const ps = quoted.length ? quoted : toks[1] ? [[[toks, last]]] : [], fs = [];
+	const Q = quoted.length, ps = Q ? quoted : toks[1] ? [[[toks, last]]] : [], fs = [], n = Q ? M.text : M.meta;
 	if (!ps.length) return res;
-	const titles = new Map([...loaded.values()].flat().flatMap((s) => s.titles).map(([t, id]) => [id, t.split(' ')]));
-	const top = res.slice(0, quoted.length ? 50 : 20).filter((r, f) => quoted.length || fs.includes((f = r.id / M.text | 0)) || fs.length < 3 && fs.push(f));
+	const top = res.slice(0, Q ? 50 : 20).filter((r, f) => fs.includes((f = r.id / n | 0)) || fs.length < (Q ? 4 : 3) && fs.push(f));
 	await all(top.map(async (r) => {
-		const ws = [titles.get(r.id) || [], tokens(await row('t', M.text, r.id).catch(() => ''))];
+		const [t, , s] = await row('m', M.meta, r.id), ws = [tokens(t), tokens(s), Q ? await (tx[r.id] ||= row('t', M.text, r.id).then(tokens)).catch((e) => { throw (delete tx[r.id], e); }) : []];
 		r.adj = +ps.every((alts) => alts.some(([p, pre]) => ws.some((w) => has(w, p, pre))));
-	}));
-	return quoted.length ? top.filter((r) => r.adj) : res.sort(rank);
+	}).map((p) => p.catch(() => {})));
+	return Q ? top.filter((r) => r.adj) : res.sort(rank);
 };
 
 const find = async (q) => {
@@ -151,7 +151,7 @@ const find = async (q) => {
 		const r = hits.get(id);
 		if (r && (title == key || last && title.startsWith(key))) r.tier = 1 + (title == key);
 	}
-	const res = await together(q, toks, last, [...hits.values()].sort(rank), loaded);
+	const res = await together(q, toks, last, [...hits.values()].sort(rank));
 	const alt = q.replace(/["“”]/g, ''), sug = res.length ? [] : [...new Set([...alt != q ? [alt] : [], ...closest(said.filter((w) => !known.has(w)), loaded)])].slice(0, 3);
 	return { q: q.trim(), res, words, sug, shown: 10 };
 };
