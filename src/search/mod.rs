@@ -12,6 +12,7 @@
 
 pub mod format;
 pub mod synonyms;
+mod title_stops;
 pub mod tokenize;
 mod update;
 
@@ -744,6 +745,8 @@ fn analyse(
             for_each_word(part, |word| {
                 if scratch.count(interner, word, field) {
                     lengths[field] += 1;
+                } else if field == TITLE {
+                    scratch.count_title_stop_word(interner, word);
                 }
             });
         }

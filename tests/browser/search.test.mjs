@@ -194,3 +194,98 @@ test('on the shipped site, readers\' words find the right pages', async () => {
   assert.match(script[0] || '', /prescrib/i, script.join(' | '));
   await t.assertClean();
 });
+
+// Numbers and short words (issue 26): each finds the page a reader means. "AA" has no page of
+// its own; the Narcotics Anonymous page is the one that names Alcoholics Anonymous (AA).
+test('on the shipped site, numbers and short words find their pages', async () => {
+  const t = await openPage(env);
+  const first = {
+    999: /^If someone has collapsed or overdosed$/,
+    111: /NHS 111/,
+    '12+step': /Narcotics Anonymous|Mutual aid/,
+    AA: /Narcotics Anonymous/,
+    NA: /^Narcotics Anonymous \(NA\)$/,
+    CBT: /^Cognitive behavioural therapy \(CBT\)$/,
+    GP: /^Through your GP$/,
+  };
+  for (const [q, want] of Object.entries(first)) {
+    const found = await search(t, `q=${q}`);
+    assert.match(found[0] || '', want, `${q}: ${found.join(' | ')}`);
+  }
+  // "NA" is a word, not the start of naloxone and naltrexone.
+  assert.ok(!(await search(t, 'q=NA')).includes('Naltrexone'));
+  await t.assertClean();
+});
+
+test('a two-letter word is a word once the index has it: "NA" is not "naloxone"', async () => {
+  const t = await openPage(fixture);
+  assert.deepEqual(await search(t, 'q=NA', fixture), ['Key contacts']);
+  // A longer start is still a prefix, as it is typed.
+  assert.deepEqual(await search(t, 'q=nal', fixture), ['Naloxone kits']);
+  await t.assertClean();
+});
+
+// "Key contacts" says "support worker"; "Peer support" has both words apart and one in its title.
+test('quoted words match as a phrase; unquoted, words side by side rank first', async () => {
+  const t = await openPage(fixture);
+  assert.deepEqual(await search(t, 'q=%22support+worker%22', fixture), ['Key contacts']);
+  assert.deepEqual(await search(t, 'q=%E2%80%9Csupport+worker%E2%80%9D', fixture), ['Key contacts']);
+  assert.deepEqual((await search(t, 'q=support+worker', fixture)).slice(0, 2), ['Key contacts', 'Peer support']);
+  // In the other order neither page has them side by side: the title match leads again.
+  assert.equal((await search(t, 'q=worker+support', fixture))[0], 'Peer support');
+  // A quoted reader's phrase finds its page words; reversed, nothing.
+  assert.deepEqual(await search(t, 'q=%22cold+turkey%22', fixture), ['Coming off safely']);
+  assert.deepEqual(await search(t, 'q=%22turkey+cold%22', fixture), []);
+  // Typed letter by letter, the phrase's last word is a prefix until the quote closes.
+  await t.page.goto(`${fixture.url}/search/`);
+  await type(t.page, '"support work');
+  assert.deepEqual(await titles(t.page), ['Key contacts']);
+  await t.assertClean();
+});
+
+test('stop words carry the meaning: "how to stop", "what is it"', async () => {
+  const t = await openPage(fixture);
+  assert.equal((await search(t, 'q=how+to+stop', fixture))[0], 'Key contacts');
+  assert.deepEqual(await search(t, 'q=%22how+to+stop%22', fixture), ['Key contacts']);
+  // A stop word is not a typo or a prefix of another word in a query with other words.
+  assert.deepEqual(await search(t, 'q=gear+the', fixture), ['Street words', 'Opioid treatment']);
+  await t.assertClean();
+  // Only stop words: titles that have them.
+  const s = await openPage(env);
+  const what = await search(s, 'q=what+is+it');
+  assert.ok(what.includes('What happens in treatment'), what.join(' | '));
+  assert.doesNotMatch(await status(s.page), /No results/);
+  await s.assertClean();
+});
+
+test('no results: says so, offers the closest words and the helpline and emergency line', async () => {
+  const t = await openPage(fixture);
+  assert.deepEqual(await search(t, 'q=wrkr', fixture), []);
+  assert.match(await status(t.page), /^No results for “wrkr”\. Did you mean worker\?/);
+  const none = t.page.locator('#search-none');
+  assert.ok(await none.isVisible());
+  const links = await none.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['?q=worker', 'tel:03000000000', 'tel:+442079460000']);
+  // A quoted phrase with no page offers the words without quotes.
+  await search(t, 'q=%22turkey+cold%22', fixture);
+  assert.equal(await none.locator('a').first().getAttribute('href'), '?q=turkey+cold');
+  // Following a suggestion searches for it; with results, the help is out of the way.
+  await t.page.goto(`${fixture.url}/search/?q=wrkr`);
+  await t.page.click('#search-none a[href="?q=worker"]');
+  await t.page.waitForFunction(() => /results? for “worker”/.test(document.getElementById('search-status').textContent));
+  assert.ok(!(await none.isVisible()));
+  await t.assertClean();
+  // On the shipped site, a misspelling too far off to correct.
+  const s = await openPage(env);
+  assert.deepEqual(await search(s, 'q=metdone'), []);
+  assert.match(await status(s.page), /Did you mean methadone\?/);
+  await s.assertClean();
+});
+
+test('without JavaScript the search page shows the helpline and the emergency line', async () => {
+  const t = await openPage(env, { javaScriptEnabled: false });
+  await t.page.goto(`${env.url}/search/?q=xyzzy`);
+  const links = await t.page.locator('#search-none a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['tel:03001236600', 'tel:999']);
+  await t.assertClean();
+});

@@ -1,11 +1,11 @@
-// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 11 KB.
+// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 14 KB.
 (() => {
 const $ = (id) => document.getElementById('search' + id), form = $('');
 if (!form) return;
-const input = $('-q'), list = $('-results'), status = $('-status'), box = $('-facets'), more = $('-more');
+const input = $('-q'), list = $('-results'), status = $('-status'), box = $('-facets'), more = $('-more'), none = $('-none');
 const base = new URL(form.dataset.index, location), L = '\\p{Alphabetic}\\p{N}', utf8 = new TextDecoder();
 const SPOT = RegExp(`[${L}]+(?:['’][${L}]+)*`, 'gu'), END = RegExp(`[${L}]$`, 'u'), all = (a) => Promise.all(a);
-$('-nojs').hidden = true;
+$('-nojs').hidden = none.hidden = true;
 $('-or').hidden = false;
 
 // Strings become text, never markup.
@@ -57,15 +57,19 @@ const dist = (a, b, k) => {
 const typos = (w) => (w.length > 3) + (w.length > 7);
 const better = (m, id, x, o = m.get(id)) => (!o || x[0] - o[0] || x[1] - o[1]) > 0 && m.set(id, x);
 
-let M, S, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
+// tx: a page's words, for phrases, cut once.
+let M, S, tx = {}, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
 
 // [word, list, weight, exact?]: exact or shorter form; prefixes if typed; else typos.
-const match = (w, loaded, last) => {
-	const out = new Map(), k = typos(w), cands = loaded.flatMap((s) => s.words.map(([v, l]) => [v, s.lists[l]]));
+// Stop words are in the index for titles only, and found only when the query has no other.
+const match = (w, loaded, last, bare) => {
+	const out = new Map(), k = !bare && typos(w), cands = loaded.flatMap((s) => s.words.map(([v, l]) => [v, s.lists[l]]))
+		.filter(([v]) => bare || !M.stop.includes(v));
 	const add = (es, weight, exact = 1) => es.forEach((e) => out.has(e[0]) || out.set(e[0], [...e, weight, exact]));
 	add(cands.filter(([v]) => v == w), 1);
-	if (!out.size) add(cands.filter(([v]) => v.length > 3 && w.length - v.length < 4 && w.startsWith(v)), 0.8);
-	if (last) add(cands.filter(([v]) => v != w && v.startsWith(w)).sort((a, b) => b[1][0].length - a[1][0].length).slice(0, 40), 0.7);
+	if (!out.size && !bare) add(cands.filter(([v]) => v.length > 3 && w.length - v.length < 4 && w.startsWith(v)), 0.8);
+	// "na" is a word, not the start of every word in "na…", once it is found.
+	if (last && (w.length > 2 || !out.size)) add(cands.filter(([v]) => v != w && v.startsWith(w)).sort((a, b) => b[1][0].length - a[1][0].length).slice(0, 40), 0.7);
 	if (!out.size && k) cands.forEach((e) => { const d = dist(w, e[0], k); d > k || add([e], d > 1 ? 0.3 : 0.5, 0); });
 	return [...out.values()];
 };
@@ -92,21 +96,45 @@ const slots = (said, out = new Map()) => {
 	return [...out.values()];
 };
 
+// The closest words the index knows, for "did you mean".
+const closest = (said, loaded) => said.flatMap((w) => (loaded.get(w) || []).flatMap((s) => s.words.map(([v, l]) => [dist(w, v, 3), -s.lists[l][0].length, v, w])))
+	.filter(([d, , v, w]) => d && d <= typos(w) + 1 && !M.stop.includes(v)).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((x) => x[2]);
+const rank = (a, b) => b.tier - a.tier || b.adj - a.adj || b.n - a.n || b.e - a.e || b.s - a.s || a.id - b.id;
+// `p` in `ws`, in order; while typing, the last word may be a prefix.
+const has = (ws, p, pre) => ws.some((_, i) => p.every((w, j) => ws[i + j] == w || pre && !p[j + 1] && ws[i + j]?.startsWith(w)));
+// Quoted phrases (or their page words) must be on the page: its title, summary or text, checked for the
+// best 50 pages in their first 4 text files. Else pages with all the words side by side in the title or
+// summary rank first: the best 20 in their first 3 metadata files. [[words, prefix?], …] a phrase.
+const together = async (q, toks, last, res) => {
+	const quoted = [...q.matchAll(/["“”]([^"“”]*)(["“”]?)/g)].map((m, _, p) => (p = tokens(m[1]))[1] &&
+		[[p, last && !m[2]], ...(S.get(p.filter((w) => !M.stop.includes(w)).join(' ')) || []).map((x) => [x.split(' ')])]).filter(Boolean);
+	const Q = quoted.length, ps = Q ? quoted : toks[1] ? [[[toks, last]]] : [], fs = [], n = Q ? M.text : M.meta;
+	if (!ps.length) return res;
+	const top = res.slice(0, Q ? 50 : 20).filter((r, f) => fs.includes((f = r.id / n | 0)) || fs.length < (Q ? 4 : 3) && fs.push(f));
+	await all(top.map(async (r) => {
+		const [t, , s] = await row('m', M.meta, r.id), ws = [tokens(t), tokens(s), Q ? await (tx[r.id] ||= row('t', M.text, r.id).then(tokens)).catch((e) => { throw (delete tx[r.id], e); }) : []];
+		r.adj = +ps.every((alts) => alts.some(([p, pre]) => ws.some((w) => has(w, p, pre))));
+	}).map((p) => p.catch(() => {})));
+	return Q ? top.filter((r) => r.adj) : res.sort(rank);
+};
+
 const find = async (q) => {
-	const toks = tokens(q), said = toks.filter((w) => !M.stop.includes(w)), last = END.test(q), hits = new Map(), words = new Set();
+	const toks = tokens(q), bare = toks.every((w) => M.stop.includes(w)), said = bare ? toks : toks.filter((w) => !M.stop.includes(w));
+	const last = END.test(q) && !bare, hits = new Map(), words = new Set(), known = new Set();
 	const pre = (w, a) => last && !a && w == said[said.length - 1] && w.length > 1, sl = slots(said);
 	const loaded = new Map(await all([...new Set(sl.flat(2))].map(async (w) => [w, await all(span(M.shards, w).slice(0, pre(w) ? 3 : 1).map(shard))])));
 	// id → [exact, score]; page words (a) only as written or shorter.
 	const one = async (w, a, fix) => {
-		let m = match(w, loaded.get(w), pre(w, a)).filter((x) => !a || x[3]), best = new Map();
+		let m = match(w, loaded.get(w), pre(w, a), bare).filter((x) => !a || x[3]), best = new Map();
 		if (!m.length && fix) m = await near(w);
+		m.length && known.add(w);
 		for (const [v, [pages, imp], weight, exact] of m) words.add(v), pages.forEach((id, j) => better(best, id, [exact, imp[j] * weight]));
 		return best;
 	};
 	for (const alts of sl) {
 		const got = new Map();
 		for (const [a, ws] of alts.entries()) {
-			const per = await all(ws.map((w) => one(w, a, !a && typos(w) && !alts[1])));
+			const per = await all(ws.map((w) => one(w, a, !a && !bare && typos(w) && !alts[1])));
 			// Every word; a synonym just below the word itself.
 			for (const id of per[0].keys()) {
 				const xs = per.map((b) => b.get(id));
@@ -114,7 +142,7 @@ const find = async (q) => {
 			}
 		}
 		for (const [id, [e, v]] of got) {
-			const r = hits.get(id) || hits.set(id, { id, tier: 0, n: 0, e: 0, s: 0 }).get(id);
+			const r = hits.get(id) || hits.set(id, { id, tier: 0, adj: 0, n: 0, e: 0, s: 0 }).get(id);
 			r.n++, (r.e += e), (r.s += v);
 		}
 	}
@@ -123,8 +151,9 @@ const find = async (q) => {
 		const r = hits.get(id);
 		if (r && (title == key || last && title.startsWith(key))) r.tier = 1 + (title == key);
 	}
-	const res = [...hits.values()].sort((a, b) => b.tier - a.tier || b.n - a.n || b.e - a.e || b.s - a.s || a.id - b.id);
-	return { q: q.trim(), res, words, shown: 10 };
+	const res = await together(q, toks, last, [...hits.values()].sort(rank));
+	const alt = q.replace(/["“”]/g, ''), sug = res.length ? [] : [...new Set([...alt != q ? [alt] : [], ...closest(said.filter((w) => !known.has(w)), loaded)])].slice(0, 3);
+	return { q: q.trim(), res, words, sug, shown: 10 };
 };
 
 const facets = () => get(F('f', 0) + 'bin', (r) => M.facets.map((f) => f.values.map(() => {
@@ -182,7 +211,10 @@ const show = async (my) => {
 		list.replaceChildren(...items);
 		more.hidden = h <= shown;
 		box.hidden = !q || !res.length && !active;
-		status.textContent = !q ? '' : h ? `${h} result${h > 1 ? 's' : ''} for “${q}”` : `No results for “${q}”. Try other words${below}`;
+		const sug = state.sug.map((w) => el('a', { href: '?' + new URLSearchParams({ q: w }) }, w)), mean = sug.length ? ' Did you mean ' : '';
+		none.hidden = !q || h;
+		none.firstElementChild.replaceChildren(...(mean && [mean, ...sug.flatMap((a, i) => [i ? ', ' : '', a]), '?']));
+		status.textContent = !q ? '' : h ? `${h} result${h > 1 ? 's' : ''} for “${q}”` : `No results for “${q}”.${mean}${state.sug.join(', ')}${mean && '?'} Try other words${below}`;
 		if (q) facets().then((c) => my == seq && counts(c), () => {});
 	}
 };
