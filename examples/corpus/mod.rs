@@ -590,7 +590,23 @@ pub fn generate(n: usize, dir: &Path, section_count: usize) -> std::io::Result<S
         "+++\ntitle = \"Browsing safely\"\nsummary = \"How to leave no trace.\"\n+++\n\nUse a private window.\n",
     )?;
     let mut glossary = String::from("+++\ntitle = \"Glossary\"\nsummary = \"Words used on this site.\"\n+++\n");
-    for term in ["Detox", "Methadone", "Naloxone", "Relapse", "Key worker", "Care plan"] {
+    // Every term site.toml's [glossary.also] names must be a heading here.
+    let also = config
+        .get("glossary")
+        .and_then(|g| g.get("also"))
+        .and_then(toml::Value::as_table)
+        .map(|t| t.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    let mut terms: Vec<String> = ["Detox", "Methadone", "Naloxone", "Relapse", "Key worker", "Care plan"]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for term in also {
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    for term in &terms {
         write!(glossary, "\n## {term}\n\nWhat {} means here.\n", term.to_lowercase()).ok();
     }
     write("content/glossary.md", &glossary)?;

@@ -4,7 +4,11 @@
 // violation, a script error or a request that leaves the origin.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, siteDir, start } from './helpers.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, openPage, siteDir, start } from './helpers.mjs';
 
 let env, fixture;
 before(async () => {
@@ -288,4 +292,41 @@ test('without JavaScript the search page shows the helpline and the emergency li
   const links = await t.page.locator('#search-none a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.deepEqual(links, ['tel:03001236600', 'tel:999']);
   await t.assertClean();
+// Bytes and requests (issue 26): typed letter by letter in a fresh browser profile (an
+// off-the-record context asks for the favicon again at every change of the URL; a profile's
+// favicon database is what stops it), no URL is asked for twice, and excerpt text is fetched
+// for the first three results only until the others scroll into view.
+test('typed letter by letter: no URL twice, and excerpts past the third only after scrolling', async () => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'search-fresh-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 390, height: 600 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const page = context.pages()[0] || await context.newPage();
+    const asked = [], errors = [];
+    page.on('request', (r) => asked.push(r.url()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const text = () => new Set(asked.filter((u) => /\/search\/t[0-9a-z]{7}\.json$/.test(u))).size;
+    await page.goto(`${env.url}/search/`);
+    await page.waitForSelector('#search-facets fieldset', { state: 'attached' });
+    await page.type('#search-q', 'treatment', { delay: 120 });
+    await page.waitForFunction(() => document.getElementById('search-status').textContent.includes('“treatment”'));
+    await page.waitForFunction(() => document.querySelectorAll('#search-results li').length === 10);
+    await page.waitForSelector('#search-facets .count:not(:empty)', { timeout: 10000 });
+    await page.waitForTimeout(500);
+    assert.ok(text() >= 1 && text() <= 3, `${text()} text files before scrolling`);
+    const before = text();
+    await page.locator('#search-results li').last().scrollIntoViewIfNeeded();
+    await page.waitForFunction((n) => performance.getEntriesByType('resource').filter((e) => /\/t[0-9a-z]{7}\.json$/.test(e.name)).length > n, before);
+    await page.waitForTimeout(500);
+    assert.ok(asked.some((u) => u.endsWith('/favicon.svg')), asked.join('\n'));
+    const twice = asked.filter((u, i) => asked.indexOf(u) !== i);
+    assert.deepEqual(twice, [], `asked twice:\n${twice.join('\n')}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
 });

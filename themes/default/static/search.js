@@ -1,4 +1,4 @@
-// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 14 KB.
+// Index search (docs/search.md). No eval, wasm or innerHTML (CSP). ≤ 15 KB.
 (() => {
 const $ = (id) => document.getElementById('search' + id), form = $('');
 if (!form) return;
@@ -58,7 +58,11 @@ const typos = (w) => (w.length > 3) + (w.length > 7);
 const better = (m, id, x, o = m.get(id)) => (!o || x[0] - o[0] || x[1] - o[1]) > 0 && m.set(id, x);
 
 // tx: a page's words, for phrases, cut once.
-let M, S, tx = {}, seq = 0, state = {}, on = (f) => f.els.some((l) => l.firstChild.checked);
+let M, S, tx = {}, seq = 0, state = {}, typing, on = (f) => f.els.some((l) => l.firstChild.checked);
+// Resolves once nothing newer has started for `ms`: what the first results do not need waits.
+const idle = (my, ms) => new Promise((ok) => setTimeout(() => my == seq && ok(), ms));
+// Excerpts past the first three load as they scroll into view.
+const seen = self.IntersectionObserver && new IntersectionObserver((es) => es.forEach((e) => e.isIntersecting && (seen.unobserve(e.target), e.target.load())));
 
 // [word, list, weight, exact?]: exact or shorter form; prefixes if typed; else typos.
 // Stop words are in the index for titles only, and found only when the query has no other.
@@ -198,16 +202,20 @@ const below = ', or browse the lists below.';
 const show = async (my) => {
 	const { q, res, words, shown } = state, active = M.facets.some(on);
 	const hits = active ? filter(res, await facets()) : res, h = hits.length, page = hits.slice(0, shown);
-	// Five at a time: fewest files first.
+	// Five at a time: fewest files first. While typing, the rest waits for a pause.
+	const wait = typing ? idle(my, 400) : Promise.resolve();
 	for (let k = 0; k < page.length || !k; k += 5) {
+		k && (await wait);
 		const part = page.slice(k, k + 5), rows = await all(part.map((r) => row('m', M.meta, r.id)));
 		if (my != seq) return;
 		const items = rows.map(([title, href, summary], i) => {
-			const p = el('p', {}, summary);
-			row('t', M.text, part[i].id).then((t) => my == seq && (t = excerpt(t, words)) && p.replaceWith(t), () => {});
-			return el('li', {}, el('a', { href }, title), p);
+			const p = el('p', {}, summary), li = el('li', {}, el('a', { href }, title), p);
+			li.load = () => row('t', M.text, part[i].id).then((t) => my == seq && (t = excerpt(t, words)) && p.replaceWith(t), () => {});
+			k + i < 3 || !seen ? wait.then(li.load) : wait.then(() => seen.observe(li));
+			return li;
 		});
 		if (k) { list.append(...items); continue; }
+		seen && seen.disconnect();
 		list.replaceChildren(...items);
 		more.hidden = h <= shown;
 		box.hidden = !q || !res.length && !active;
@@ -215,13 +223,16 @@ const show = async (my) => {
 		none.hidden = !q || h;
 		none.firstElementChild.replaceChildren(...(mean && [mean, ...sug.flatMap((a, i) => [i ? ', ' : '', a]), '?']));
 		status.textContent = !q ? '' : h ? `${h} result${h > 1 ? 's' : ''} for “${q}”` : `No results for “${q}”.${mean}${state.sug.join(', ')}${mean && '?'} Try other words${below}`;
-		if (q) facets().then((c) => my == seq && counts(c), () => {});
+		// Counts when idle, or at once when the filters are used.
+		if (q) Promise.race([idle(my, 1500), new Promise((ok) => (box.onfocusin = box.onpointerover = ok))])
+			.then(facets).then((c) => my == seq && counts(c), () => {});
 	}
 };
 
 const fail = () => (status.textContent = `Search is not working just now. Please try again${below}`);
-const run = (push) => {
+const run = (push, typed) => {
 	const my = ++seq, q = input.value, d = new FormData(form), u = new URL(location);
+	typing = typed;
 	u.search = '';
 	for (const k of new Set(d.keys())) d.get(k) && u.searchParams.set(k, d.getAll(k).join(','));
 	if (u.href != location.href) history[push ? 'pushState' : 'replaceState'](null, '', u);
@@ -234,7 +245,8 @@ const fromURL = () => {
 };
 
 form.onsubmit = (e) => { e.preventDefault(); M && run(true); };
-input.oninput = () => M && run();
+// Typed: searched after a short pause, so that a fast typist's letters fetch nothing.
+input.oninput = () => M && idle(++seq, 150).then(() => run(0, 1));
 box.onchange = () => run(true);
 more.onclick = () => {
 	const n = list.children.length;
