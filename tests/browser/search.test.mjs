@@ -292,6 +292,8 @@ test('without JavaScript the search page shows the helpline and the emergency li
   const links = await t.page.locator('#search-none a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.deepEqual(links, ['tel:03001236600', 'tel:999']);
   await t.assertClean();
+});
+
 // Bytes and requests (issue 26): typed letter by letter in a fresh browser profile (an
 // off-the-record context asks for the favicon again at every change of the URL; a profile's
 // favicon database is what stops it), no URL is asked for twice, and excerpt text is fetched
