@@ -12,6 +12,7 @@ const HOME: &str = include_str!("scaffold/home.md");
 const SECTION: &str = include_str!("scaffold/section.md");
 const EXAMPLE: &str = include_str!("scaffold/example.md");
 const SNIPPET: &str = include_str!("scaffold/snippet.md");
+const GITIGNORE: &str = include_str!("scaffold/gitignore");
 
 /// Creates a new site in `dir`, which must be missing or empty.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -33,6 +34,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
         ("content/treatments/_index.md", SECTION),
         ("content/treatments/example-treatment.md", EXAMPLE),
         ("content/_snippets/where-to-get-help.md", SNIPPET),
+        (".gitignore", GITIGNORE),
     ];
     let mut written = Vec::new();
     for (path, text) in files {

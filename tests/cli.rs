@@ -264,3 +264,53 @@ fn unknown_commands_and_options_are_usage_errors() {
     site.signpost(&["build", "--root", "site", "--no-such-option"]).code(2);
     assert!(!site.public().exists());
 }
+
+/// `init` writes a .gitignore that keeps out what builds leave beside the site: the output,
+/// the resized-image cache beside it, and `check --external`'s answers.
+#[test]
+fn init_ignores_what_builds_leave_beside_the_site() {
+    let site = Site::empty();
+    site.signpost(&["init", "site"]).success();
+    let ignore = site.read(".gitignore");
+    let patterns: Vec<&str> = ignore
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+    // A pattern of the simple shapes written there: `/name/`, `/name` or `/prefix*`.
+    let ignored = |name: &str| {
+        patterns.iter().any(|p| {
+            let p = p.trim_start_matches('/').trim_end_matches('/');
+            match p.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == p,
+            }
+        })
+    };
+    // A build that makes resized copies leaves the image cache beside the output.
+    site.write(
+        "site.toml",
+        format!("{}\n[images]\nwidths = [16]\n", site.read("site.toml")),
+    );
+    site.write("content/treatments/dot.png", common::png(40, 20));
+    site.edit(
+        "content/treatments/example-treatment.md",
+        "\n+++\n",
+        "\n+++\n\n![A grey box](dot.png)\n",
+    );
+    site.build(&[]).success();
+    let mut left: Vec<String> = fs::read_dir(&site.root)
+        .expect("read the site folder")
+        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert!(left.contains(&".public.signpost-images".to_string()), "{left:?}");
+    for name in &left {
+        let source = ["content", "site.toml", ".gitignore"].contains(&name.as_str());
+        assert!(
+            source || ignored(name),
+            "{name} is left beside the site and not ignored: {ignore}"
+        );
+    }
+    assert!(ignored(".signpost-link-cache.json"));
+    assert!(!ignored("content") && !ignored("site.toml") && !ignored("static"));
+}
