@@ -75,6 +75,7 @@ fn answer(mut stream: TcpStream, counted: &Mutex<BTreeMap<String, usize>>) {
     let (status, location) = match (method, path) {
         (_, "/ok" | "/new" | "/also-ok" | "/caf%C3%A9") => ("200 OK", None),
         (_, "/gone") => ("404 Not Found", None),
+        (_, "/busy") => ("429 Too Many Requests", None),
         (_, "/old") => ("301 Moved Permanently", Some("/new")),
         (_, "/old-308") => ("308 Permanent Redirect", Some("/new")),
         (_, "/for-now") => ("302 Found", Some("/ok")),
@@ -306,6 +307,30 @@ fn fresh_answers_come_from_the_cache_and_old_ones_are_asked_again() {
     site.write(".signpost-link-cache.json", "{ not json");
     site.check(&["--external"]).success();
     assert_eq!(server.total(), 8);
+}
+
+/// A server that asks for fewer requests (429) has said nothing about the page: the link is
+/// not called broken, and it is asked again on the next run, not taken from the cache.
+#[test]
+fn a_site_asking_for_fewer_requests_is_asked_again_not_called_broken() {
+    let server = Server::start();
+    let site = site(&server);
+    let body = format!("## Elsewhere\n\n[Busy]({}).", server.url("/busy"));
+    site.write("content/treatments/elsewhere.md", page("Elsewhere", &body));
+    site.write("content/about.md", page("About", "## About\n\nNo links."));
+    let first = site.check(&["--external"]).success();
+    let message = warning(&first, "content/treatments/elsewhere.md:12:1");
+    assert!(
+        message.ends_with(&format!(
+            "the link {} could not be reached: 429 Too Many Requests (the site asked for fewer requests) [SP033]",
+            server.url("/busy")
+        )),
+        "{message}"
+    );
+    assert!(!first.stderr.contains("/busy is broken"), "{}", first.stderr);
+    let asked = server.count("HEAD /busy");
+    site.check(&["--external"]).success();
+    assert_eq!(server.count("HEAD /busy"), asked + 1, "a 429 was taken from the cache");
 }
 
 #[test]

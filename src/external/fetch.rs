@@ -13,11 +13,12 @@ use ureq::Agent;
 pub enum Outcome {
     /// A 2xx answer (after any temporary redirects).
     Ok { status: u16 },
-    /// A 4xx or 5xx answer.
+    /// A 4xx or 5xx answer, but 429 (too many requests).
     Broken { status: u16 },
     /// A permanent redirect to `to`.
     Moved { status: u16, to: String },
-    /// No answer: the host was not found, the connection failed or timed out.
+    /// No answer about the page: the host was not found, the connection failed or timed
+    /// out, or the server asked for fewer requests (429).
     Unreachable { reason: String },
 }
 
@@ -62,6 +63,12 @@ pub fn check(agent: &Agent, url: &str, timeout: Duration) -> Outcome {
         };
         let next = location.and_then(|to| resolve(&current, &to));
         match (status, next) {
+            // "Too many requests" says nothing of the page: ask again on the next run.
+            (429, _) => {
+                return Outcome::Unreachable {
+                    reason: format!("{} (the site asked for fewer requests)", status_text(status)),
+                };
+            }
             (301 | 308, Some(to)) => return Outcome::Moved { status, to },
             (300..=399, Some(to)) => current = to,
             (200..=399, _) => return Outcome::Ok { status },
