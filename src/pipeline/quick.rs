@@ -302,9 +302,9 @@ fn front_matter_change(kept: &Kept, index: usize, new: &Meta) -> Option<FrontMat
 fn list_pages_stay(kept: &Kept, index: usize, new: &Meta) -> bool {
     let old = &kept.content.pages[index].meta;
     let size = kept.config.lists.page_size;
-    let sections = kept.content.sections.iter().filter(|s| s.parent.is_some()).count();
-    let entries = kept.content.pages.len() + sections;
-    if entries > size && lists::letter_of(&old.title).1 != lists::letter_of(&new.title).1 {
+    if lists::a_to_z_is_split(&kept.config, &kept.content)
+        && lists::letter_of(&old.title).1 != lists::letter_of(&new.title).1
+    {
         return false;
     }
     kept.linked.facets.iter().all(|facet| {

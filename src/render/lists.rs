@@ -151,9 +151,11 @@ pub fn letter_path(id: &str) -> String {
     format!("{}{id}/", super::A_TO_Z_PATH)
 }
 
-/// Whether the A to Z is split into a page per letter: it holds more than a page's entries.
-pub fn a_to_z_is_split(config: &Config, groups: &[LetterGroup]) -> bool {
-    groups.iter().map(|g| g.entries.len()).sum::<usize>() > config.lists.page_size
+/// Whether the A to Z is split into a page per letter: it holds more than a page's entries
+/// (every page, and every section but the home page).
+pub fn a_to_z_is_split(config: &Config, content: &Content) -> bool {
+    let sections = content.sections.iter().filter(|s| s.parent.is_some()).count();
+    content.pages.len() + sections > config.lists.page_size
 }
 
 #[cfg(test)]

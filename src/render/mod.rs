@@ -786,10 +786,10 @@ fn a_to_z_jobs(config: &Config, content: &Content, site_toml: &std::path::Path, 
         origin: site_toml.to_path_buf(),
     };
     jobs.push(job(JobKind::AtoZ(None), A_TO_Z_PATH.to_string()));
-    let groups = lists::a_to_z(content);
-    if !lists::a_to_z_is_split(config, &groups) {
+    if !lists::a_to_z_is_split(config, content) {
         return;
     }
+    let groups = lists::a_to_z(content);
     for (l, group) in groups.iter().enumerate() {
         let base = lists::letter_path(&group.id);
         for number in 1..=lists::page_count(group.entries.len(), config.lists.page_size) {
@@ -804,8 +804,8 @@ fn a_to_z_jobs(config: &Config, content: &Content, site_toml: &std::path::Path, 
 /// `letters` for the A to Z's templates, and `split` when it has a page per letter; on a
 /// letter's page also `letter` (its entries on this page) and `pagination`.
 fn a_to_z_context(config: &Config, views: &Views<'_>, shown: Option<(usize, usize)>, context: &mut Context) {
-    let (letters, letter) = views.a_to_z(shown);
-    context.insert("split", &letters.first().is_some_and(|l| !l.url.starts_with('#')));
+    let (letters, letter, split) = views.a_to_z(shown);
+    context.insert("split", &split);
     context.insert("letters", &letters);
     if let (Some(letter), Some((_, number))) = (letter, shown) {
         let base = lists::letter_path(&letter.id);

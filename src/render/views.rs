@@ -492,10 +492,10 @@ impl<'a> Views<'a> {
     /// The A to Z's letters as templates see them: on a one-page A to Z each with all its
     /// entries; split, each linking to its own page, with page `number` of letter `shown`'s
     /// entries given apart (none on the index).
-    pub fn a_to_z(&self, shown: Option<(usize, usize)>) -> (Vec<Letter>, Option<Letter>) {
+    pub fn a_to_z(&self, shown: Option<(usize, usize)>) -> (Vec<Letter>, Option<Letter>, bool) {
         let (groups, split) = self.letters.get_or_init(|| {
             let groups = lists::a_to_z(self.content);
-            let split = lists::a_to_z_is_split(self.config, &groups);
+            let split = lists::a_to_z_is_split(self.config, self.content);
             (groups, split)
         });
         let split = *split;
@@ -519,7 +519,7 @@ impl<'a> Views<'a> {
             let page = lists::page_of(&group.entries, self.config.lists.page_size, number);
             Some(letter(group, entries(page)))
         });
-        (letters, current)
+        (letters, current, split)
     }
 
     fn facet_values_shared(&self, facet: Facet, page: &Page) -> Vec<Value> {
